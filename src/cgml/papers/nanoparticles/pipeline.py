@@ -1,0 +1,273 @@
+"""Functions the ``nanoparticles`` rules call (through ``scripts/nanoparticles/*.py``).
+
+Each function takes ``input``, ``output``, ``params`` dictionaries (file paths and
+config values), writes its outputs atomically with a provenance record, and
+returns nothing. Units: see :mod:`cgml.papers.nanoparticles.units`.
+
+Chain for data set (i), two nanoparticles (paper: "CG Two-Body Potential from ML
+Mean Forces", Fig. 2):
+
+    pair_fg          LAMMPS, cores frozen at separation R, ligands sampled (NVT)
+    pair_map         MDAnalysis mapping -> mean force on each core (Eq. 4), block errors
+    pair_features    force features Psi_k(I, alpha) of the radial pool (Eq. 32)
+    pair_fit         forward stepwise selection + least squares (Eqs. 7, 32, 33)
+    pair_pmf         PMF by integrating mean forces (Eq. 10) and Phi_ML2 (Eq. 8)
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cgml.analysis.stats import block_average
+from cgml.descriptors import RadialSet, compute_symmetry_functions
+from cgml.fg.forcefield import NanoparticleForceField
+from cgml.fg.lammps import render_template, run_lammps
+from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
+from cgml.fg.topology import write_lammps_data
+from cgml.fitting import fit_linear, r2_score, rmse
+from cgml.fitting.sf_model import SymmetryFunctionModel
+from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
+from cgml.mapping import map_lammps_dump
+from cgml.papers.nanoparticles.units import ReducedUnits
+from cgml.selection import forward_stepwise, split_by_group
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- geometry
+def pair_separations(pair_cfg: dict) -> np.ndarray:
+    """Separations R_IJ / sigma_c of data set (i), evenly spaced."""
+    return np.linspace(pair_cfg["r_min_sigma"], pair_cfg["r_max_sigma"], pair_cfg["n_separations"])
+
+
+def random_unit_vector(rng: np.random.Generator) -> np.ndarray:
+    v = rng.normal(size=3)
+    return v / np.linalg.norm(v)
+
+
+def pair_centers(separation_sigma: float, sigma_c: float, rng: np.random.Generator) -> np.ndarray:
+    """Two core centres [Angstrom] at ``separation_sigma`` along a random axis."""
+    axis = random_unit_vector(rng)
+    half = 0.5 * separation_sigma * sigma_c * axis
+    return np.array([-half, half])
+
+
+def _forcefield(np_cfg: dict, solvent: float) -> NanoparticleForceField:
+    ff = np_cfg["forcefield"]
+    return NanoparticleForceField(
+        solvent_s=float(solvent), sigma_b_nm=ff["sigma_b_nm"], epsilon=ff["epsilon_kcal"],
+        r_cut_nm=ff["r_cut_nm"], k_bond_nm=ff["k_bond_kcal_nm2"], b0_nm=np_cfg["model"]["bond_length_nm"],
+        k_angle=ff["k_angle_kcal"])
+
+
+def _spec(np_cfg: dict) -> NanoparticleSpec:
+    m = np_cfg["model"]
+    return NanoparticleSpec(n_core=m["n_core"], core_diameter=np_cfg["sigma_c_nm"] * 10.0,
+                            ligand_length=m["ligand_length"], bond_length=m["bond_length_nm"] * 10.0,
+                            ligand_mass=m["ligand_mass"], core_bead_mass=m["core_bead_mass"])
+
+
+# --------------------------------------------------------------------------- pair_fg
+def run_pair_fg(*, input, output, params, wildcards, threads=1):
+    """One constrained FG run: two frozen cores at separation index ``wildcards['index']``."""
+    np_cfg = params["np"]
+    solvent = float(wildcards["solvent"])
+    index = int(wildcards["index"])
+    separation = float(pair_separations(np_cfg["pair"])[index])
+    seed = int(params["seed"])
+    rng = np.random.default_rng(seed)
+    units = ReducedUnits.from_config(np_cfg)
+    centers = pair_centers(separation, units.sigma_c, rng)
+    topology = build_nanoparticles(centers, _spec(np_cfg), rng=rng)
+    ff = _forcefield(np_cfg, solvent)
+    out_dump = Path(output["dump"])
+    out_dir = out_dump.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pair = np_cfg["pair"]
+    md = np_cfg["md"]
+    with tempfile.TemporaryDirectory(prefix=".lammps-", dir=out_dir) as tmp:
+        tmp = Path(tmp)
+        write_lammps_data(tmp / "system.data", topology, title=f"two NPs R={separation:.4f} sigma_c s={solvent}")
+        variables = ff.lammps_variables()
+        variables.update(
+            boundary="s s s", data_file="system.data", minimize_steps=md["minimize_steps"],
+            temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
+            timestep=md["timestep_fs"], thermo_every=max(1, pair["production_steps"] // 20),
+            equilibration_steps=pair["equilibration_steps"], dump_every=pair["dump_every"],
+            dump_file="forces.dump", production_steps=pair["production_steps"])
+        (tmp / "in.lammps").write_text(render_template(input["template"], variables))
+        log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
+        lammps = params["lammps"]
+        try:
+            run_lammps(tmp / "in.lammps", tmp, tmp / "log.lammps", executable=lammps["executable"],
+                       launcher=lammps["launcher"])
+        finally:
+            if (tmp / "log.lammps").exists():
+                shutil.copyfile(tmp / "log.lammps", output["lammps_log"])
+        for name in ("system.data", "in.lammps"):
+            shutil.move(tmp / name, out_dir / name)
+        write_json(out_dir / "run.json", provenance(
+            {"separation_sigma": separation, "solvent": solvent, "index": index,
+             "centers_A": centers, **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}},
+            seed=seed))
+        shutil.move(tmp / "forces.dump", out_dump)  # last: the dump appears only if all went well
+
+
+# --------------------------------------------------------------------------- pair_map
+def run_pair_map(*, input, output, params, wildcards, threads=1):
+    """Mean forces on both cores (Eq. 4) with block-average errors, in k_BT/sigma_c."""
+    np_cfg = params["np"]
+    units = ReducedUnits.from_config(np_cfg)
+    n_blocks = np_cfg["pair"]["n_blocks"]
+    dumps = sorted(v for k, v in input.items() if k.startswith("_"))
+    positions, mean_forces, sem_forces, projected, projected_sem = [], [], [], [], []
+    for dump in dumps:
+        frames = map_lammps_dump(dump, periodic=False)
+        if frames.positions.shape[1] != 2:
+            raise ValueError(f"{dump}: expected 2 CG sites, found {frames.positions.shape[1]}")
+        pos = units.length_to_reduced(frames.positions[0])
+        pos = pos - pos.mean(axis=0)
+        force = units.force_to_reduced(frames.forces)
+        mean, sem = block_average(force, n_blocks)
+        r_ij = pos[0] - pos[1]
+        r_hat = r_ij / np.linalg.norm(r_ij)
+        f_m = 0.5 * (force[:, 0] - force[:, 1]) @ r_hat  # Eq. 9: > 0 repulsive
+        fm_mean, fm_sem = block_average(f_m, n_blocks)
+        positions.append(pos)
+        mean_forces.append(mean)
+        sem_forces.append(sem)
+        projected.append(fm_mean)
+        projected_sem.append(fm_sem)
+    positions = np.asarray(positions)
+    separation = np.linalg.norm(positions[:, 0] - positions[:, 1], axis=1)
+    write_npz(output["meanforces"], provenance({"solvent": wildcards["solvent"], "n_blocks": n_blocks,
+                                               "dumps": dumps, "units": "sigma_c, kT/sigma_c"}),
+              positions=positions, forces=np.asarray(mean_forces), forces_sem=np.asarray(sem_forces),
+              separation=separation, projected_force=np.asarray(projected),
+              projected_force_sem=np.asarray(projected_sem))
+
+
+# --------------------------------------------------------------------------- pair_features
+def _radial_pool(desc_cfg: dict) -> RadialSet:
+    pool = desc_cfg["pair_pool"]
+    return RadialSet.grid(mu=pool["mu"], r_s=pool["r_s"])
+
+
+def run_pair_features(*, input, output, params, wildcards, threads=1):
+    """Force features Psi_k(I, alpha) (Eq. 32) of the radial candidate pool."""
+    desc = params["np"]["descriptors"]
+    arrays, _ = read_npz(input["meanforces"])
+    pool = _radial_pool(desc)
+    feats = []
+    for pos in arrays["positions"]:
+        res = compute_symmetry_functions(pos, desc["r_cut_sigma"], radial=pool, cutoff=desc["cutoff"],
+                                         force_features=True)
+        feats.append(res.force_features)
+    feats = np.asarray(feats)  # (n_conf, 2, 3, k)
+    write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
+              forces=arrays["forces"], mu=pool.mu, r_s=pool.r_s, labels=np.asarray(pool.labels()))
+
+
+# --------------------------------------------------------------------------- pair_fit
+def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int):
+    """Stepwise-select and fit F = -sum_k w_k Psi_k (Eq. 7) on configurations.
+
+    ``features (n_conf, n_sites, 3, k)``, ``forces (n_conf, n_sites, 3)``. Rows of one
+    configuration stay together in the train/test split. Returns
+    ``(selected, fit, trace, metrics)``.
+    """
+    n_conf, n_sites, _, k = features.shape
+    design = -features.reshape(-1, k)
+    target = forces.reshape(-1)
+    groups = np.repeat(np.arange(n_conf), n_sites * 3)
+    train, test = split_by_group(groups, selection_cfg["test_fraction"], seed)
+    result = forward_stepwise(design, target, train=train, test=test,
+                              max_features=selection_cfg["max_features"],
+                              min_gain=selection_cfg["min_gain"], intercept=False, labels=list(labels))
+    sel = result.selected
+    fit = fit_linear(design[train][:, sel], target[train])
+    pred = design[:, sel] @ fit.coef
+    metrics = {
+        "n_sf": int(len(sel)), "r2_train": fit.r2, "rmse_train": fit.rmse,
+        "r2_test": r2_score(target[test], pred[test]) if test.any() else float("nan"),
+        "rmse_test": rmse(target[test], pred[test]) if test.any() else float("nan"),
+        "r2_all": r2_score(target, pred), "rmse_all": rmse(target, pred),
+        "n_train_rows": int(train.sum()), "n_test_rows": int(test.sum()),
+    }
+    return sel, fit, result.trace, metrics
+
+
+def run_pair_fit(*, input, output, params, wildcards, threads=1):
+    """ML2: selection trace, selected model and metrics (table of N_SF, R^2, RMSE)."""
+    np_cfg = params["np"]
+    arrays, _ = read_npz(input["features"])
+    seed = int(params["seed"])
+    sel, fit, trace, metrics = fit_force_model(arrays["force_features"], arrays["forces"],
+                                               labels=arrays["labels"], selection_cfg=np_cfg["selection"],
+                                               seed=seed)
+    desc = np_cfg["descriptors"]
+    model = SymmetryFunctionModel(
+        r_cut=desc["r_cut_sigma"], cutoff=desc["cutoff"],
+        radial=RadialSet(arrays["mu"][sel], arrays["r_s"][sel]), angular=None, weights=fit.coef,
+        units={"length": "sigma_c", "energy": "kT", "force": "kT/sigma_c"}, metrics=metrics)
+    meta = provenance({"selection": np_cfg["selection"], "descriptors": desc, "solvent": wildcards["solvent"]},
+                      seed=seed)
+    write_csv(output["trace"], trace, meta)
+    model.save(output["model"], meta)
+
+
+# --------------------------------------------------------------------------- pair_pmf
+def integrate_mean_force(separation, force, force_sem):
+    """Phi(R) = int_R^inf F_m dR' (Eq. 10) by the trapezoid rule from the largest R.
+
+    Assumes F_m = 0 beyond the last point. Errors add in quadrature with the
+    trapezoid weights (blocks of different separations are independent).
+    Returns ``(phi, phi_err)`` ordered like ``separation``.
+    """
+    order = np.argsort(separation)
+    r, f, s = separation[order], force[order], force_sem[order]
+    phi = np.zeros_like(r)
+    var = np.zeros_like(r)
+    for i in range(len(r) - 2, -1, -1):
+        h = r[i + 1] - r[i]
+        phi[i] = phi[i + 1] + 0.5 * h * (f[i] + f[i + 1])
+        var[i] = var[i + 1] + (0.5 * h) ** 2 * (s[i] ** 2 + s[i + 1] ** 2)
+    out_phi, out_err = np.empty_like(phi), np.empty_like(phi)
+    out_phi[order], out_err[order] = phi, np.sqrt(var)
+    return out_phi, out_err
+
+
+def pair_energy_curve(model: SymmetryFunctionModel, separations, rng: np.random.Generator):
+    """Phi_ML (Eq. 8) of two particles at each separation, random fresh orientations."""
+    out = np.empty(len(separations))
+    for i, r in enumerate(separations):
+        axis = random_unit_vector(rng)
+        pos = np.array([np.zeros(3), r * axis]) + rng.normal(size=3)
+        out[i] = model.energy(pos)
+    return out
+
+
+def run_pair_pmf(*, input, output, params, wildcards, threads=1):
+    """FG PMF (Eq. 10, with errors) and Phi_ML2 on fresh configurations (Fig. 2)."""
+    np_cfg = params["np"]
+    arrays, _ = read_npz(input["meanforces"])
+    model = SymmetryFunctionModel.load(input["model"])
+    phi, err = integrate_mean_force(arrays["separation"], arrays["projected_force"],
+                                    arrays["projected_force_sem"])
+    pmf_cfg = np_cfg["pmf"]
+    rng = np.random.default_rng(int(params["seed"]))
+    r_eval = np.sort(rng.uniform(pmf_cfg["r_eval_min_sigma"], pmf_cfg["r_eval_max_sigma"], pmf_cfg["n_eval"]))
+    phi_ml = pair_energy_curve(model, r_eval, rng)
+    fg = pd.DataFrame({"source": "FG", "R_sigma": arrays["separation"], "phi_kT": phi, "phi_err_kT": err,
+                       "mean_force_kT_sigma": arrays["projected_force"],
+                       "mean_force_err_kT_sigma": arrays["projected_force_sem"]}).sort_values("R_sigma")
+    ml = pd.DataFrame({"source": "ML2", "R_sigma": r_eval, "phi_kT": phi_ml, "phi_err_kT": 0.0,
+                       "mean_force_kT_sigma": np.nan, "mean_force_err_kT_sigma": np.nan})
+    meta = provenance({"pmf": pmf_cfg, "solvent": wildcards["solvent"]}, seed=int(params["seed"]))
+    write_csv(output["pmf"], pd.concat([fg, ml], ignore_index=True), meta)
