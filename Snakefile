@@ -4,7 +4,6 @@
 #   paper:        snakemake --profile workflow/profiles/slurm
 from snakemake.utils import min_version, validate
 
-
 min_version("9.0")
 
 
@@ -22,7 +21,7 @@ include: "workflow/rules/nanoparticles.smk"
 
 
 rule all:
+    default_target: True
     input:
         f"{RESULTS}/scorecard.csv",
         paper_targets(),
-    default_target: True

@@ -2,7 +2,6 @@
 import cgml
 from cgml.workflow import check_config, rule_seed
 
-
 check_config(config)
 
 SCALE = config["scale"]
@@ -41,12 +40,12 @@ rule scorecard:
         f"{LOGS}/scorecard.log",
     benchmark:
         f"{BENCH}/scorecard.tsv"
-    params:
-        code=CODE,
+    conda:
+        "../../envs/analysis.yaml"
     resources:
         runtime=10,
         mem_mb=1000,
-    conda:
-        "../../envs/analysis.yaml"
+    params:
+        code=CODE,
     script:
         "../../scripts/gather_scorecard.py"

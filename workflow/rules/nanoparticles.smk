@@ -6,7 +6,10 @@ NP_PAIR_INDEX = [f"{k:03d}" for k in range(NP["pair"]["n_separations"])]
 NP_ATOMS_PER_PARTICLE = NP["model"]["n_core"] * (1 + NP["model"]["ligand_length"])
 NP_PAIR_STEPS = NP["pair"]["equilibration_steps"] + NP["pair"]["production_steps"]
 # the physics parameters a FG pair run depends on (and nothing else)
-NP_FG_PARAMS = {k: NP[k] for k in ("temperature_K", "sigma_c_nm", "model", "forcefield", "md", "pair")}
+NP_FG_PARAMS = {
+    k: NP[k]
+    for k in ("temperature_K", "sigma_c_nm", "model", "forcefield", "md", "pair")
+}
 
 PAPER_TARGETS["nanoparticles"] = [
     f"{NP_DIR}/figures/fig2_pair_pmf.png",
@@ -25,26 +28,28 @@ rule np_pair_fg:
     """Two NPs with frozen cores at separation `index`; ligands sampled by LAMMPS."""
     input:
         template="workflow/lammps/np_constrained.in",
+        forcefield="workflow/lammps/np_forcefield.in",
     output:
         dump=f"{NP_DIR}/fg/pair/s{{solvent}}/R{{index}}/forces.dump",
+        np_forces=f"{NP_DIR}/fg/pair/s{{solvent}}/R{{index}}/np_forces.txt",
         lammps_log=f"{NP_DIR}/fg/pair/s{{solvent}}/R{{index}}/log.lammps",
     log:
         f"{LOGS}/nanoparticles/pair_fg_s{{solvent}}_R{{index}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/pair_fg_s{{solvent}}_R{{index}}.tsv"
-    params:
-        np=NP_FG_PARAMS,
-        lammps=LAMMPS,
-        seed=lambda w: seed_for("np_pair_fg", w.solvent, w.index),
-        code=CODE,
+    conda:
+        "../../envs/lammps.yaml"
     threads: 1
     resources:
         runtime=lammps_runtime(NP_PAIR_STEPS, 2 * NP_ATOMS_PER_PARTICLE),
         mem_mb=2000,
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
-    conda:
-        "../../envs/lammps.yaml"
+    params:
+        np=NP_FG_PARAMS,
+        lammps=LAMMPS,
+        seed=lambda w: seed_for("np_pair_fg", w.solvent, w.index),
+        code=CODE,
     script:
         "../../scripts/nanoparticles/pair_fg.py"
 
@@ -52,24 +57,28 @@ rule np_pair_fg:
 rule np_pair_map:
     """Map FG forces on the cores to mean forces (Eq. 4) with block errors (MDAnalysis)."""
     input:
-        expand(
-            f"{NP_DIR}/fg/pair/s{{{{solvent}}}}/R{{index}}/forces.dump",
-            index=NP_PAIR_INDEX,
-        ),
+        **{
+            f"dump_{i}": f"{NP_DIR}/fg/pair/s{{solvent}}/R{i}/forces.dump"
+            for i in NP_PAIR_INDEX
+        },
+        **{
+            f"np_forces_{i}": f"{NP_DIR}/fg/pair/s{{solvent}}/R{i}/np_forces.txt"
+            for i in NP_PAIR_INDEX
+        },
     output:
         meanforces=f"{NP_DIR}/data/pair_meanforces_s{{solvent}}.npz",
     log:
         f"{LOGS}/nanoparticles/pair_map_s{{solvent}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/pair_map_s{{solvent}}.tsv"
-    params:
-        np=NP,
-        code=CODE,
+    conda:
+        "../../envs/analysis.yaml"
     resources:
         runtime=60,
         mem_mb=4000,
-    conda:
-        "../../envs/analysis.yaml"
+    params:
+        np=NP,
+        code=CODE,
     script:
         "../../scripts/nanoparticles/pair_map.py"
 
@@ -84,14 +93,14 @@ rule np_pair_features:
         f"{LOGS}/nanoparticles/pair_features_s{{solvent}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/pair_features_s{{solvent}}.tsv"
-    params:
-        np=NP,
-        code=CODE,
+    conda:
+        "../../envs/analysis.yaml"
     resources:
         runtime=30,
         mem_mb=4000,
-    conda:
-        "../../envs/analysis.yaml"
+    params:
+        np=NP,
+        code=CODE,
     script:
         "../../scripts/nanoparticles/pair_features.py"
 
@@ -107,15 +116,15 @@ rule np_pair_fit:
         f"{LOGS}/nanoparticles/pair_fit_s{{solvent}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/pair_fit_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=4000,
     params:
         np=NP,
         seed=lambda w: seed_for("np_pair_fit", w.solvent),
         code=CODE,
-    resources:
-        runtime=30,
-        mem_mb=4000,
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../../scripts/nanoparticles/pair_fit.py"
 
@@ -131,15 +140,15 @@ rule np_pair_pmf:
         f"{LOGS}/nanoparticles/pair_pmf_s{{solvent}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/pair_pmf_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=10,
+        mem_mb=2000,
     params:
         np=NP,
         seed=lambda w: seed_for("np_pair_pmf", w.solvent),
         code=CODE,
-    resources:
-        runtime=10,
-        mem_mb=2000,
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../../scripts/nanoparticles/pair_pmf.py"
 
@@ -161,14 +170,14 @@ rule np_fig2:
         f"{LOGS}/nanoparticles/fig2.log",
     benchmark:
         f"{BENCH}/nanoparticles/fig2.tsv"
-    params:
-        solvents=NP_SOLVENTS,
-        code=CODE,
+    conda:
+        "../../envs/plotting.yaml"
     resources:
         runtime=10,
         mem_mb=1000,
-    conda:
-        "../../envs/plotting.yaml"
+    params:
+        solvents=NP_SOLVENTS,
+        code=CODE,
     script:
         "../../scripts/nanoparticles/fig2.py"
 
@@ -190,14 +199,14 @@ rule np_selection_figure:
         f"{LOGS}/nanoparticles/selection_figure.log",
     benchmark:
         f"{BENCH}/nanoparticles/selection_figure.tsv"
-    params:
-        solvents=NP_SOLVENTS,
-        code=CODE,
+    conda:
+        "../../envs/plotting.yaml"
     resources:
         runtime=10,
         mem_mb=1000,
-    conda:
-        "../../envs/plotting.yaml"
+    params:
+        solvents=NP_SOLVENTS,
+        code=CODE,
     script:
         "../../scripts/nanoparticles/selection_figure.py"
 
@@ -219,14 +228,14 @@ rule np_table:
         f"{LOGS}/nanoparticles/table.log",
     benchmark:
         f"{BENCH}/nanoparticles/table.tsv"
-    params:
-        solvents=NP_SOLVENTS,
-        code=CODE,
+    conda:
+        "../../envs/analysis.yaml"
     resources:
         runtime=10,
         mem_mb=1000,
-    conda:
-        "../../envs/analysis.yaml"
+    params:
+        solvents=NP_SOLVENTS,
+        code=CODE,
     script:
         "../../scripts/nanoparticles/table.py"
 
@@ -249,15 +258,15 @@ rule np_scorecard:
         f"{LOGS}/nanoparticles/scorecard.log",
     benchmark:
         f"{BENCH}/nanoparticles/scorecard.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
     params:
         scale=SCALE,
         solvents=NP_SOLVENTS,
         seed=seed_for("np_scorecard"),
         code=CODE,
-    resources:
-        runtime=10,
-        mem_mb=1000,
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../../scripts/nanoparticles/scorecard.py"

@@ -111,3 +111,32 @@ def run_lammps(input_path: str | os.PathLike, workdir: str | os.PathLike, log_pa
         line = match.group(1) if match else (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise LammpsRunError(f"LAMMPS failed ({Path(input_path).name}): {line}")
     return LammpsRun(Path(input_path), Path(log_path), proc.returncode)
+
+
+def read_ave_time_vector(path) -> tuple:
+    """Read a ``fix ave/time ... mode vector file`` output.
+
+    Returns ``(steps (t,), data (t, rows, cols))``. Raises ValueError naming the
+    file if blocks are ragged or the file holds no data.
+    """
+    import numpy as np
+
+    steps, blocks = [], []
+    lines = [ln for ln in Path(path).read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    k = 0
+    while k < len(lines):
+        head = lines[k].split()
+        if len(head) != 2:
+            raise ValueError(f"{path}: line {k + 1}: expected 'timestep n_rows', got {lines[k]!r}")
+        step, n_rows = int(head[0]), int(head[1])
+        rows = [[float(v) for v in lines[k + 1 + r].split()[1:]] for r in range(n_rows)]
+        steps.append(step)
+        blocks.append(rows)
+        k += 1 + n_rows
+    if not blocks:
+        raise ValueError(f"{path}: no data")
+    try:
+        data = np.asarray(blocks, dtype=np.float64)
+    except ValueError as err:
+        raise ValueError(f"{path}: ragged blocks ({err})") from None
+    return np.asarray(steps), data

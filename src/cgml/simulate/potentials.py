@@ -37,20 +37,26 @@ Details that the drivers rely on (they add to, never change, the protocol above)
   ``total_energy``, and displacement moves do not change it;
 * ``box_lengths`` are ignored when ``periodic`` is False (open boundaries).
 
-numba cannot cache a jitted function whose *argument* is another jitted function
-(numba issues #2956, #6264: the dispatcher type carries a per-process UUID, so every
-new process misses the cache and writes another cache file). Therefore the concrete
-``delta_energy`` / ``total_energy`` functions below are ``cache=True`` and call the
-generic pair kernels on a *global* pair function, while the generic kernels (and the
-MC sweep kernel in :mod:`cgml.simulate.mc`) are compiled once per process.
+The sweep kernel of :mod:`cgml.simulate.mc` takes ``delta_energy`` and
+``total_energy`` as arguments. numba (0.68) cannot cache a jitted function whose
+*argument* is another jitted function (numba issues #2956, #6264: the dispatcher type
+carries a per-process UUID, so every new process misses the cache and writes yet another
+cache file), so the sweep kernel is compiled once per process and per distinct pair of
+protocol functions (a few seconds), while the protocol functions themselves are cached.
 
 Pair potentials
 ---------------
-All pair potentials share one generic pair kernel (``pair_delta_energy``,
-``pair_total_energy``) and differ only in a scalar pair function
-``pair_fn(r, params) -> u(r)`` evaluated for 0 <= r < r_cut. Their ``params`` start
-with ``(r_cut, tail_coefficient, ...)``: the total energy of a periodic system gets
-``U_tail = tail_coefficient * n**2 / V`` (zero unless a tail correction was asked for).
+All pair potentials share one generic pair kernel, whose two entry points
+:func:`pair_delta_energy` and :func:`pair_total_energy` are the protocol functions of
+every :class:`PairPotential`; they differ only in ``params``, which have one layout (and
+so one numba type) for all of them::
+
+    params = (r_cut, tail_coefficient, kind, coefficients (m,), r_grid (k,), table (k-1, 4))
+
+Hence all pair potentials share one compiled MC sweep kernel. The scalar pair energy is
+:func:`pair_energy_of_distance` (a branch on ``kind``). The total energy of a periodic
+system gets ``U_tail = tail_coefficient * n**2 / V`` (zero unless a tail correction was
+asked for).
 
 =========================  ==================================================================
 factory                    u(r) for r < r_cut (zero beyond)
@@ -78,7 +84,6 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from cgml.neighbors._kernels import cell_coords, flat_index, stencil_axis
 
 __all__ = [
     "PairPotential",
@@ -93,6 +98,7 @@ __all__ = [
     "hard_sphere_energy",
     "mie_energy",
     "table_energy",
+    "pair_energy_of_distance",
     "pair_delta_energy",
     "pair_total_energy",
 ]
@@ -178,97 +184,134 @@ def table_energy(r, r_grid, coefficients):
 
 
 # ----------------------------------------------------------------------------------------
-# pair functions with the uniform signature pair_fn(r, params) -> u, used by the kernels.
-# params = (r_cut, tail_coefficient, ...specific)
+# the one pair function of the generic kernel. Every pair potential has params of the same
+# numba type, so all of them share one compiled delta/total energy and one MC sweep kernel:
+# params = (r_cut, tail_coefficient, kind, coefficients (m,), r_grid (k,), table (k-1, 4))
 # ----------------------------------------------------------------------------------------
 
-
-@njit(cache=True)
-def _hard_sphere_pair(r, params):
-    # params = (r_cut, tail, sigma)
-    return hard_sphere_energy(r, params[2])[0]
-
-
-@njit(cache=True)
-def _mie_pair(r, params):
-    # params = (r_cut, tail, prefactor, sigma, lambda_r, lambda_a, shift)
-    return mie_energy(r, params[2], params[3], params[4], params[5])[0] - params[6]
+KIND_NONE = 0
+KIND_HARD_SPHERE = 1
+KIND_MIE = 2
+KIND_TABLE = 3
 
 
 @njit(cache=True)
-def _table_pair(r, params):
-    # params = (r_cut, tail, r_grid (k,), coefficients (k-1, 4))
-    return table_energy(r, params[2], params[3])[0]
+def pair_energy_of_distance(r, params):
+    """u(r) [kT] of the pair potential described by ``params``, for 0 <= r < r_cut.
 
-
-@njit(cache=True)
-def _zero_pair(r, params):
+    kind KIND_HARD_SPHERE: coefficients = (sigma,);
+    kind KIND_MIE: coefficients = (C eps, sigma, lambda_r, lambda_a, u_shift);
+    kind KIND_TABLE: r_grid, table as in :func:`table_energy`; KIND_NONE: 0.
+    """
+    kind = params[2]
+    c = params[3]
+    if kind == KIND_HARD_SPHERE:
+        return hard_sphere_energy(r, c[0])[0]
+    if kind == KIND_MIE:
+        return mie_energy(r, c[0], c[1], c[2], c[3])[0] - c[4]
+    if kind == KIND_TABLE:
+        return table_energy(r, params[4], params[5])[0]
     return 0.0
 
 
 # ----------------------------------------------------------------------------------------
-# layer 2: the generic pair kernels (compiled per pair function, not cached; see docstring)
+# layer 2: the generic pair kernel (these two are the protocol functions of every pair
+# potential)
 # ----------------------------------------------------------------------------------------
 
 
-@njit
-def _pair_energy_of_point(pair_fn, point, skip, j_min, positions, box_lengths, periodic,
+@njit(cache=True)
+def _axis_cells(k, n, periodic):
+    """Neighbouring cells of cell k along one axis as ``(first, count)``: cells are
+    ``(first + t) % n`` for t < count. Same set as ``cgml.neighbors._kernels.stencil_axis``
+    (distinct cells, clipped when open) without allocating an array."""
+    if periodic:
+        if n >= 3:
+            return k - 1 + n, 3
+        return 0, n
+    first = k - 1 if k > 0 else 0
+    last = k + 1 if k + 1 < n else n - 1
+    return first, last - first + 1
+
+
+@njit(cache=True)
+def _cell_coordinate(x, origin, cell_size, n, periodic):
+    """Cell coordinate of x along one axis, as ``cgml.neighbors._kernels.cell_coords``."""
+    k = int(np.floor((x - origin) / cell_size))
+    if periodic:
+        return k % n
+    if k < 0:
+        return 0
+    if k >= n:
+        return n - 1
+    return k
+
+
+@njit(cache=True)
+def _pair_energy_of_point(point, skip, j_min, positions, box_lengths, periodic,
                           origin, cell_size, n_cells, members, counts, params):
     """Sum of u(|point - R_j|) over j != skip, j >= j_min, |.| < r_cut; +inf on first overlap."""
     r_cut = params[0]
     r_cut2 = r_cut * r_cut
-    c = cell_coords(point, origin, cell_size, n_cells, periodic)
-    xs = stencil_axis(c[0], n_cells[0], periodic)
-    ys = stencil_axis(c[1], n_cells[1], periodic)
-    zs = stencil_axis(c[2], n_cells[2], periodic)
-    cc = np.empty(3, np.int64)
+    px = point[0]
+    py = point[1]
+    pz = point[2]
+    nx = n_cells[0]
+    ny = n_cells[1]
+    nz = n_cells[2]
+    ax, mx = _axis_cells(_cell_coordinate(px, origin[0], cell_size[0], nx, periodic), nx, periodic)
+    ay, my = _axis_cells(_cell_coordinate(py, origin[1], cell_size[1], ny, periodic), ny, periodic)
+    az, mz = _axis_cells(_cell_coordinate(pz, origin[2], cell_size[2], nz, periodic), nz, periodic)
     energy = 0.0
-    for a in xs:
-        for b in ys:
-            for z in zs:
-                cc[0] = a
-                cc[1] = b
-                cc[2] = z
-                cell = flat_index(cc, n_cells)
+    for tx in range(mx):
+        cx = (ax + tx) % nx
+        for ty in range(my):
+            cy = (ay + ty) % ny
+            for tz in range(mz):
+                cell = (cx * ny + cy) * nz + (az + tz) % nz
                 for s in range(counts[cell]):
                     j = members[cell, s]
                     if j == skip or j < j_min:
                         continue
-                    dx = point[0] - positions[j, 0]
-                    dy = point[1] - positions[j, 1]
-                    dz = point[2] - positions[j, 2]
+                    dx = px - positions[j, 0]
+                    dy = py - positions[j, 1]
+                    dz = pz - positions[j, 2]
                     if periodic:
                         dx -= box_lengths[0] * np.rint(dx / box_lengths[0])
                         dy -= box_lengths[1] * np.rint(dy / box_lengths[1])
                         dz -= box_lengths[2] * np.rint(dz / box_lengths[2])
                     d2 = dx * dx + dy * dy + dz * dz
                     if d2 < r_cut2:
-                        u = pair_fn(np.sqrt(d2), params)
+                        u = pair_energy_of_distance(np.sqrt(d2), params)
                         if u == np.inf:
                             return np.inf
                         energy += u
     return energy
 
 
-@njit
-def pair_delta_energy(pair_fn, i, new_point, positions, box_lengths, periodic,
+@njit(cache=True)
+def pair_delta_energy(i, new_point, positions, box_lengths, periodic,
                       origin, cell_size, n_cells, members, counts, params):
     """Energy change [kT] of moving particle i to ``new_point (3,)`` under a pair potential.
 
     dU = sum_{j != i, r_ij' < r_cut} u(r_ij') - sum_{j != i, r_ij < r_cut} u(r_ij).
-    Returns +inf as soon as the new position overlaps a hard core.
+    Returns +inf as soon as the new position overlaps a hard core; for pure hard spheres
+    the old energy of a valid state is 0 and is not evaluated.
     """
-    e_new = _pair_energy_of_point(pair_fn, new_point, i, 0, positions, box_lengths, periodic,
+    kind = params[2]
+    if kind == KIND_NONE:
+        return 0.0
+    e_new = _pair_energy_of_point(new_point, i, 0, positions, box_lengths, periodic,
                                   origin, cell_size, n_cells, members, counts, params)
-    if e_new == np.inf:
-        return np.inf
-    e_old = _pair_energy_of_point(pair_fn, positions[i], i, 0, positions, box_lengths, periodic,
+    if e_new == np.inf or kind == KIND_HARD_SPHERE:
+        return e_new
+    e_old = _pair_energy_of_point(positions[i], i, 0, positions, box_lengths, periodic,
                                   origin, cell_size, n_cells, members, counts, params)
     return e_new - e_old
 
 
-@njit
-def pair_total_energy(pair_fn, positions, box_lengths, periodic,
+@njit(cache=True)
+def pair_total_energy(positions, box_lengths, periodic,
                       origin, cell_size, n_cells, members, counts, params):
     """Total energy [kT]: sum_{i<j, r_ij < r_cut} u(r_ij) + tail_coefficient n^2 / V (periodic).
 
@@ -276,12 +319,13 @@ def pair_total_energy(pair_fn, positions, box_lengths, periodic,
     """
     n = positions.shape[0]
     energy = 0.0
-    for i in range(n):
-        e = _pair_energy_of_point(pair_fn, positions[i], i, i + 1, positions, box_lengths,
-                                  periodic, origin, cell_size, n_cells, members, counts, params)
-        if e == np.inf:
-            return np.inf
-        energy += e
+    if params[2] != KIND_NONE:
+        for i in range(n):
+            e = _pair_energy_of_point(positions[i], i, i + 1, positions, box_lengths, periodic,
+                                      origin, cell_size, n_cells, members, counts, params)
+            if e == np.inf:
+                return np.inf
+            energy += e
     tail = params[1]
     if periodic and tail != 0.0:
         volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
@@ -289,72 +333,13 @@ def pair_total_energy(pair_fn, positions, box_lengths, periodic,
     return energy
 
 
-@njit
-def _evaluate_pair(pair_fn, r, params):
+@njit(cache=True)
+def _evaluate_pair(r, params):
     """u(r) [kT] for an array ``r (m,)`` [length], zero at and beyond r_cut."""
     out = np.empty(r.shape[0])
     for k in range(r.shape[0]):
-        out[k] = pair_fn(r[k], params) if r[k] < params[0] else 0.0
+        out[k] = pair_energy_of_distance(r[k], params) if r[k] < params[0] else 0.0
     return out
-
-
-# ----------------------------------------------------------------------------------------
-# the concrete protocol functions, one pair per pair function (cached)
-# ----------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def hard_sphere_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell_size,
-                             n_cells, members, counts, params):
-    return pair_delta_energy(_hard_sphere_pair, i, new_point, positions, box_lengths, periodic,
-                             origin, cell_size, n_cells, members, counts, params)
-
-
-@njit(cache=True)
-def hard_sphere_total_energy(positions, box_lengths, periodic, origin, cell_size, n_cells,
-                             members, counts, params):
-    return pair_total_energy(_hard_sphere_pair, positions, box_lengths, periodic, origin,
-                             cell_size, n_cells, members, counts, params)
-
-
-@njit(cache=True)
-def mie_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell_size,
-                     n_cells, members, counts, params):
-    return pair_delta_energy(_mie_pair, i, new_point, positions, box_lengths, periodic,
-                             origin, cell_size, n_cells, members, counts, params)
-
-
-@njit(cache=True)
-def mie_total_energy(positions, box_lengths, periodic, origin, cell_size, n_cells,
-                     members, counts, params):
-    return pair_total_energy(_mie_pair, positions, box_lengths, periodic, origin,
-                             cell_size, n_cells, members, counts, params)
-
-
-@njit(cache=True)
-def table_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell_size,
-                       n_cells, members, counts, params):
-    return pair_delta_energy(_table_pair, i, new_point, positions, box_lengths, periodic,
-                             origin, cell_size, n_cells, members, counts, params)
-
-
-@njit(cache=True)
-def table_total_energy(positions, box_lengths, periodic, origin, cell_size, n_cells,
-                       members, counts, params):
-    return pair_total_energy(_table_pair, positions, box_lengths, periodic, origin,
-                             cell_size, n_cells, members, counts, params)
-
-
-@njit(cache=True)
-def zero_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell_size,
-                      n_cells, members, counts, params):
-    return 0.0
-
-
-@njit(cache=True)
-def zero_total_energy(positions, box_lengths, periodic, origin, cell_size, n_cells,
-                      members, counts, params):
-    return 0.0
 
 
 # ----------------------------------------------------------------------------------------
@@ -370,23 +355,23 @@ class PairPotential:
     ----------
     name : str, with the parameters, for logs and provenance
     r_cut : float [length], cutoff; u = 0 for r >= r_cut
-    params : tuple, ``(r_cut, tail_coefficient, ...)`` passed to the kernels
-    delta_energy, total_energy : numba dispatchers (the protocol functions)
-    pair_function : numba dispatcher ``pair_fn(r, params) -> u`` [kT], valid for r < r_cut
+    params : tuple ``(r_cut, tail_coefficient, kind, coefficients, r_grid, table)``
+        passed to the kernels (see :func:`pair_energy_of_distance`)
+    delta_energy, total_energy : numba dispatchers, the protocol functions
+        (:func:`pair_delta_energy`, :func:`pair_total_energy` for every pair potential)
     """
 
     name: str
     r_cut: float
     params: tuple
-    delta_energy: Any
-    total_energy: Any
-    pair_function: Any
+    delta_energy: Any = pair_delta_energy
+    total_energy: Any = pair_total_energy
 
     def pair_energy(self, r) -> np.ndarray:
         """u(r) [kT] for ``r`` [length] of any shape (numpy in, numpy out); 0 for r >= r_cut."""
         r = np.asarray(r, dtype=np.float64)
         flat = np.ascontiguousarray(r.reshape(-1))
-        return _evaluate_pair(self.pair_function, flat, self.params).reshape(r.shape)
+        return _evaluate_pair(flat, self.params).reshape(r.shape)
 
     @property
     def tail_coefficient(self) -> float:
@@ -404,11 +389,23 @@ def _positive(name: str, value: float) -> float:
     return value
 
 
+_NO_GRID = np.zeros(1)
+_NO_TABLE = np.zeros((1, 4))
+
+
+def _pair_params(r_cut, tail, kind, coefficients=(0.0,), r_grid=_NO_GRID, table=_NO_TABLE):
+    """The uniform params tuple of every pair potential (one numba type for all)."""
+    return (float(r_cut), float(tail), int(kind),
+            np.ascontiguousarray(coefficients, dtype=np.float64),
+            np.ascontiguousarray(r_grid, dtype=np.float64),
+            np.ascontiguousarray(table, dtype=np.float64))
+
+
 def hard_spheres(sigma: float = 1.0) -> PairPotential:
     """Hard spheres of diameter ``sigma`` [length]: u = +inf for r < sigma, else 0."""
     sigma = _positive("sigma", sigma)
-    return PairPotential(f"hard_spheres(sigma={sigma})", sigma, (sigma, 0.0, sigma),
-                         hard_sphere_delta_energy, hard_sphere_total_energy, _hard_sphere_pair)
+    return PairPotential(f"hard_spheres(sigma={sigma})", sigma,
+                         _pair_params(sigma, 0.0, KIND_HARD_SPHERE, (sigma,)))
 
 
 def mie_prefactor(lambda_r: float, lambda_a: float) -> float:
@@ -460,8 +457,8 @@ def mie(lambda_r: float, lambda_a: float, epsilon: float = 1.0, sigma: float = 1
     if name is None:
         name = (f"mie(lambda_r={lambda_r}, lambda_a={lambda_a}, epsilon={epsilon}, sigma={sigma}, "
                 f"r_cut={r_cut}, shift={shift}, tail_correction={tail_correction})")
-    params = (r_cut, tail, prefactor, sigma, lambda_r, lambda_a, u_shift)
-    return PairPotential(name, r_cut, params, mie_delta_energy, mie_total_energy, _mie_pair)
+    params = _pair_params(r_cut, tail, KIND_MIE, (prefactor, sigma, lambda_r, lambda_a, u_shift))
+    return PairPotential(name, r_cut, params)
 
 
 def lennard_jones(epsilon: float = 1.0, sigma: float = 1.0, r_cut: float = 2.5,
@@ -548,12 +545,11 @@ def tabulated(r_grid, u_values, kind: str = "cubic", shift: bool = False,
     if name is None:
         name = (f"tabulated(k={r_grid.size}, r=[{r_grid[0]}, {r_cut}], kind={kind}, "
                 f"shift={shift})")
-    params = (r_cut, 0.0, r_grid, np.ascontiguousarray(coefficients))
-    return PairPotential(name, r_cut, params, table_delta_energy, table_total_energy, _table_pair)
+    params = _pair_params(r_cut, 0.0, KIND_TABLE, (0.0,), r_grid, coefficients)
+    return PairPotential(name, r_cut, params)
 
 
 def no_interaction(r_cut: float = 1.0) -> PairPotential:
     """No interactions (ideal gas); ``r_cut`` [length] only sets the cell size."""
     r_cut = _positive("r_cut", r_cut)
-    return PairPotential(f"no_interaction(r_cut={r_cut})", r_cut, (r_cut, 0.0),
-                         zero_delta_energy, zero_total_energy, _zero_pair)
+    return PairPotential(f"no_interaction(r_cut={r_cut})", r_cut, _pair_params(r_cut, 0.0, KIND_NONE))

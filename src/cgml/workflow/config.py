@@ -32,8 +32,9 @@ def check_config(config: dict) -> None:
                 f"config key nanoparticles.pair.r_max_sigma ({np_cfg['pair']['r_max_sigma']}) lies far beyond "
                 f"the descriptor cutoff nanoparticles.descriptors.r_cut_sigma ({r_cut}): the model cannot see it")
         pair = np_cfg["pair"]
-        n_frames = pair["production_steps"] // pair["dump_every"]
-        if n_frames < 2 * pair["n_blocks"]:
-            raise ConfigError(
-                f"config key nanoparticles.pair.production_steps ({pair['production_steps']}) gives {n_frames} frames "
-                f"at dump_every={pair['dump_every']}: fewer than 2 x n_blocks ({pair['n_blocks']})")
+        for key in ("dump_every", "force_every"):
+            n_frames = pair["production_steps"] // pair[key]
+            if n_frames < 2 * pair["n_blocks"]:
+                raise ConfigError(
+                    f"config key nanoparticles.pair.{key} ({pair[key]}) gives {n_frames} samples in "
+                    f"production_steps={pair['production_steps']}: fewer than 2 x n_blocks ({pair['n_blocks']})")

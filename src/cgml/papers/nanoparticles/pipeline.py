@@ -89,6 +89,8 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
     out_dump = Path(output["dump"])
     out_dir = out_dump.parent
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".lammps-*"):  # left by a run that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     pair = np_cfg["pair"]
     md = np_cfg["md"]
     with tempfile.TemporaryDirectory(prefix=".lammps-", dir=out_dir) as tmp:
@@ -100,7 +102,10 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
             temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
             timestep=md["timestep_fs"], thermo_every=max(1, pair["production_steps"] // 20),
             equilibration_steps=pair["equilibration_steps"], dump_every=pair["dump_every"],
-            dump_file="forces.dump", production_steps=pair["production_steps"])
+            dump_file="forces.dump", production_steps=pair["production_steps"],
+            force_every=pair["force_every"], force_file="np_forces.txt")
+        (tmp / "forcefield.in").write_text(render_template(input["forcefield"], variables))
+        variables["forcefield_file"] = "forcefield.in"
         (tmp / "in.lammps").write_text(render_template(input["template"], variables))
         log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
         lammps = params["lammps"]
@@ -110,47 +115,69 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
         finally:
             if (tmp / "log.lammps").exists():
                 shutil.copyfile(tmp / "log.lammps", output["lammps_log"])
-        for name in ("system.data", "in.lammps"):
+        for name in ("system.data", "in.lammps", "forcefield.in"):
             shutil.move(tmp / name, out_dir / name)
         write_json(out_dir / "run.json", provenance(
             {"separation_sigma": separation, "solvent": solvent, "index": index,
              "centers_A": centers, **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}},
             seed=seed))
+        shutil.move(tmp / "np_forces.txt", output["np_forces"])
         shutil.move(tmp / "forces.dump", out_dump)  # last: the dump appears only if all went well
 
 
 # --------------------------------------------------------------------------- pair_map
+def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int) -> dict:
+    """Mean forces of one constrained pair run, in sigma_c and k_BT/sigma_c.
+
+    Two estimators of the mean force on core I (Eq. 4):
+    ``core``: the force on the core beads, mapped from the dump with MDAnalysis
+    (literal Eq. 4; noisy, it carries the stiff bonds of the NP's own ligands);
+    ``whole``: the force summed over all beads of NP I (LAMMPS, every sample),
+    equal on average because free ligand beads feel zero mean force in
+    equilibrium, and far less noisy. ``whole`` is the training target; both are
+    stored, and their agreement is a check (``z_core_vs_whole``).
+    """
+    from cgml.fg.lammps import read_ave_time_vector
+
+    frames = map_lammps_dump(dump_path, periodic=False)
+    if frames.positions.shape[1] != 2:
+        raise ValueError(f"{dump_path}: expected 2 CG sites, found {frames.positions.shape[1]}")
+    pos = units.length_to_reduced(frames.positions[0])
+    pos = pos - pos.mean(axis=0)
+    core_mean, core_sem = block_average(units.force_to_reduced(frames.forces), n_blocks)
+    _, whole = read_ave_time_vector(np_forces_path)
+    if whole.shape[1:] != (2, 3):
+        raise ValueError(f"{np_forces_path}: expected 2 rows x 3 force components, got {whole.shape[1:]}")
+    whole = units.force_to_reduced(whole)
+    mean, sem = block_average(whole, n_blocks)
+    r_hat = (pos[0] - pos[1]) / np.linalg.norm(pos[0] - pos[1])
+    f_m = 0.5 * (whole[:, 0] - whole[:, 1]) @ r_hat  # Eq. 9: > 0 repulsive
+    fm_mean, fm_sem = block_average(f_m, n_blocks)
+    z = (core_mean - mean) / np.sqrt(core_sem**2 + sem**2 + 1e-300)
+    return {"positions": pos, "forces": mean, "forces_sem": sem, "forces_core": core_mean,
+            "forces_core_sem": core_sem, "projected_force": fm_mean, "projected_force_sem": fm_sem,
+            "z_core_vs_whole": z}
+
+
 def run_pair_map(*, input, output, params, wildcards, threads=1):
     """Mean forces on both cores (Eq. 4) with block-average errors, in k_BT/sigma_c."""
     np_cfg = params["np"]
     units = ReducedUnits.from_config(np_cfg)
     n_blocks = np_cfg["pair"]["n_blocks"]
-    dumps = sorted(v for k, v in input.items() if k.startswith("_"))
-    positions, mean_forces, sem_forces, projected, projected_sem = [], [], [], [], []
-    for dump in dumps:
-        frames = map_lammps_dump(dump, periodic=False)
-        if frames.positions.shape[1] != 2:
-            raise ValueError(f"{dump}: expected 2 CG sites, found {frames.positions.shape[1]}")
-        pos = units.length_to_reduced(frames.positions[0])
-        pos = pos - pos.mean(axis=0)
-        force = units.force_to_reduced(frames.forces)
-        mean, sem = block_average(force, n_blocks)
-        r_ij = pos[0] - pos[1]
-        r_hat = r_ij / np.linalg.norm(r_ij)
-        f_m = 0.5 * (force[:, 0] - force[:, 1]) @ r_hat  # Eq. 9: > 0 repulsive
-        fm_mean, fm_sem = block_average(f_m, n_blocks)
-        positions.append(pos)
-        mean_forces.append(mean)
-        sem_forces.append(sem)
-        projected.append(fm_mean)
-        projected_sem.append(fm_sem)
-    positions = np.asarray(positions)
-    separation = np.linalg.norm(positions[:, 0] - positions[:, 1], axis=1)
+    dumps = sorted(v for k, v in input.items() if k.startswith("dump"))
+    np_forces = sorted(v for k, v in input.items() if k.startswith("np_forces"))
+    if len(dumps) != len(np_forces):
+        raise ValueError(f"{len(dumps)} dumps but {len(np_forces)} force files")
+    runs = [map_pair_run(d, f, units, n_blocks) for d, f in zip(dumps, np_forces)]
+    arrays = {key: np.asarray([r[key] for r in runs]) for key in runs[0]}
+    arrays["separation"] = np.linalg.norm(arrays["positions"][:, 0] - arrays["positions"][:, 1], axis=1)
+    z = arrays["z_core_vs_whole"]
+    log.info("core vs whole-NP estimator: |z| mean %.2f, max %.2f over %d components",
+             np.abs(z).mean(), np.abs(z).max(), z.size)
     write_npz(output["meanforces"], provenance({"solvent": wildcards["solvent"], "n_blocks": n_blocks,
-                                               "dumps": dumps, "units": "sigma_c, kT/sigma_c"}),
-              positions=positions, forces=np.asarray(mean_forces), forces_sem=np.asarray(sem_forces),
-              separation=separation, projected_force=np.asarray(projected),
-              projected_force_sem=np.asarray(projected_sem))
+                                               "dumps": dumps, "units": "sigma_c, kT/sigma_c",
+                                               "target": "whole-NP force sum (see map_pair_run)"}),
+              **arrays)
 
 
 # --------------------------------------------------------------------------- pair_features

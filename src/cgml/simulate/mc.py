@@ -1,0 +1,631 @@
+"""Metropolis Monte Carlo in the NVT and NPT ensembles: one driver, pluggable potentials.
+
+Units
+-----
+Reduced units: lengths ``[length]`` (the paper's length unit), energies ``[kT]`` with
+kT = 1 by default (``beta`` [1/energy] may be given explicitly; the potential's energies
+and the pressure are then in the unit 1/beta is given in), pressure ``[kT/length^3]``,
+number density ``[1/length^3]``. Boxes are orthorhombic, ``box_lengths (3,)``; periodic
+positions live in ``[0, L)``. Potentials follow the protocol of
+:mod:`cgml.simulate.potentials`.
+
+Design (jax-md-like)
+--------------------
+``init_state(positions, box_lengths, potential) -> MCState``, a small record
+(positions, box, cell list, running energy); ``run_nvt`` / ``run_npt`` take a state and
+return an :class:`MCResult` holding the final state and the samples. Input states are
+never modified. All moves of a run happen inside one numba kernel (``_mc_sweeps``) that
+takes the potential's ``delta_energy`` and ``total_energy`` as first-class function
+arguments; it is compiled once per process and potential family (numba cannot cache a
+function with dispatcher arguments, see :mod:`cgml.simulate.potentials`).
+
+Moves
+-----
+* Displacement of a random particle i by a vector uniform in the cube
+  [-max_displacement, max_displacement]^3 [length], wrapped into the box, accepted with
+  min(1, exp(-beta dU)), dU from ``potential.delta_energy``.
+* Isotropic volume move (NPT): ln V' = ln V + U(-max_log_volume_change,
+  +max_log_volume_change), positions rescaled by s = (V'/V)^(1/3), cell list rebuilt,
+  U' from ``potential.total_energy``; accepted with
+  min(1, exp(-beta [U' - U + P (V' - V)] + (N + 1) ln(V'/V)))
+  (Frenkel & Smit, Understanding Molecular Simulation, 2nd ed., Sec. 5.4; the N + 1
+  is the Jacobian of sampling ln V). Rejected outright if any box length would become
+  smaller than 2 r_cut (minimum image).
+* A sweep is N displacement attempts (NVT), or N + 1 attempts each of which is a volume
+  move with probability 1/(N + 1) (NPT: one volume move per sweep on average).
+
+The running energy is the sum of accepted energy changes (reset to the recomputed total
+after an accepted volume move); :func:`check_energy` recomputes it from scratch.
+
+Random numbers: numba's generator, seeded inside the kernel with ``np.random.seed``
+from ``seed`` at the start of each run; its state is kept across sampling blocks (and
+saved around ``on_sample``), so a trajectory depends only on the seed, not on the
+sampling interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import numpy as np
+from numba import njit
+
+from cgml.neighbors import CellList, build_cell_list
+from cgml.neighbors._kernels import fill_cells, move_particle
+
+__all__ = [
+    "MCState",
+    "MCResult",
+    "StepSizes",
+    "Periodic",
+    "init_state",
+    "run_nvt",
+    "run_npt",
+    "adapt_step_sizes",
+    "recompute_energy",
+    "check_energy",
+    "fcc_lattice",
+    "simple_cubic_lattice",
+]
+
+
+# ----------------------------------------------------------------------------------------
+# triggers (HOOMD-like): when to sample
+# ----------------------------------------------------------------------------------------
+
+
+class Trigger(Protocol):
+    """Anything with ``__call__(sweep) -> bool`` and ``next_sweep(sweep) -> int``."""
+
+    def __call__(self, sweep: int) -> bool: ...
+
+    def next_sweep(self, sweep: int) -> int: ...
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Fires after sweeps ``phase + k * period`` (k = 0, 1, ...; sweeps counted from 1).
+
+    period : int > 0 [sweeps]; phase : int >= 0 [sweeps], e.g. the equilibration length.
+    """
+
+    period: int
+    phase: int = 0
+
+    def __post_init__(self):
+        if int(self.period) != self.period or self.period <= 0:
+            raise ValueError(f"period must be a positive integer, got {self.period}")
+        if int(self.phase) != self.phase or self.phase < 0:
+            raise ValueError(f"phase must be a non-negative integer, got {self.phase}")
+
+    def __call__(self, sweep: int) -> bool:
+        return sweep >= self.phase and sweep > 0 and (sweep - self.phase) % self.period == 0
+
+    def next_sweep(self, sweep: int) -> int:
+        """Smallest s > sweep at which the trigger fires."""
+        if sweep < self.phase:
+            first = self.phase if self.phase > 0 else self.period
+            return first if first > sweep else self.phase + self.period
+        k = (sweep - self.phase) // self.period + 1
+        return self.phase + k * self.period
+
+
+def _as_trigger(sample_every) -> Trigger:
+    if isinstance(sample_every, (int, np.integer)):
+        return Periodic(int(sample_every))
+    if callable(sample_every) and hasattr(sample_every, "next_sweep"):
+        return sample_every
+    raise ValueError(f"sample_every must be a positive int or a trigger, got {sample_every!r}")
+
+
+# ----------------------------------------------------------------------------------------
+# state and results
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MCState:
+    """Monte Carlo state; treat as immutable (runs copy it).
+
+    positions : (n, 3) float64 [length], wrapped into [0, L) if periodic
+    box_lengths : (3,) float64 [length], or None for open boundaries
+    cells : :class:`cgml.neighbors.CellList` of the positions, cell size >= potential.r_cut
+    energy : float [kT], running total energy
+    """
+
+    positions: np.ndarray
+    box_lengths: np.ndarray | None
+    cells: CellList
+    energy: float
+
+    @property
+    def n_particles(self) -> int:
+        return self.positions.shape[0]
+
+    @property
+    def volume(self) -> float:
+        """Box volume [length^3] (nan for open boundaries)."""
+        return float(np.prod(self.box_lengths)) if self.box_lengths is not None else float("nan")
+
+    @property
+    def density(self) -> float:
+        """Number density n / V [1/length^3] (nan for open boundaries)."""
+        return self.n_particles / self.volume
+
+
+@dataclass(frozen=True)
+class MCResult:
+    """Outcome of :func:`run_nvt` / :func:`run_npt`.
+
+    state : final :class:`MCState`
+    sweeps : (k,) int, sweep index (counted from 1) of each sample
+    energies : (k,) float [kT], total energy at each sample
+    volumes : (k,) float [length^3]; densities : (k,) float [1/length^3]
+    box_lengths : (k, 3) float [length]
+    acceptance_displacement, acceptance_volume : accepted / attempted over the whole run
+        (nan when nothing was attempted, e.g. volume moves in NVT)
+    n_attempts_displacement, n_attempts_volume : int
+    snapshots : (k, n, 3) float [length] if ``store_snapshots`` else None
+    seed : the seed of the run
+    """
+
+    state: MCState
+    sweeps: np.ndarray
+    energies: np.ndarray
+    volumes: np.ndarray
+    densities: np.ndarray
+    box_lengths: np.ndarray
+    acceptance_displacement: float
+    acceptance_volume: float
+    n_attempts_displacement: int
+    n_attempts_volume: int
+    snapshots: np.ndarray | None
+    seed: int
+
+
+@dataclass(frozen=True)
+class StepSizes:
+    """Outcome of :func:`adapt_step_sizes`: tuned steps and the equilibrated state.
+
+    max_displacement [length], max_log_volume_change [-] (None for NVT), the acceptance
+    ratios of the last round, and the (displacement, volume) step of every round in
+    ``history (n_rounds, 2)`` (volume step nan in rounds without volume moves).
+    """
+
+    state: MCState
+    max_displacement: float
+    max_log_volume_change: float | None
+    acceptance_displacement: float
+    acceptance_volume: float
+    history: np.ndarray
+
+
+# ----------------------------------------------------------------------------------------
+# layer 2: the sweep kernel
+# ----------------------------------------------------------------------------------------
+
+
+@njit
+def _grow_capacity(members, counts, capacity):
+    out = -np.ones((members.shape[0], capacity), np.int64)
+    for c in range(members.shape[0]):
+        for s in range(counts[c]):
+            out[c, s] = members[c, s]
+    return out
+
+
+@njit
+def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, periodic, r_cut,
+               origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy, beta,
+               pressure, max_displacement, max_log_volume_change, do_volume, n_sweeps, seed):
+    """Run ``n_sweeps`` sweeps in place; see the module docstring for the moves.
+
+    Returns ``(positions, box_lengths, cell_size, n_cells, members, counts, cell_of,
+    slot_of, energy, n_accepted_displacement, n_accepted_volume, n_attempted_volume)``
+    (arrays may be new objects after volume moves). ``seed >= 0`` reseeds numba's RNG.
+    """
+    if seed >= 0:
+        np.random.seed(seed)
+    n = positions.shape[0]
+    new_point = np.empty(3)
+    accepted_displacement = 0
+    accepted_volume = 0
+    attempted_volume = 0
+    trials = n + 1 if do_volume else n
+    volume_probability = 1.0 / trials
+    for sweep in range(n_sweeps):
+        for trial in range(trials):
+            if do_volume and np.random.random() < volume_probability:
+                attempted_volume += 1
+                volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
+                d_log_volume = (2.0 * np.random.random() - 1.0) * max_log_volume_change
+                scale = np.exp(d_log_volume / 3.0)
+                new_box = box_lengths * scale
+                if np.min(new_box) < 2.0 * r_cut:
+                    continue
+                new_volume = new_box[0] * new_box[1] * new_box[2]
+                new_positions = positions * scale
+                for j in range(n):
+                    for d in range(3):
+                        if new_positions[j, d] >= new_box[d]:
+                            new_positions[j, d] -= new_box[d]
+                new_n_cells = np.empty(3, np.int64)
+                new_cell_size = np.empty(3)
+                for d in range(3):
+                    new_n_cells[d] = max(1, int(np.floor(new_box[d] / r_cut)))
+                    new_cell_size[d] = new_box[d] / new_n_cells[d]
+                capacity = members.shape[1]
+                while True:
+                    new_members, new_counts, new_cell_of, new_slot_of, overflow = fill_cells(
+                        new_positions, origin, new_cell_size, new_n_cells, periodic, capacity)
+                    if overflow == 0:
+                        break
+                    capacity = max(2 * capacity, overflow)
+                new_energy = total_energy(new_positions, new_box, periodic, origin, new_cell_size,
+                                          new_n_cells, new_members, new_counts, params)
+                if new_energy == np.inf:
+                    continue
+                log_acc = (-beta * (new_energy - energy) - beta * pressure * (new_volume - volume)
+                           + (n + 1) * d_log_volume)
+                if log_acc >= 0.0 or np.random.random() < np.exp(log_acc):
+                    accepted_volume += 1
+                    positions = new_positions
+                    box_lengths = new_box
+                    cell_size = new_cell_size
+                    n_cells = new_n_cells
+                    members = new_members
+                    counts = new_counts
+                    cell_of = new_cell_of
+                    slot_of = new_slot_of
+                    energy = new_energy
+            else:
+                i = np.random.randint(0, n)
+                for d in range(3):
+                    x = positions[i, d] + (2.0 * np.random.random() - 1.0) * max_displacement
+                    if periodic:
+                        x -= box_lengths[d] * np.floor(x / box_lengths[d])
+                        if x >= box_lengths[d]:
+                            x -= box_lengths[d]
+                    new_point[d] = x
+                d_energy = delta_energy(i, new_point, positions, box_lengths, periodic, origin,
+                                        cell_size, n_cells, members, counts, params)
+                if d_energy <= 0.0 or np.random.random() < np.exp(-beta * d_energy):
+                    if not move_particle(i, new_point, origin, cell_size, n_cells, periodic,
+                                         members, counts, cell_of, slot_of):
+                        members = _grow_capacity(members, counts, 2 * members.shape[1])
+                        move_particle(i, new_point, origin, cell_size, n_cells, periodic,
+                                      members, counts, cell_of, slot_of)
+                    for d in range(3):
+                        positions[i, d] = new_point[d]
+                    energy += d_energy
+                    accepted_displacement += 1
+    return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
+            energy, accepted_displacement, accepted_volume, attempted_volume)
+
+
+# ----------------------------------------------------------------------------------------
+# numba RNG state (kept across blocks, protected around user callbacks)
+# ----------------------------------------------------------------------------------------
+
+
+def _get_numba_rng_state():
+    """numba's np.random state of this thread (None if numba hides it)."""
+    try:
+        from numba import _helperlib
+
+        return _helperlib.rnd_get_state(_helperlib.rnd_get_np_state_ptr())
+    except (ImportError, AttributeError):  # pragma: no cover - depends on numba internals
+        return None
+
+
+def _set_numba_rng_state(rng_state) -> None:
+    if rng_state is None:  # pragma: no cover
+        return
+    from numba import _helperlib
+
+    _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), rng_state)
+
+
+def _kernel_seed(seed) -> int:
+    """A 32-bit seed for numba's Mersenne twister derived from any non-negative int seed."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(np.random.SeedSequence(int(seed)).generate_state(1, dtype=np.uint32)[0])
+
+
+# ----------------------------------------------------------------------------------------
+# layer 3: public API
+# ----------------------------------------------------------------------------------------
+
+
+def _check_potential(potential) -> None:
+    for attribute in ("r_cut", "params", "delta_energy", "total_energy"):
+        if not hasattr(potential, attribute):
+            raise ValueError(f"potential lacks '{attribute}' (see cgml.simulate.potentials)")
+    if not (np.isfinite(potential.r_cut) and potential.r_cut > 0):
+        raise ValueError(f"potential.r_cut must be positive, got {potential.r_cut}")
+
+
+def _total_energy(positions, cells: CellList, potential) -> float:
+    return float(potential.total_energy(positions, cells.box_lengths, cells.periodic, cells.origin,
+                                        cells.cell_size, cells.n_cells, cells.members,
+                                        cells.counts, potential.params))
+
+
+def init_state(positions, box_lengths, potential) -> MCState:
+    """Build an :class:`MCState`: wrap positions, build the cell list, compute the energy.
+
+    Parameters
+    ----------
+    positions : (n, 3) float [length]
+    box_lengths : (3,) float [length], each >= 2 potential.r_cut; None for open boundaries
+    potential : follows the protocol of :mod:`cgml.simulate.potentials`
+
+    Raises ValueError for bad shapes, a box too small for the cutoff, or a starting
+    configuration with infinite energy (overlapping hard cores).
+    """
+    _check_potential(potential)
+    positions = np.array(positions, dtype=np.float64, order="C", copy=True)
+    if positions.ndim != 2 or positions.shape[1] != 3 or positions.shape[0] < 1:
+        raise ValueError(f"positions must have shape (n, 3) with n >= 1, got {positions.shape}")
+    if not np.all(np.isfinite(positions)):
+        raise ValueError("positions contain NaN or inf")
+    if box_lengths is not None:
+        box_lengths = np.array(box_lengths, dtype=np.float64).reshape(-1)
+        if box_lengths.shape != (3,) or not np.all(np.isfinite(box_lengths)) or np.any(box_lengths <= 0):
+            raise ValueError(f"box_lengths must be 3 positive numbers, got {box_lengths}")
+        if np.any(box_lengths < 2.0 * potential.r_cut):
+            raise ValueError(f"box_lengths {box_lengths} must be at least 2 r_cut = "
+                             f"{2.0 * potential.r_cut} (minimum image)")
+        positions -= box_lengths * np.floor(positions / box_lengths)
+        positions = np.ascontiguousarray(np.where(positions >= box_lengths,
+                                                  positions - box_lengths, positions))
+    cells = build_cell_list(positions, potential.r_cut, box_lengths)
+    energy = _total_energy(positions, cells, potential)
+    if not np.isfinite(energy):
+        raise ValueError(f"initial configuration has energy {energy} (overlapping particles?)")
+    return MCState(positions, box_lengths, cells, energy)
+
+
+def recompute_energy(state: MCState, potential) -> float:
+    """Total energy [kT] of ``state`` recomputed from scratch with ``potential.total_energy``."""
+    _check_potential(potential)
+    return _total_energy(state.positions, state.cells, potential)
+
+
+def check_energy(state: MCState, potential, tolerance: float = 1e-8) -> float:
+    """Recompute the total energy and compare with the running ``state.energy``.
+
+    Returns the recomputed energy [kT]; raises RuntimeError if
+    |running - recomputed| > tolerance * max(1, |recomputed|).
+    """
+    recomputed = recompute_energy(state, potential)
+    if not abs(state.energy - recomputed) <= tolerance * max(1.0, abs(recomputed)):
+        raise RuntimeError(f"running energy {state.energy!r} differs from recomputed "
+                           f"{recomputed!r} (tolerance {tolerance})")
+    return recomputed
+
+
+def _copy_state_arrays(state: MCState):
+    c = state.cells
+    box = state.box_lengths.copy() if state.box_lengths is not None else c.box_lengths.copy()
+    return dict(positions=state.positions.copy(), box_lengths=box, origin=c.origin.copy(),
+                cell_size=c.cell_size.copy(), n_cells=c.n_cells.copy(), members=c.members.copy(),
+                counts=c.counts.copy(), cell_of=c.cell_of.copy(), slot_of=c.slot_of.copy(),
+                energy=float(state.energy), periodic=bool(c.periodic), r_cut=float(c.r_cut))
+
+
+def _state_from_arrays(a: dict) -> MCState:
+    cells = CellList(a["r_cut"], a["periodic"], a["box_lengths"].copy() if a["periodic"] else np.zeros(3),
+                     a["origin"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
+                     a["cell_of"], a["slot_of"])
+    box = a["box_lengths"].copy() if a["periodic"] else None
+    return MCState(a["positions"].copy(), box, cells, float(a["energy"]))
+
+
+def _run(state: MCState, potential, n_sweeps, max_displacement, seed, sample_every, on_sample,
+         beta, pressure, max_log_volume_change, do_volume, store_snapshots) -> MCResult:
+    _check_potential(potential)
+    if not isinstance(state, MCState):
+        raise ValueError("state must be an MCState (see init_state)")
+    if state.cells.r_cut < potential.r_cut * (1.0 - 1e-12):
+        raise ValueError(f"state cells were built for r_cut={state.cells.r_cut} < potential.r_cut="
+                         f"{potential.r_cut}; call init_state with this potential")
+    if int(n_sweeps) != n_sweeps or n_sweeps < 0:
+        raise ValueError(f"n_sweeps must be a non-negative integer, got {n_sweeps}")
+    n_sweeps = int(n_sweeps)
+    max_displacement = float(max_displacement)
+    if not (np.isfinite(max_displacement) and max_displacement >= 0):
+        raise ValueError(f"max_displacement must be >= 0 [length], got {max_displacement}")
+    beta = float(beta)
+    if not (np.isfinite(beta) and beta > 0):
+        raise ValueError(f"beta must be positive, got {beta}")
+    if do_volume:
+        if not state.cells.periodic:
+            raise ValueError("NPT needs a periodic box")
+        if not (np.isfinite(pressure) and pressure >= 0):
+            raise ValueError(f"pressure must be >= 0 [kT/length^3], got {pressure}")
+        if not (np.isfinite(max_log_volume_change) and max_log_volume_change >= 0):
+            raise ValueError(f"max_log_volume_change must be >= 0, got {max_log_volume_change}")
+    trigger = _as_trigger(sample_every)
+    kernel_seed = _kernel_seed(seed)
+
+    a = _copy_state_arrays(state)
+    n = a["positions"].shape[0]
+    samples = {"sweeps": [], "energies": [], "box_lengths": [], "snapshots": []}
+    accepted_displacement = accepted_volume = attempted_volume = 0
+    sweep = 0
+    while sweep < n_sweeps:
+        target = min(int(trigger.next_sweep(sweep)), n_sweeps)
+        if target <= sweep:
+            raise ValueError(f"trigger {trigger!r} did not advance past sweep {sweep}")
+        out = _mc_sweeps(potential.delta_energy, potential.total_energy, potential.params,
+                         a["positions"], a["box_lengths"], a["periodic"], a["r_cut"], a["origin"],
+                         a["cell_size"], a["n_cells"], a["members"], a["counts"], a["cell_of"],
+                         a["slot_of"], a["energy"], beta, float(pressure),
+                         max_displacement, float(max_log_volume_change), bool(do_volume),
+                         target - sweep, kernel_seed if sweep == 0 else -1)
+        (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
+         a["cell_of"], a["slot_of"], a["energy"], n_acc_d, n_acc_v, n_att_v) = out
+        accepted_displacement += n_acc_d
+        accepted_volume += n_acc_v
+        attempted_volume += n_att_v
+        sweep = target
+        if trigger(sweep):
+            samples["sweeps"].append(sweep)
+            samples["energies"].append(float(a["energy"]))
+            samples["box_lengths"].append(a["box_lengths"].copy())
+            if store_snapshots:
+                samples["snapshots"].append(a["positions"].copy())
+            if on_sample is not None:  # keep this run's random stream whatever it does
+                rng_state = _get_numba_rng_state()
+                on_sample(sweep, _state_from_arrays(a))
+                _set_numba_rng_state(rng_state)
+
+    attempted_total = n_sweeps * (n + 1 if do_volume else n)
+    attempted_displacement = attempted_total - attempted_volume
+    box = np.array(samples["box_lengths"]).reshape(-1, 3)
+    volumes = np.prod(box, axis=1) if a["periodic"] else np.full(len(box), np.nan)
+    return MCResult(
+        state=_state_from_arrays(a),
+        sweeps=np.array(samples["sweeps"], dtype=np.int64),
+        energies=np.array(samples["energies"], dtype=np.float64),
+        volumes=volumes,
+        densities=n / volumes,
+        box_lengths=box,
+        acceptance_displacement=(accepted_displacement / attempted_displacement
+                                 if attempted_displacement else float("nan")),
+        acceptance_volume=accepted_volume / attempted_volume if attempted_volume else float("nan"),
+        n_attempts_displacement=int(attempted_displacement),
+        n_attempts_volume=int(attempted_volume),
+        snapshots=np.array(samples["snapshots"]) if store_snapshots else None,
+        seed=int(seed),
+    )
+
+
+def run_nvt(state: MCState, potential, n_sweeps: int, max_displacement: float, seed: int,
+            sample_every, on_sample: Callable[[int, MCState], None] | None = None, *,
+            beta: float = 1.0, store_snapshots: bool = False) -> MCResult:
+    """Canonical (NVT) Metropolis Monte Carlo.
+
+    Parameters
+    ----------
+    state : :class:`MCState` from :func:`init_state` (not modified)
+    potential : follows the protocol of :mod:`cgml.simulate.potentials`
+    n_sweeps : number of sweeps (N displacement attempts each)
+    max_displacement : [length], half edge of the trial displacement cube
+    seed : non-negative int; same seed, same trajectory
+    sample_every : int [sweeps] or a trigger (e.g. ``Periodic(10, phase=1000)``)
+    on_sample : optional ``f(sweep, state)`` called at each sample (state is a copy)
+    beta : 1/kT [1/energy], default 1 (energies in kT)
+    store_snapshots : keep a copy of the positions at every sample
+    """
+    return _run(state, potential, n_sweeps, max_displacement, seed, sample_every, on_sample,
+                beta, 0.0, 0.0, False, store_snapshots)
+
+
+def run_npt(state: MCState, potential, pressure: float, n_sweeps: int, max_displacement: float,
+            max_log_volume_change: float, seed: int, sample_every,
+            on_sample: Callable[[int, MCState], None] | None = None, *,
+            beta: float = 1.0, store_snapshots: bool = False) -> MCResult:
+    """Isothermal-isobaric (NPT) Metropolis Monte Carlo with isotropic log-volume moves.
+
+    Parameters as :func:`run_nvt`, plus
+    pressure : [kT/length^3] (beta P in length^-3 at beta = 1)
+    max_log_volume_change : half width of the uniform trial change of ln V [-]
+    One volume move per sweep on average (see the module docstring).
+    """
+    return _run(state, potential, n_sweeps, max_displacement, seed, sample_every, on_sample,
+                beta, float(pressure), float(max_log_volume_change), True, store_snapshots)
+
+
+def adapt_step_sizes(state: MCState, potential, max_displacement: float, seed: int, *,
+                     pressure: float | None = None, max_log_volume_change: float | None = None,
+                     target_acceptance: float = 0.4, target_volume_acceptance: float = 0.4,
+                     n_rounds: int = 10, sweeps_per_round: int = 50,
+                     beta: float = 1.0) -> StepSizes:
+    """Tune the step sizes toward target acceptance ratios; for equilibration only.
+
+    Runs ``n_rounds`` short runs (NPT if ``pressure`` is given, else NVT); after each,
+    every step is multiplied by clip(acceptance / target, 0.5, 2) (Metropolis acceptance
+    falls monotonically with the step). The displacement is capped at half the smallest
+    box length, the log-volume step at 1. With a pressure, volume moves start only once
+    the displacement acceptance has come within a factor 2 of its target: while the
+    particles cannot move, volume moves would squeeze the frozen starting lattice
+    (p(V) ~ V^N exp(-beta P V) at fixed scaled coordinates) into a jammed state.
+    Production runs must then use the returned fixed steps: changing steps during
+    sampling breaks detailed balance.
+
+    Returns :class:`StepSizes` with the equilibrated state.
+    """
+    npt = pressure is not None
+    if npt and max_log_volume_change is None:
+        raise ValueError("NPT tuning needs an initial max_log_volume_change")
+    for name, value in (("target_acceptance", target_acceptance),
+                        ("target_volume_acceptance", target_volume_acceptance)):
+        if not 0.0 < value < 1.0:
+            raise ValueError(f"{name} must lie in (0, 1), got {value}")
+    if n_rounds < 1 or sweeps_per_round < 1:
+        raise ValueError("n_rounds and sweeps_per_round must be >= 1")
+    round_seeds = np.random.SeedSequence(_kernel_seed(seed)).generate_state(n_rounds, dtype=np.uint32)
+    displacement = float(max_displacement)
+    log_volume = float(max_log_volume_change) if npt else None
+    history = []
+    result = None
+    displacement_ok = False
+    for k in range(n_rounds):
+        if npt and displacement_ok:
+            result = run_npt(state, potential, pressure, sweeps_per_round, displacement, log_volume,
+                             int(round_seeds[k]), sweeps_per_round, beta=beta)
+        else:
+            result = run_nvt(state, potential, sweeps_per_round, displacement, int(round_seeds[k]),
+                             sweeps_per_round, beta=beta)
+        state = result.state
+        history.append((displacement, log_volume if npt and displacement_ok else np.nan))
+        ratio = result.acceptance_displacement / target_acceptance
+        displacement_ok = displacement_ok or 0.5 <= ratio <= 2.0
+        factor = np.clip(ratio, 0.5, 2.0)
+        displacement *= float(factor)
+        if state.box_lengths is not None:
+            displacement = min(displacement, 0.5 * float(np.min(state.box_lengths)))
+        if npt and np.isfinite(result.acceptance_volume):
+            factor = np.clip(result.acceptance_volume / target_volume_acceptance, 0.5, 2.0)
+            log_volume = min(log_volume * float(factor), 1.0)
+    return StepSizes(state, displacement, log_volume, result.acceptance_displacement,
+                     result.acceptance_volume, np.array(history, dtype=np.float64))
+
+
+# ----------------------------------------------------------------------------------------
+# starting configurations
+# ----------------------------------------------------------------------------------------
+
+
+def fcc_lattice(n_unit_cells: int, density: float):
+    """Face-centred cubic lattice of 4 n^3 points in a cubic periodic box.
+
+    n_unit_cells : unit cells per box edge; density : number density [1/length^3].
+    Returns ``(positions (4 n^3, 3), box_lengths (3,))`` [length]; nearest-neighbour
+    distance a / sqrt(2) with lattice constant a = (4 / density)^(1/3).
+    """
+    n = int(n_unit_cells)
+    if n < 1 or not density > 0:
+        raise ValueError("need n_unit_cells >= 1 and density > 0")
+    a = (4.0 / density) ** (1.0 / 3.0)
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
+    grid = np.stack(np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij"), -1)
+    positions = (grid.reshape(-1, 1, 3) + basis[None] + 0.25).reshape(-1, 3) * a
+    return positions, np.full(3, n * a)
+
+
+def simple_cubic_lattice(n_per_side: int, density: float):
+    """Simple cubic lattice of n^3 points in a cubic periodic box at number density ``density``.
+
+    Returns ``(positions (n^3, 3), box_lengths (3,))`` [length], spacing density^(-1/3).
+    """
+    n = int(n_per_side)
+    if n < 1 or not density > 0:
+        raise ValueError("need n_per_side >= 1 and density > 0")
+    a = density ** (-1.0 / 3.0)
+    grid = np.stack(np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij"), -1)
+    return (grid.reshape(-1, 3) + 0.5) * a, np.full(3, n * a)

@@ -1,0 +1,90 @@
+"""Pieces of the nanoparticle pair chain: the FG builder, PMF integration, the scorecard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles, fibonacci_sphere
+from cgml.papers.nanoparticles.claims import claims_for
+from cgml.papers.nanoparticles.pipeline import integrate_mean_force, pair_separations
+from cgml.papers.scorecard import COLUMNS, Claim, scorecard
+from cgml.workflow import ConfigError, check_config
+
+
+def test_builder_matches_the_paper_counts():
+    topo = build_nanoparticles([[0, 0, 0], [80, 0, 0]], rng=np.random.default_rng(0))
+    assert topo.n_atoms == 2 * 1650
+    assert (topo.types == 1).sum() == 2 * 275
+    assert len(topo.bonds) == 2 * 275 * 5
+    assert len(topo.angles) == 2 * 275 * 4
+    core = topo.positions[(topo.types == 1) & (topo.molecules == 1)]
+    np.testing.assert_allclose(np.linalg.norm(core, axis=1), 21.0)
+    bonds = topo.positions[topo.bonds[:, 1]] - topo.positions[topo.bonds[:, 2]]
+    np.testing.assert_allclose(np.linalg.norm(bonds, axis=1), 4.7)
+    # grafting density: 275 ligands on a 4.2 nm core = 4.96 nm^-2 (paper: 5 nm^-2)
+    assert 275 / (np.pi * 4.2**2) == pytest.approx(5.0, abs=0.05)
+
+
+def test_fibonacci_sphere_is_nearly_uniform():
+    u = fibonacci_sphere(2000)
+    np.testing.assert_allclose(np.linalg.norm(u, axis=1), 1.0)
+    assert np.abs(u.mean(axis=0)).max() < 1e-3
+
+
+def test_pmf_integration_of_an_analytic_force():
+    # Phi(R) = A exp(-R/l)  ->  F_m = -dPhi/dR = (A/l) exp(-R/l)
+    r = np.linspace(1.0, 8.0, 400)
+    a, l = 5.0, 0.7
+    phi, err = integrate_mean_force(r[::-1].copy(), (a / l) * np.exp(-r[::-1] / l), np.zeros_like(r))
+    np.testing.assert_allclose(phi[::-1], a * np.exp(-r / l) - a * np.exp(-8.0 / l), atol=2e-3)
+    assert np.all(err == 0)
+
+
+def test_pmf_error_grows_toward_short_distance():
+    r = np.linspace(1, 2, 11)
+    _, err = integrate_mean_force(r, np.zeros_like(r), np.ones_like(r))
+    assert err[-1] == 0 and np.all(np.diff(err) <= 0)
+
+
+def test_claims_evaluate_by_scale():
+    c = Claim("p", "c", "q", -3.3, "kT", "e", tolerance={"laptop": 1.0, "paper": 0.5})
+    assert c.evaluate(-3.0, "toy")["status"] == "not-compared"
+    assert c.evaluate(-3.0, "laptop")["status"] == "pass"
+    assert c.evaluate(-2.0, "paper")["status"] == "fail"
+    assert c.evaluate(float("nan"), "paper")["status"] == "fail"
+    check = Claim("p", "k", "q", 0.0, "1", "e", tolerance={"toy": 1e-9}, kind="check")
+    assert check.evaluate(1e-3, "toy")["status"] == "fail"
+    frame = scorecard([c], {"c": -3.1}, "paper")
+    assert list(frame.columns) == COLUMNS
+    with pytest.raises(KeyError, match="'c'"):
+        scorecard([c], {}, "paper")
+
+
+def test_claim_files_are_well_formed():
+    for scale in ("toy", "laptop", "paper"):
+        claims = claims_for(scale)
+        assert len({c.claim for c in claims}) == len(claims)
+        assert all(scale in c.evidence for c in claims)
+    assert {c.claim for c in claims_for("paper", [0.3])} >= {"pmf_min_depth_s0.3"}
+    assert not [c for c in claims_for("paper", [0.3]) if c.claim.endswith("s0.1")]
+
+
+def _config():
+    import yaml
+    from pathlib import Path
+
+    return yaml.safe_load((Path(__file__).resolve().parents[2] / "config/config.yaml").read_text())
+
+
+def test_check_config_names_the_key():
+    cfg = _config()
+    check_config(cfg)
+    cfg["nanoparticles"]["pair"]["r_min_sigma"] = 3.0
+    with pytest.raises(ConfigError, match=r"nanoparticles\.pair\.r_min_sigma"):
+        check_config(cfg)
+
+
+def test_pair_separations_span_the_configured_range():
+    r = pair_separations({"r_min_sigma": 1.35, "r_max_sigma": 2.6, "n_separations": 250})
+    assert len(r) == 250 and r[0] == 1.35 and r[-1] == 2.6

@@ -1,0 +1,104 @@
+"""Forward stepwise selection and the least-squares path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cgml.fitting import fit_linear, r2_score
+from cgml.selection import forward_stepwise, split_by_group
+
+
+def planted(seed=0, n=800, m=120, support=(5, 17, 42, 77, 99), noise=1e-3):
+    rng = np.random.default_rng(seed)
+    # correlated candidate pool, as symmetry-function gradients are
+    base = rng.normal(size=(n, m))
+    X = base + 0.6 * np.roll(base, 1, axis=1)
+    w = np.zeros(m)
+    w[list(support)] = rng.uniform(0.5, 2.0, len(support)) * rng.choice([-1, 1], len(support))
+    y = X @ w + noise * rng.normal(size=n)
+    return X, y, w
+
+
+def test_selection_recovers_a_planted_sparse_model():
+    X, y, w = planted()
+    result = forward_stepwise(X, y, max_features=30, min_gain=1e-6)
+    assert set(result.selected) == {5, 17, 42, 77, 99}
+    fit = fit_linear(X[:, result.selected], y)
+    np.testing.assert_allclose(fit.coef, w[result.selected], atol=1e-3)
+
+
+def test_selection_r2_equals_the_least_squares_r2_at_every_step():
+    X, y, _ = planted(seed=3, noise=0.5)
+    result = forward_stepwise(X, y, max_features=8, min_gain=0.0)
+    gains = np.diff(np.concatenate([[0.0], result.trace["r2_train"].to_numpy()]))
+    assert np.all(gains >= -1e-12)  # R^2 never decreases
+    for k in range(1, len(result.selected) + 1):
+        fit = fit_linear(X[:, result.selected[:k]], y)
+        assert result.trace["r2_train"].iloc[k - 1] == pytest.approx(fit.r2, abs=1e-12)
+
+
+def test_first_feature_maximises_squared_pearson_correlation_with_intercept():
+    X, y, _ = planted(seed=5, noise=0.3)
+    X = X + np.random.default_rng(1).normal(size=X.shape[1])  # offsets must not matter
+    result = forward_stepwise(X, y, max_features=1, intercept=True)
+    pearson = [np.corrcoef(X[:, j], y)[0, 1] ** 2 for j in range(X.shape[1])]
+    assert result.selected[0] == int(np.argmax(pearson))
+    assert result.trace["r2_train"].iloc[0] == pytest.approx(max(pearson), rel=1e-10)
+
+
+def test_selection_stops_when_the_gain_is_negligible_and_skips_duplicates():
+    X, y, _ = planted(seed=2)
+    X = np.hstack([X, X[:, [5]]])  # an exact duplicate of a needed column
+    result = forward_stepwise(X, y, max_features=60, min_gain=1e-4)
+    assert len(result.selected) == 5
+    assert not ({5, X.shape[1] - 1} <= set(result.selected))
+
+
+def test_group_split_keeps_configurations_together():
+    groups = np.repeat(np.arange(50), 6)
+    train, test = split_by_group(groups, 0.2, seed=4)
+    assert test.sum() == 60
+    for g in range(50):
+        assert len(set(train[groups == g])) == 1
+
+
+def test_test_rmse_is_reported_on_held_out_rows():
+    X, y, _ = planted(seed=7, noise=0.1)
+    groups = np.arange(len(y)) // 4
+    train, test = split_by_group(groups, 0.25, seed=0)
+    result = forward_stepwise(X, y, train=train, test=test, max_features=6)
+    assert result.trace["rmse_test"].notna().all()
+    assert result.trace["rmse_test"].iloc[-1] < result.trace["rmse_test"].iloc[0]
+
+
+def test_fit_linear_weights_ridge_and_intercept():
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(200, 3))
+    b = A @ [1.0, -2.0, 0.5] + 3.0
+    fit = fit_linear(A, b, intercept=True)
+    np.testing.assert_allclose(fit.coef, [1.0, -2.0, 0.5], atol=1e-10)
+    assert fit.intercept == pytest.approx(3.0)
+    assert fit.r2 == pytest.approx(1.0)
+    # zero weight on corrupted rows removes their influence
+    b_bad = b.copy()
+    b_bad[:20] += 100.0
+    w = np.ones(200)
+    w[:20] = 0.0
+    np.testing.assert_allclose(fit_linear(A, b_bad, weights=w, intercept=True).coef, [1.0, -2.0, 0.5], atol=1e-10)
+    # ridge shrinks toward zero
+    assert np.linalg.norm(fit_linear(A, b, ridge=1e4).coef) < np.linalg.norm(fit_linear(A, b).coef)
+    assert r2_score(b, b) == 1.0
+
+
+@pytest.mark.parametrize("bad", [dict(weights=-np.ones(5)), dict(ridge=-1.0)])
+def test_fit_linear_rejects_bad_input(bad):
+    with pytest.raises(ValueError):
+        fit_linear(np.ones((5, 2)), np.ones(5), **bad)
+
+
+def test_fit_linear_rejects_nan():
+    A = np.ones((5, 2))
+    A[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        fit_linear(A, np.ones(5))
