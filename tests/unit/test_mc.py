@@ -165,13 +165,18 @@ def test_allocation_free_stencil_matches_cgml_neighbors():
 
 
 @pytest.mark.parametrize("name", sorted(POTENTIALS))
-@pytest.mark.parametrize("n_side, density", [(6, 0.7), (4, 0.85)])
-def test_delta_energy_equals_total_energy_difference(name, n_side, density):
+@pytest.mark.parametrize("cells_per_side", ["two", "many"])
+def test_delta_energy_equals_total_energy_difference(name, cells_per_side):
+    """Random moves (small, large, across the box) in a periodic box with 2 cells per side
+    (every cell is a neighbour, images matter) and with >= 3 cells per side."""
     potential = POTENTIALS[name]()
-    rng = np.random.default_rng([sorted(POTENTIALS).index(name), n_side])
+    density = 0.7
+    factor = 2.0 if cells_per_side == "two" else 3.3
+    n_side = int(np.ceil(factor * potential.r_cut * density ** (1 / 3)))
+    rng = np.random.default_rng([sorted(POTENTIALS).index(name), int(factor * 100)])
     positions, box = _random_configuration(rng, n_side, density, 0.02)
-    if np.any(box < 2 * potential.r_cut):
-        pytest.skip("box smaller than 2 r_cut")
+    n_cells = build_cell_list(positions, potential.r_cut, box).n_cells
+    assert np.all(n_cells == 2) if cells_per_side == "two" else np.all(n_cells >= 3)
     state = init_state(positions, box, potential)
     before = state.energy
     assert np.isfinite(before)
@@ -283,9 +288,14 @@ def test_same_seed_same_trajectory_and_sampling_does_not_change_it():
 
 def test_running_energy_is_the_recomputed_total():
     state, potential = _lj_state()
+    seen = []
     nvt = run_nvt(state, potential, 60, 0.2, seed=1, sample_every=20, beta=0.7,
-                  store_snapshots=True)
+                  store_snapshots=True, on_sample=lambda sweep, s: seen.append(s))
     check_energy(nvt.state, potential, tolerance=1e-10)
+    # states handed to on_sample are independent copies, each consistent
+    for s, snapshot in zip(seen, nvt.snapshots):
+        np.testing.assert_array_equal(s.positions, snapshot)
+        check_energy(s, potential, tolerance=1e-10)
     assert nvt.snapshots.shape == (3, 108, 3)
     assert nvt.sweeps.tolist() == [20, 40, 60]
     for snapshot, box, energy in zip(nvt.snapshots, nvt.box_lengths, nvt.energies):

@@ -11,9 +11,24 @@ NP_FG_PARAMS = {
     for k in ("temperature_K", "sigma_c_nm", "model", "forcefield", "md", "pair")
 }
 
+NP_CL = NP["clusters"]
+NP_WALLS = [f"{w:02d}" for w in range(len(NP_CL["confinement_radii_sigma"]))]
+NP_SAMPLES = [f"{k:03d}" for k in range(NP_CL["samples_per_radius"])]
+NP_CL_ATOMS = NP_CL["n_particles"] * NP_ATOMS_PER_PARTICLE
+NP_CL_CONF_STEPS = (
+    NP_CL["equilibration_steps"] + NP_CL["sample_every"] * NP_CL["samples_per_radius"]
+)
+NP_CL_RUN_STEPS = (
+    NP_CL["constrained"]["equilibration_steps"]
+    + NP_CL["constrained"]["production_steps"]
+)
+
 PAPER_TARGETS["nanoparticles"] = [
     f"{NP_DIR}/figures/fig2_pair_pmf.png",
-    f"{NP_DIR}/figures/selection_trace_ml2.png",
+    f"{NP_DIR}/figures/fig3_parity_ml12.png",
+    f"{NP_DIR}/figures/fig4_cluster_energies.png",
+    f"{NP_DIR}/figures/fig5_triplets.png",
+    f"{NP_DIR}/figures/selection_trace.png",
     f"{NP_DIR}/tables/table_ml_models.csv",
     f"{NP_DIR}/scorecard.csv",
 ]
@@ -22,6 +37,8 @@ PAPER_TARGETS["nanoparticles"] = [
 wildcard_constraints:
     solvent=r"[0-9.]+",
     index=r"[0-9]{3}",
+    wall=r"[0-9]{2}",
+    sample=r"[0-9]{3}",
 
 
 rule np_pair_fg:
@@ -183,15 +200,19 @@ rule np_fig2:
 
 
 rule np_selection_figure:
-    """Selection trace of ML2: 1 - R^2 and train/test RMSE per step."""
+    """Selection traces of ML2 and ML12: 1 - R^2 and train/test RMSE per step."""
     input:
         **{
             f"trace_{i:02d}": f"{NP_DIR}/models/ml2_s{s}_selection.csv"
             for i, s in enumerate(NP_SOLVENTS)
         },
+        **{
+            f"trace_{len(NP_SOLVENTS) + i:02d}": f"{NP_DIR}/models/ml12_s{s}_selection.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
     output:
         figure=report(
-            f"{NP_DIR}/figures/selection_trace_ml2.png",
+            f"{NP_DIR}/figures/selection_trace.png",
             caption="../report/np_selection.rst",
             category="nanoparticles",
         ),
@@ -216,6 +237,10 @@ rule np_table:
     input:
         **{
             f"model_{i:02d}": f"{NP_DIR}/models/ml2_s{s}.json"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
+        **{
+            f"ml12_{i:02d}": f"{NP_DIR}/models/ml12_s{s}.json"
             for i, s in enumerate(NP_SOLVENTS)
         },
     output:
@@ -251,6 +276,18 @@ rule np_scorecard:
             f"model_{i:02d}": f"{NP_DIR}/models/ml2_s{s}.json"
             for i, s in enumerate(NP_SOLVENTS)
         },
+        **{
+            f"ml12_{i:02d}": f"{NP_DIR}/models/ml12_s{s}.json"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
+        **{
+            f"triplets_{i:02d}": f"{NP_DIR}/tables/triplets_s{s}.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
+        **{
+            f"two_body_{i:02d}": f"{NP_DIR}/tables/two_body_curves_s{s}.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
         table=f"{NP_DIR}/tables/table_ml_models.csv",
     output:
         scorecard=f"{NP_DIR}/scorecard.csv",
@@ -270,3 +307,274 @@ rule np_scorecard:
         code=CODE,
     script:
         "../../scripts/nanoparticles/scorecard.py"
+
+
+rule np_cluster_confine:
+    """12 NPs with diffusing rigid cores in a spherical wall; sampled configurations."""
+    input:
+        template="workflow/lammps/np_confined.in",
+        forcefield="workflow/lammps/np_forcefield.in",
+    output:
+        **{
+            f"sample_{k}": f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/sample_{k}.data"
+            for k in NP_SAMPLES
+        },
+        lammps_log=f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/log.lammps",
+    log:
+        f"{LOGS}/nanoparticles/cluster_confine_s{{solvent}}_W{{wall}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cluster_confine_s{{solvent}}_W{{wall}}.tsv"
+    conda:
+        "../../envs/lammps.yaml"
+    threads: 1
+    resources:
+        runtime=lammps_runtime(NP_CL_CONF_STEPS, NP_CL_ATOMS),
+        mem_mb=4000,
+        cpus_per_task=1,
+        tasks=LAMMPS["mpi_tasks"],
+    params:
+        np={
+            k: NP[k]
+            for k in (
+                "temperature_K",
+                "sigma_c_nm",
+                "model",
+                "forcefield",
+                "md",
+                "clusters",
+            )
+        },
+        lammps=LAMMPS,
+        seed=lambda w: seed_for("np_cluster_confine", w.solvent, w.wall),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cluster_confine.py"
+
+
+rule np_cluster_fg:
+    """Cores frozen at a sampled cluster configuration, wall removed; mean forces."""
+    input:
+        template="workflow/lammps/np_constrained.in",
+        forcefield="workflow/lammps/np_forcefield.in",
+        data=f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/sample_{{sample}}.data",
+    output:
+        dump=f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/C{{sample}}/forces.dump",
+        np_forces=f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/C{{sample}}/np_forces.txt",
+        lammps_log=f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/C{{sample}}/log.lammps",
+    log:
+        f"{LOGS}/nanoparticles/cluster_fg_s{{solvent}}_W{{wall}}_C{{sample}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cluster_fg_s{{solvent}}_W{{wall}}_C{{sample}}.tsv"
+    conda:
+        "../../envs/lammps.yaml"
+    threads: 1
+    resources:
+        runtime=lammps_runtime(NP_CL_RUN_STEPS, NP_CL_ATOMS),
+        mem_mb=4000,
+        cpus_per_task=1,
+        tasks=LAMMPS["mpi_tasks"],
+    params:
+        np={
+            k: NP[k]
+            for k in (
+                "temperature_K",
+                "sigma_c_nm",
+                "model",
+                "forcefield",
+                "md",
+                "clusters",
+            )
+        },
+        lammps=LAMMPS,
+        seed=lambda w: seed_for("np_cluster_fg", w.solvent, w.wall, w.sample),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cluster_fg.py"
+
+
+rule np_cluster_map:
+    """Mean forces of every sampled cluster configuration (data set ii)."""
+    input:
+        **{
+            f"dump_{w}_{k}": f"{NP_DIR}/fg/cluster/s{{solvent}}/W{w}/C{k}/forces.dump"
+            for w in NP_WALLS
+            for k in NP_SAMPLES
+        },
+        **{
+            f"np_forces_{w}_{k}": f"{NP_DIR}/fg/cluster/s{{solvent}}/W{w}/C{k}/np_forces.txt"
+            for w in NP_WALLS
+            for k in NP_SAMPLES
+        },
+    output:
+        meanforces=f"{NP_DIR}/data/cluster_meanforces_s{{solvent}}.npz",
+    log:
+        f"{LOGS}/nanoparticles/cluster_map_s{{solvent}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cluster_map_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=8000,
+    params:
+        np=NP,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cluster_map.py"
+
+
+rule np_cluster_features:
+    """Radial + angular force features (10 x 10 + 8 x 2 x 4 pool)."""
+    input:
+        meanforces=rules.np_cluster_map.output.meanforces,
+    output:
+        features=f"{NP_DIR}/data/cluster_features_s{{solvent}}.npz",
+    log:
+        f"{LOGS}/nanoparticles/cluster_features_s{{solvent}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cluster_features_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=8000,
+    params:
+        np=NP,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cluster_features.py"
+
+
+rule np_cluster_fit:
+    """ML12: stepwise selection and least squares on the cluster mean forces."""
+    input:
+        features=rules.np_cluster_features.output.features,
+    output:
+        model=f"{NP_DIR}/models/ml12_s{{solvent}}.json",
+        trace=f"{NP_DIR}/models/ml12_s{{solvent}}_selection.csv",
+    log:
+        f"{LOGS}/nanoparticles/cluster_fit_s{{solvent}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cluster_fit_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=8000,
+    params:
+        np=NP,
+        seed=lambda w: seed_for("np_cluster_fit", w.solvent),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cluster_fit.py"
+
+
+rule np_cluster_eval:
+    """Tables behind Figs. 3-5: force parity, cluster energies, two-body curves, T/L/SQ."""
+    input:
+        meanforces=rules.np_cluster_map.output.meanforces,
+        ml2=rules.np_pair_fit.output.model,
+        ml12=rules.np_cluster_fit.output.model,
+    output:
+        parity=f"{NP_DIR}/tables/ml12_parity_s{{solvent}}.csv",
+        energies=f"{NP_DIR}/tables/cluster_energies_s{{solvent}}.csv",
+        two_body=f"{NP_DIR}/tables/two_body_curves_s{{solvent}}.csv",
+        triplets=f"{NP_DIR}/tables/triplets_s{{solvent}}.csv",
+    log:
+        f"{LOGS}/nanoparticles/cluster_eval_s{{solvent}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cluster_eval_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=4000,
+    params:
+        triplet_r_sigma=NP["triplet_r_sigma"],
+        seed=lambda w: seed_for("np_cluster_eval", w.solvent),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cluster_eval.py"
+
+
+def np_per_solvent(prefix, pattern):
+    return {f"{prefix}_{i:02d}": pattern.format(s=s) for i, s in enumerate(NP_SOLVENTS)}
+
+
+rule np_fig3:
+    """Fig. 3: parity of many-body mean forces, ML12 vs FG."""
+    input:
+        **np_per_solvent("parity", NP_DIR + "/tables/ml12_parity_s{s}.csv"),
+    output:
+        figure=report(
+            f"{NP_DIR}/figures/fig3_parity_ml12.png",
+            caption="../report/np_fig3.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/fig3.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fig3.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        solvents=NP_SOLVENTS,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fig3.py"
+
+
+rule np_fig4:
+    """Fig. 4: Phi_ML12 vs Phi_ML2 on clusters; two-body curves of both models."""
+    input:
+        **np_per_solvent("energies", NP_DIR + "/tables/cluster_energies_s{s}.csv"),
+        **np_per_solvent("two_body", NP_DIR + "/tables/two_body_curves_s{s}.csv"),
+    output:
+        figure=report(
+            f"{NP_DIR}/figures/fig4_cluster_energies.png",
+            caption="../report/np_fig4.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/fig4.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fig4.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        solvents=NP_SOLVENTS,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fig4.py"
+
+
+rule np_fig5:
+    """Fig. 5: T, L and SQ configurations, Phi_ML2 and Phi_ML12 vs h_I, Phi^(3+)."""
+    input:
+        **np_per_solvent("triplets", NP_DIR + "/tables/triplets_s{s}.csv"),
+    output:
+        figure=report(
+            f"{NP_DIR}/figures/fig5_triplets.png",
+            caption="../report/np_fig5.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/fig5.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fig5.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        solvents=NP_SOLVENTS,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fig5.py"

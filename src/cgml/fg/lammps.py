@@ -108,7 +108,12 @@ def run_lammps(input_path: str | os.PathLike, workdir: str | os.PathLike, log_pa
     log_text = Path(log_path).read_text() if Path(log_path).exists() else ""
     match = _ERROR.search(log_text) or _ERROR.search(proc.stdout + proc.stderr)
     if proc.returncode != 0 or match:
-        line = match.group(1) if match else (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        if match:
+            line = match.group(1)
+        else:
+            tail = (proc.stderr.strip() or log_text.strip()).splitlines()[-5:]
+            line = f"exit code {proc.returncode}; last lines: " + " | ".join(tail) if tail else \
+                f"exit code {proc.returncode}, no output"
         raise LammpsRunError(f"LAMMPS failed ({Path(input_path).name}): {line}")
     return LammpsRun(Path(input_path), Path(log_path), proc.returncode)
 
@@ -140,3 +145,49 @@ def read_ave_time_vector(path) -> tuple:
     except ValueError as err:
         raise ValueError(f"{path}: ragged blocks ({err})") from None
     return np.asarray(steps), data
+
+
+def run_lammps_job(*, templates: dict, variables: dict, out_dir, products: dict, lammps_log,
+                   prepare=None, keep=(), executable: str | None = None, launcher: str | None = None) -> None:
+    """Render, run and publish one LAMMPS job so its outputs appear whole or not at all.
+
+    templates  {rendered file name: template path}; the input script must be named
+               ``in.lammps`` and other rendered files are passed to it by name
+               (variables ``<stem>_file``, e.g. ``forcefield_file``).
+    prepare    callable(tmp_dir) writing data files before the run.
+    products   {file name LAMMPS writes in the work dir: final path}; moved last, in order.
+    keep       file names copied to ``out_dir`` for the record (input, data, ...).
+    lammps_log final path of the LAMMPS log (copied even when LAMMPS fails).
+
+    Runs inside a temporary directory in ``out_dir`` (removed afterwards; stale ones
+    from killed runs are removed first).
+    """
+    import tempfile
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".lammps-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=".lammps-", dir=out_dir) as tmp:
+        tmp = Path(tmp)
+        if prepare is not None:
+            prepare(tmp)
+        variables = dict(variables)
+        for name in templates:
+            if name != "in.lammps":
+                variables[f"{Path(name).stem}_file"] = name
+        for name, template in templates.items():
+            (tmp / name).write_text(render_template(template, variables))
+        try:
+            run_lammps(tmp / "in.lammps", tmp, tmp / "log.lammps", executable=executable, launcher=launcher)
+        finally:
+            if (tmp / "log.lammps").exists():
+                Path(lammps_log).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(tmp / "log.lammps", lammps_log)
+        for name in keep:
+            shutil.copyfile(tmp / name, out_dir / name)
+        for name, final in products.items():
+            if not (tmp / name).exists():
+                raise LammpsRunError(f"LAMMPS finished but did not write {name}")
+            Path(final).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(tmp / name, final)

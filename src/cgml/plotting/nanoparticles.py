@@ -54,5 +54,81 @@ def run_fig2(*, input, output, params, wildcards, threads=1):
 
 
 def run_selection_figure(*, input, output, params, wildcards, threads=1):
-    plot_selection_trace(_inputs(input, "trace"), [f"ML2, s = {s}" for s in params["solvents"]],
-                         output["figure"])
+    labels = [f"ML2, s = {s}" for s in params["solvents"]] + [f"ML12, s = {s}" for s in params["solvents"]]
+    plot_selection_trace(_inputs(input, "trace"), labels, output["figure"])
+
+
+def plot_fig3(parity_tables, solvents, path) -> None:
+    """Fig. 3: ML12 vs FG mean-force components (k_BT/sigma_c), one panel per solvent."""
+    fig, axes = figure(len(solvents), 1, width=3.0, height=3.0)
+    for ax, solvent, table in zip(axes[0], solvents, parity_tables):
+        t = pd.read_csv(table)
+        lim = np.nanmax(np.abs(np.concatenate([t["fg_kT_sigma"], t["ml12_kT_sigma"]]))) * 1.05 or 1.0
+        ax.plot([-lim, lim], [-lim, lim], color="0.6", lw=0.7)
+        ax.errorbar(t["fg_kT_sigma"], t["ml12_kT_sigma"], xerr=t["fg_err_kT_sigma"], fmt="o", ms=2.5,
+                    color=COLORS.get(float(solvent)), alpha=0.6, elinewidth=0.5)
+        rmse = float(np.sqrt(np.mean((t["fg_kT_sigma"] - t["ml12_kT_sigma"]) ** 2)))
+        ax.set_title(f"s = {solvent}, RMSE = {rmse:.1f} $k_BT/\\sigma_c$", fontsize=8)
+        ax.set_xlabel(r"$F^{FG}_{I,\alpha}$ [$k_BT/\sigma_c$]")
+        ax.set_ylabel(r"$F^{ML12}_{I,\alpha}$ [$k_BT/\sigma_c$]")
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+    save_figure(fig, path)
+
+
+def plot_fig4(energy_tables, curve_tables, solvents, path) -> None:
+    """Fig. 4: left, Phi_ML12 vs Phi_ML2 of 12-particle clusters; right, the two-body curves."""
+    fig, axes = figure(2, len(solvents), width=3.0, height=2.6)
+    for row, (solvent, energies, curves) in enumerate(zip(solvents, energy_tables, curve_tables)):
+        e = pd.read_csv(energies)
+        c = pd.read_csv(curves)
+        ax = axes[row, 0]
+        lo = min(e["phi_ml2_kT"].min(), e["phi_ml12_kT"].min())
+        hi = max(e["phi_ml2_kT"].max(), e["phi_ml12_kT"].max())
+        ax.plot([lo, hi], [lo, hi], color="0.6", lw=0.7)
+        ax.plot(e["phi_ml2_kT"], e["phi_ml12_kT"], "o", ms=3, color=COLORS.get(float(solvent)))
+        ax.set_xlabel(r"$\Phi_{ML2}/k_BT$")
+        ax.set_ylabel(r"$\Phi_{ML12}/k_BT$")
+        ax.set_title(f"12-particle clusters, s = {solvent}", fontsize=8)
+        ax = axes[row, 1]
+        ax.plot(c["R_sigma"], c["phi_ml2_kT"], "p", ms=3.5, color=COLORS["ML2"], label=r"$\Phi_{ML2}$")
+        ax.plot(c["R_sigma"], c["phi_ml12_kT"], "--", color=COLORS["ML12"], label=r"$\Phi_{ML12}$ (no shift)")
+        ax.axhline(0, color="0.6", lw=0.6)
+        ax.set_xlabel(r"$R_{IJ}/\sigma_c$")
+        ax.set_ylabel(r"$\Phi^{(2)}/k_BT$")
+        ax.legend(frameon=False)
+    save_figure(fig, path)
+
+
+def plot_fig5(triplet_tables, solvents, path) -> None:
+    """Fig. 5: Phi_ML2 (symbols) and Phi_ML12 (dashed) vs h_I for T, L, SQ; right, Phi^(3+)."""
+    fig, axes = figure(2, len(solvents), width=3.2, height=2.6)
+    markers = {"T": "^", "L": "s", "SQ": "D"}
+    for row, (solvent, table) in enumerate(zip(solvents, triplet_tables)):
+        t = pd.read_csv(table)
+        for kind, sub in t.groupby("kind", sort=False):
+            line = axes[row, 0].plot(sub["h_sigma"], sub["phi_ml12_kT"], "--", label=f"{kind}: ML12")[0]
+            axes[row, 0].plot(sub["h_sigma"][::3], sub["phi_ml2_kT"][::3], markers[kind], ms=3,
+                              color=line.get_color(), label=f"{kind}: ML2")
+            axes[row, 1].plot(sub["h_sigma"], sub["phi_3plus_kT"], color=line.get_color(), label=kind)
+        axes[row, 0].set_title(f"s = {solvent}", fontsize=8)
+        axes[row, 0].set_xlabel(r"$h_I/\sigma_c$")
+        axes[row, 0].set_ylabel(r"$\Phi/k_BT$")
+        axes[row, 0].legend(frameon=False, ncol=2, fontsize=6)
+        axes[row, 1].axhline(0, color="0.6", lw=0.6)
+        axes[row, 1].set_xlabel(r"$h_I/\sigma_c$")
+        axes[row, 1].set_ylabel(r"$\Phi^{(3+)}/k_BT$")
+        axes[row, 1].legend(frameon=False)
+    save_figure(fig, path)
+
+
+def run_fig3(*, input, output, params, wildcards, threads=1):
+    plot_fig3(_inputs(input, "parity"), params["solvents"], output["figure"])
+
+
+def run_fig4(*, input, output, params, wildcards, threads=1):
+    plot_fig4(_inputs(input, "energies"), _inputs(input, "two_body"), params["solvents"], output["figure"])
+
+
+def run_fig5(*, input, output, params, wildcards, threads=1):
+    plot_fig5(_inputs(input, "triplets"), params["solvents"], output["figure"])

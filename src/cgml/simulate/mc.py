@@ -16,8 +16,9 @@ Design (jax-md-like)
 return an :class:`MCResult` holding the final state and the samples. Input states are
 never modified. All moves of a run happen inside one numba kernel (``_mc_sweeps``) that
 takes the potential's ``delta_energy`` and ``total_energy`` as first-class function
-arguments; it is compiled once per process and potential family (numba cannot cache a
-function with dispatcher arguments, see :mod:`cgml.simulate.potentials`).
+arguments; it is compiled once per process and per pair of protocol functions (a few
+seconds; every :class:`~cgml.simulate.potentials.PairPotential` shares one), because numba
+cannot cache a function with dispatcher arguments (see :mod:`cgml.simulate.potentials`).
 
 Moves
 -----
@@ -28,19 +29,25 @@ Moves
   +max_log_volume_change), positions rescaled by s = (V'/V)^(1/3), cell list rebuilt,
   U' from ``potential.total_energy``; accepted with
   min(1, exp(-beta [U' - U + P (V' - V)] + (N + 1) ln(V'/V)))
-  (Frenkel & Smit, Understanding Molecular Simulation, 2nd ed., Sec. 5.4; the N + 1
-  is the Jacobian of sampling ln V). Rejected outright if any box length would become
-  smaller than 2 r_cut (minimum image).
+  (Frenkel & Smit, Understanding Molecular Simulation, 2nd ed., isobaric-isothermal
+  ensemble; the N + 1 is the Jacobian of sampling ln V). Rejected outright if any box
+  length would become smaller than 2 r_cut (minimum image).
 * A sweep is N displacement attempts (NVT), or N + 1 attempts each of which is a volume
   move with probability 1/(N + 1) (NPT: one volume move per sweep on average).
 
 The running energy is the sum of accepted energy changes (reset to the recomputed total
 after an accepted volume move); :func:`check_energy` recomputes it from scratch.
 
-Random numbers: numba's generator, seeded inside the kernel with ``np.random.seed``
-from ``seed`` at the start of each run; its state is kept across sampling blocks (and
-saved around ``on_sample``), so a trajectory depends only on the seed, not on the
-sampling interval.
+Random numbers: numba's generator, seeded inside the kernel with ``np.random.seed`` (a
+32-bit seed derived from ``seed`` by ``numpy.random.SeedSequence``) at the start of each
+run; its state runs on across sampling blocks (and is saved around ``on_sample``), so a
+trajectory depends only on the seed, not on the sampling interval or the callback.
+
+Practical notes: hard-core systems relax their volume slowly under local moves (volume
+steps must be small because compressions create overlaps): at N = 216 and beta P sigma^3
+= 1-6 the density correlation time is ~500-2000 sweeps, longer for crystals; use
+block averages over blocks longer than that. Tune steps with :func:`adapt_step_sizes`
+during equilibration only.
 """
 
 from __future__ import annotations
@@ -417,9 +424,10 @@ def _copy_state_arrays(state: MCState):
 
 
 def _state_from_arrays(a: dict) -> MCState:
+    """A new MCState holding copies of the run's arrays (the run keeps mutating its own)."""
     cells = CellList(a["r_cut"], a["periodic"], a["box_lengths"].copy() if a["periodic"] else np.zeros(3),
-                     a["origin"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
-                     a["cell_of"], a["slot_of"])
+                     a["origin"].copy(), a["cell_size"].copy(), a["n_cells"].copy(),
+                     a["members"].copy(), a["counts"].copy(), a["cell_of"].copy(), a["slot_of"].copy())
     box = a["box_lengths"].copy() if a["periodic"] else None
     return MCState(a["positions"].copy(), box, cells, float(a["energy"]))
 

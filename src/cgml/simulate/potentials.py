@@ -195,6 +195,19 @@ KIND_MIE = 2
 KIND_TABLE = 3
 
 
+@njit(cache=True, inline="always")
+def _pair_energy(r, kind, coefficients, r_grid, table):
+    """u(r) [kT]: branch on ``kind`` (see :func:`pair_energy_of_distance`)."""
+    if kind == KIND_HARD_SPHERE:
+        return hard_sphere_energy(r, coefficients[0])[0]
+    if kind == KIND_MIE:
+        return mie_energy(r, coefficients[0], coefficients[1], coefficients[2],
+                          coefficients[3])[0] - coefficients[4]
+    if kind == KIND_TABLE:
+        return table_energy(r, r_grid, table)[0]
+    return 0.0
+
+
 @njit(cache=True)
 def pair_energy_of_distance(r, params):
     """u(r) [kT] of the pair potential described by ``params``, for 0 <= r < r_cut.
@@ -203,15 +216,7 @@ def pair_energy_of_distance(r, params):
     kind KIND_MIE: coefficients = (C eps, sigma, lambda_r, lambda_a, u_shift);
     kind KIND_TABLE: r_grid, table as in :func:`table_energy`; KIND_NONE: 0.
     """
-    kind = params[2]
-    c = params[3]
-    if kind == KIND_HARD_SPHERE:
-        return hard_sphere_energy(r, c[0])[0]
-    if kind == KIND_MIE:
-        return mie_energy(r, c[0], c[1], c[2], c[3])[0] - c[4]
-    if kind == KIND_TABLE:
-        return table_energy(r, params[4], params[5])[0]
-    return 0.0
+    return _pair_energy(r, params[2], params[3], params[4], params[5])
 
 
 # ----------------------------------------------------------------------------------------
@@ -262,6 +267,16 @@ def _pair_energy_of_point(point, skip, j_min, positions, box_lengths, periodic,
     ax, mx = _axis_cells(_cell_coordinate(px, origin[0], cell_size[0], nx, periodic), nx, periodic)
     ay, my = _axis_cells(_cell_coordinate(py, origin[1], cell_size[1], ny, periodic), ny, periodic)
     az, mz = _axis_cells(_cell_coordinate(pz, origin[2], cell_size[2], nz, periodic), nz, periodic)
+    lx = box_lengths[0]
+    ly = box_lengths[1]
+    lz = box_lengths[2]
+    inv_lx = 1.0 / lx if periodic else 0.0
+    inv_ly = 1.0 / ly if periodic else 0.0
+    inv_lz = 1.0 / lz if periodic else 0.0
+    kind = params[2]
+    coefficients = params[3]
+    r_grid = params[4]
+    table = params[5]
     energy = 0.0
     for tx in range(mx):
         cx = (ax + tx) % nx
@@ -277,12 +292,23 @@ def _pair_energy_of_point(point, skip, j_min, positions, box_lengths, periodic,
                     dy = py - positions[j, 1]
                     dz = pz - positions[j, 2]
                     if periodic:
-                        dx -= box_lengths[0] * np.rint(dx / box_lengths[0])
-                        dy -= box_lengths[1] * np.rint(dy / box_lengths[1])
-                        dz -= box_lengths[2] * np.rint(dz / box_lengths[2])
+                        dx -= lx * np.rint(dx * inv_lx)
+                        dy -= ly * np.rint(dy * inv_ly)
+                        dz -= lz * np.rint(dz * inv_lz)
                     d2 = dx * dx + dy * dy + dz * dz
                     if d2 < r_cut2:
-                        u = pair_energy_of_distance(np.sqrt(d2), params)
+                        # the branch of _pair_energy written out: measured 2x faster here
+                        # than calling it, inlined or not (numba 0.68)
+                        r = np.sqrt(d2)
+                        if kind == KIND_MIE:
+                            u = mie_energy(r, coefficients[0], coefficients[1], coefficients[2],
+                                           coefficients[3])[0] - coefficients[4]
+                        elif kind == KIND_HARD_SPHERE:
+                            u = hard_sphere_energy(r, coefficients[0])[0]
+                        elif kind == KIND_TABLE:
+                            u = table_energy(r, r_grid, table)[0]
+                        else:
+                            u = 0.0
                         if u == np.inf:
                             return np.inf
                         energy += u
@@ -338,7 +364,7 @@ def _evaluate_pair(r, params):
     """u(r) [kT] for an array ``r (m,)`` [length], zero at and beyond r_cut."""
     out = np.empty(r.shape[0])
     for k in range(r.shape[0]):
-        out[k] = pair_energy_of_distance(r[k], params) if r[k] < params[0] else 0.0
+        out[k] = _pair_energy(r[k], params[2], params[3], params[4], params[5]) if r[k] < params[0] else 0.0
     return out
 
 

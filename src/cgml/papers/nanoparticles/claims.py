@@ -13,6 +13,8 @@ from cgml.papers.scorecard import Claim
 PAPER = "nanoparticles"
 FIG2 = "results/{scale}/nanoparticles/figures/fig2_pair_pmf.png"
 TABLE = "results/{scale}/nanoparticles/tables/table_ml_models.csv"
+FIG4 = "results/{scale}/nanoparticles/figures/fig4_cluster_energies.png"
+FIG5 = "results/{scale}/nanoparticles/figures/fig5_triplets.png"
 
 _CLAIMS = [
     Claim(PAPER, "pmf_min_depth_s0.3", "min Phi^(2) from FG mean forces, s=0.3 (Fig. 2)", -3.3, "kT", FIG2,
@@ -35,6 +37,29 @@ _CLAIMS = [
           tolerance={"paper": 15}),
     Claim(PAPER, "ml2_nsf_s0.3", "N_SF selected for ML2, s=0.3 (text)", 38, "1", TABLE,
           tolerance={"paper": 15}),
+    Claim(PAPER, "ml12_r2_s0.1", "R^2 of ML12 mean forces, s=0.1 (text)", 0.998, "1", TABLE,
+          tolerance={"laptop": 0.1, "paper": 0.01}),
+    Claim(PAPER, "ml12_r2_s0.3", "R^2 of ML12 mean forces, s=0.3 (text)", 0.997, "1", TABLE,
+          tolerance={"laptop": 0.1, "paper": 0.01}),
+    Claim(PAPER, "ml12_rmse_s0.1", "RMSE of ML12 mean forces, s=0.1 (text)", 29.30, "kT/sigma_c", TABLE,
+          tolerance={"laptop": 40.0, "paper": 10.0}, mode="max"),
+    Claim(PAPER, "ml12_rmse_s0.3", "RMSE of ML12 mean forces, s=0.3 (text)", 21.19, "kT/sigma_c", TABLE,
+          tolerance={"laptop": 40.0, "paper": 10.0}, mode="max"),
+    Claim(PAPER, "ml12_nsf_s0.1", "N_SF selected for ML12, s=0.1 (text)", 123, "1", TABLE,
+          tolerance={"paper": 40}),
+    Claim(PAPER, "ml12_nsf_s0.3", "N_SF selected for ML12, s=0.3 (text)", 138, "1", TABLE,
+          tolerance={"paper": 40}),
+    Claim(PAPER, "ml12_two_body_vs_ml2_s0.1",
+          "max |Phi_ML12 - Phi_ML2| of two particles, 1.4 <= R <= 2.6 sigma_c, no shift (Fig. 4 right)", 0.0,
+          "kT", FIG4, tolerance={"laptop": 2.0, "paper": 0.5}, mode="max"),
+    Claim(PAPER, "ml12_two_body_vs_ml2_s0.3",
+          "max |Phi_ML12 - Phi_ML2| of two particles, 1.4 <= R <= 2.6 sigma_c, no shift (Fig. 4 right)", 0.0,
+          "kT", FIG4, tolerance={"laptop": 2.0, "paper": 0.5}, mode="max"),
+    Claim(PAPER, "phi3_linear_s0.3", "max |Phi^(3+)| in the linear (L) configuration (Fig. 5)", 0.0, "kT", FIG5,
+          tolerance={"laptop": 1.0, "paper": 0.3}, mode="max"),
+    Claim(PAPER, "phi3_triangle_short_s0.3",
+          "Phi^(3+) of the triangle (T) at the shortest h_I: repulsive (Fig. 5)", 0.0, "kT", FIG5,
+          tolerance={"laptop": 0.0, "paper": 0.0}, mode="min"),
     # scale-independent checks: exact properties of the learned model
     Claim(PAPER, "ml2_dilute_limit", "max |Phi_ML2| for R > R_c = 2.5 sigma_c (Eq. 8, no constant)", 0.0, "kT",
           TABLE, tolerance={"toy": 1e-12, "laptop": 1e-12, "paper": 1e-12}, kind="check"),

@@ -27,7 +27,7 @@ import pandas as pd
 from cgml.analysis.stats import block_average
 from cgml.descriptors import RadialSet, compute_symmetry_functions
 from cgml.fg.forcefield import NanoparticleForceField
-from cgml.fg.lammps import render_template, run_lammps
+from cgml.fg.lammps import run_lammps_job
 from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
 from cgml.fg.topology import write_lammps_data
 from cgml.fitting import fit_linear, r2_score, rmse
@@ -85,78 +85,76 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
     units = ReducedUnits.from_config(np_cfg)
     centers = pair_centers(separation, units.sigma_c, rng)
     topology = build_nanoparticles(centers, _spec(np_cfg), rng=rng)
-    ff = _forcefield(np_cfg, solvent)
-    out_dump = Path(output["dump"])
-    out_dir = out_dump.parent
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".lammps-*"):  # left by a run that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    pair = np_cfg["pair"]
+    out_dir = Path(output["dump"]).parent
+    variables = _md_variables(np_cfg, solvent, seed, np_cfg["pair"])
+    log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
+    run_lammps_job(
+        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
+        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
+        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
+                                              title=f"two NPs R={separation:.4f} sigma_c s={solvent}"),
+        keep=("system.data", "in.lammps", "forcefield.in"),
+        products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
+        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    write_json(out_dir / "run.json", provenance(
+        {"separation_sigma": separation, "solvent": solvent, "index": index, "centers_A": centers,
+         **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}}, seed=seed))
+
+
+def _md_variables(np_cfg: dict, solvent: float, seed: int, run_cfg: dict, data_file: str = "system.data") -> dict:
+    """Template variables of a constrained run (np_constrained.in) from the config."""
     md = np_cfg["md"]
-    with tempfile.TemporaryDirectory(prefix=".lammps-", dir=out_dir) as tmp:
-        tmp = Path(tmp)
-        write_lammps_data(tmp / "system.data", topology, title=f"two NPs R={separation:.4f} sigma_c s={solvent}")
-        variables = ff.lammps_variables()
-        variables.update(
-            boundary="s s s", data_file="system.data", minimize_steps=md["minimize_steps"],
-            temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
-            timestep=md["timestep_fs"], thermo_every=max(1, pair["production_steps"] // 20),
-            equilibration_steps=pair["equilibration_steps"], dump_every=pair["dump_every"],
-            dump_file="forces.dump", production_steps=pair["production_steps"],
-            force_every=pair["force_every"], force_file="np_forces.txt")
-        (tmp / "forcefield.in").write_text(render_template(input["forcefield"], variables))
-        variables["forcefield_file"] = "forcefield.in"
-        (tmp / "in.lammps").write_text(render_template(input["template"], variables))
-        log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
-        lammps = params["lammps"]
-        try:
-            run_lammps(tmp / "in.lammps", tmp, tmp / "log.lammps", executable=lammps["executable"],
-                       launcher=lammps["launcher"])
-        finally:
-            if (tmp / "log.lammps").exists():
-                shutil.copyfile(tmp / "log.lammps", output["lammps_log"])
-        for name in ("system.data", "in.lammps", "forcefield.in"):
-            shutil.move(tmp / name, out_dir / name)
-        write_json(out_dir / "run.json", provenance(
-            {"separation_sigma": separation, "solvent": solvent, "index": index,
-             "centers_A": centers, **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}},
-            seed=seed))
-        shutil.move(tmp / "np_forces.txt", output["np_forces"])
-        shutil.move(tmp / "forces.dump", out_dump)  # last: the dump appears only if all went well
+    variables = _forcefield(np_cfg, solvent).lammps_variables()
+    variables.update(
+        boundary="s s s", data_file=data_file, minimize_steps=md["minimize_steps"],
+        temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
+        timestep=md["timestep_fs"], thermo_every=max(1, run_cfg["production_steps"] // 20),
+        equilibration_steps=run_cfg["equilibration_steps"], dump_every=run_cfg["dump_every"],
+        dump_file="forces.dump", production_steps=run_cfg["production_steps"],
+        force_every=run_cfg["force_every"], force_file="np_forces.txt")
+    return variables
 
 
 # --------------------------------------------------------------------------- pair_map
-def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int) -> dict:
-    """Mean forces of one constrained pair run, in sigma_c and k_BT/sigma_c.
+def map_constrained_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int) -> dict:
+    """Mean forces of one constrained run with N frozen cores, in sigma_c and k_BT/sigma_c.
 
     Two estimators of the mean force on core I (Eq. 4):
-    ``core``: the force on the core beads, mapped from the dump with MDAnalysis
-    (literal Eq. 4; noisy, it carries the stiff bonds of the NP's own ligands);
-    ``whole``: the force summed over all beads of NP I (LAMMPS, every sample),
-    equal on average because free ligand beads feel zero mean force in
-    equilibrium, and far less noisy. ``whole`` is the training target; both are
-    stored, and their agreement is a check (``z_core_vs_whole``).
+    ``forces_core``: the force on the core beads, mapped from the dump with
+    MDAnalysis (literal Eq. 4; noisy, it carries the stiff bonds of the NP's own
+    ligands); ``forces``: the force summed over all beads of NP I (LAMMPS, every
+    sample), equal on average because free ligand beads feel zero mean force in
+    equilibrium, and far less noisy. ``forces`` is the training target; both are
+    stored, and their agreement is a check (``z_core_vs_whole``). Also returns the
+    per-sample series ``whole_series (t, N, 3)`` for further projections.
     """
     from cgml.fg.lammps import read_ave_time_vector
 
     frames = map_lammps_dump(dump_path, periodic=False)
-    if frames.positions.shape[1] != 2:
-        raise ValueError(f"{dump_path}: expected 2 CG sites, found {frames.positions.shape[1]}")
+    n_sites = frames.positions.shape[1]
     pos = units.length_to_reduced(frames.positions[0])
     pos = pos - pos.mean(axis=0)
     core_mean, core_sem = block_average(units.force_to_reduced(frames.forces), n_blocks)
     _, whole = read_ave_time_vector(np_forces_path)
-    if whole.shape[1:] != (2, 3):
-        raise ValueError(f"{np_forces_path}: expected 2 rows x 3 force components, got {whole.shape[1:]}")
+    if whole.shape[1:] != (n_sites, 3):
+        raise ValueError(f"{np_forces_path}: expected {n_sites} rows x 3 force components, got {whole.shape[1:]}")
     whole = units.force_to_reduced(whole)
     mean, sem = block_average(whole, n_blocks)
-    r_hat = (pos[0] - pos[1]) / np.linalg.norm(pos[0] - pos[1])
-    f_m = 0.5 * (whole[:, 0] - whole[:, 1]) @ r_hat  # Eq. 9: > 0 repulsive
-    fm_mean, fm_sem = block_average(f_m, n_blocks)
     z = (core_mean - mean) / np.sqrt(core_sem**2 + sem**2 + 1e-300)
     return {"positions": pos, "forces": mean, "forces_sem": sem, "forces_core": core_mean,
-            "forces_core_sem": core_sem, "projected_force": fm_mean, "projected_force_sem": fm_sem,
-            "z_core_vs_whole": z}
+            "forces_core_sem": core_sem, "z_core_vs_whole": z, "whole_series": whole}
+
+
+def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int) -> dict:
+    """:func:`map_constrained_run` for two cores, plus the projected mean force F_m (Eq. 9)."""
+    out = map_constrained_run(dump_path, np_forces_path, units, n_blocks)
+    if out["positions"].shape[0] != 2:
+        raise ValueError(f"{dump_path}: expected 2 CG sites, found {out['positions'].shape[0]}")
+    pos, whole = out["positions"], out.pop("whole_series")
+    r_hat = (pos[0] - pos[1]) / np.linalg.norm(pos[0] - pos[1])
+    f_m = 0.5 * (whole[:, 0] - whole[:, 1]) @ r_hat  # Eq. 9: > 0 repulsive
+    out["projected_force"], out["projected_force_sem"] = block_average(f_m, n_blocks)
+    return out
 
 
 def run_pair_map(*, input, output, params, wildcards, threads=1):

@@ -40,10 +40,12 @@ def model_checks(model: SymmetryFunctionModel, r_cut: float, rng) -> tuple[float
 def run_table(*, input, output, params, wildcards, threads=1):
     """Table of N_SF, R^2 and RMSE for each fitted model beside the paper's values."""
     rows = []
-    for solvent, path in zip(params["solvents"], _inputs(input, "model")):
+    models = [("ML2", s, p) for s, p in zip(params["solvents"], _inputs(input, "model"))]
+    models += [("ML12", s, p) for s, p in zip(params["solvents"], _inputs(input, "ml12"))]
+    for name, solvent, path in models:
         m = SymmetryFunctionModel.load(path).metrics
-        paper = PAPER_TABLE[("ML2", float(solvent))]
-        rows.append({"model": "ML2", "solvent_s": float(solvent), "n_sf": m["n_sf"],
+        paper = PAPER_TABLE[(name, float(solvent))]
+        rows.append({"model": name, "solvent_s": float(solvent), "n_sf": m["n_sf"],
                      "r2_train": m["r2_train"], "rmse_train_kT_sigma": m["rmse_train"],
                      "r2_test": m["r2_test"], "rmse_test_kT_sigma": m["rmse_test"],
                      "paper_n_sf": paper[0], "paper_r2": paper[1], "paper_rmse_kT_sigma": paper[2]})
@@ -79,6 +81,20 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         values[f"ml2_nsf_{tag}"] = model.metrics["n_sf"]
         d, f = model_checks(model, model.r_cut, rng)
         dilute, fsum = max(dilute, d), max(fsum, f)
+    for solvent, path, trip, curve in zip(solvents, _inputs(input, "ml12"), _inputs(input, "triplets"),
+                                          _inputs(input, "two_body")):
+        tag = f"s{solvent:g}"
+        m = SymmetryFunctionModel.load(path).metrics
+        values[f"ml12_r2_{tag}"] = m["r2_train"]
+        values[f"ml12_rmse_{tag}"] = m["rmse_train"]
+        values[f"ml12_nsf_{tag}"] = m["n_sf"]
+        c = pd.read_csv(curve)
+        window = c[(c["R_sigma"] >= 1.4) & (c["R_sigma"] <= 2.6)]
+        values[f"ml12_two_body_vs_ml2_{tag}"] = float(np.abs(window["phi_ml12_kT"] - window["phi_ml2_kT"]).max())
+        t = pd.read_csv(trip)
+        values[f"phi3_linear_{tag}"] = float(t.loc[t["kind"] == "L", "phi_3plus_kT"].abs().max())
+        tri = t[t["kind"] == "T"].sort_values("h_sigma")
+        values[f"phi3_triangle_short_{tag}"] = float(tri["phi_3plus_kT"].iloc[0])
     values["ml2_dilute_limit"] = dilute
     values["ml2_force_sum"] = fsum
     claims = [c for c in claims_for(scale, solvents) if c.claim in values]

@@ -1,0 +1,151 @@
+"""Throughput of the anisotropic-particle kernels (Campos-Villalobos et al., npj Comput. Mater. 2024).
+
+Writes a CSV (one row per kernel) with columns
+
+    kernel, unit, n_evaluations, seconds, per_second, details
+
+and a ``<csv>.meta.json`` provenance sidecar (cgml.io). Every kernel is called once
+untimed first so the numba compilation (cached on disk) is not counted. Single thread.
+
+Rows: FG site-sum energies (626 x 626 sites, JC and EJC), S-function evaluations (all 24
+per pair), S-function pair descriptors (15 even functions, monomials of degree <= 3,
+one exponential radial set: 816 columns), many-particle descriptors G_k(I), overlap tests
+(spherocylinder L/sigma = 4, prolate ellipsoid, superball M = 3.5 by GJK), contact
+distances, and Monte Carlo overlap-volume samples (M' = 2.5).
+
+Usage (a few seconds with --quick, well under a minute by default):
+
+    python benchmarks/anisotropic_speed.py [--out results/benchmarks/anisotropic_speed.csv] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cgml.descriptors.sfunctions import (
+    EVEN_FUNCTIONS,
+    AngularBasis,
+    RadialBasis,
+    compute_pair_terms,
+    compute_s_functions,
+    compute_sfunction_descriptors,
+)
+from cgml.fg.patchy import paper_particle, site_sum_energy
+from cgml.geometry import (
+    ellipsoid_contact_distance,
+    ellipsoid_overlap,
+    prolate_semi_axes,
+    random_rotation_matrices,
+    spherocylinder_contact_distance,
+    spherocylinder_overlap,
+    superball_overlap,
+    superball_overlap_volume,
+)
+from cgml.io import provenance, write_csv
+
+SEED = 20240928
+
+
+def timed(fn, n_evaluations, min_seconds):
+    """Run ``fn`` once untimed (compilation), then repeat until ``min_seconds`` have passed."""
+    fn()
+    reps = 0
+    start = time.perf_counter()
+    while True:
+        fn()
+        reps += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return reps * n_evaluations, elapsed
+
+
+def unit_vectors(rng, m):
+    u = rng.normal(size=(m, 3))
+    return u / np.linalg.norm(u, axis=1)[:, None]
+
+
+def main(argv=None) -> Path:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="results/benchmarks/anisotropic_speed.csv")
+    parser.add_argument("--quick", action="store_true", help="short timings (smoke test)")
+    args = parser.parse_args(argv)
+    min_seconds = 0.2 if args.quick else 2.0
+    rng = np.random.default_rng(SEED)
+    rows = []
+
+    def record(kernel, unit, fn, n, details):
+        count, seconds = timed(fn, n, min_seconds)
+        rows.append({"kernel": kernel, "unit": unit, "n_evaluations": count,
+                     "seconds": seconds, "per_second": count / seconds, "details": details})
+        print(f"{kernel:38s} {count / seconds:14.1f} {unit}/s")
+
+    # fine-grained site sums (Eq. 16), 626 x 626 sites
+    m_fg = 4 if args.quick else 16
+    rot_i = random_rotation_matrices(rng, m_fg)
+    rot_j = random_rotation_matrices(rng, m_fg)
+    for name, dist in (("JC", 1.2), ("EJC", 2.5)):
+        p = paper_particle(name)
+        sep = dist * unit_vectors(rng, m_fg)
+        record(f"fg_site_sum_{name}", "energies",
+               lambda p=p, sep=sep: site_sum_energy(p, p, sep, rot_i, rot_j, check_overlap=False),
+               m_fg, f"{p.n_sites}x{p.n_sites} sites, kappa sigma = 10")
+
+    # S functions and descriptors
+    m = 20_000
+    ri = random_rotation_matrices(rng, m)
+    rj = random_rotation_matrices(rng, m)
+    sep = (1.0 + rng.random(m))[:, None] * unit_vectors(rng, m)
+    record("s_functions_all24", "pairs", lambda: compute_s_functions(ri, rj, sep), m,
+           "24 S functions per pair")
+    ang = AngularBasis.monomials(EVEN_FUNCTIONS, 3)
+    rad = RadialBasis.exponential([4.0])
+    m_d = 2_000
+    record("sfunction_pair_descriptors", "pairs",
+           lambda: compute_pair_terms(ri[:m_d], rj[:m_d], sep[:m_d], ang, rad, r_cut=2.5),
+           m_d, f"{len(ang)} columns (15 even, degree <= 3, exp radial)")
+    n_part = 500
+    box = np.full(3, (n_part / 0.5) ** (1 / 3))
+    pos = rng.random((n_part, 3)) * box
+    rots = random_rotation_matrices(rng, n_part)
+    ang_cyl = AngularBasis.monomials((0, 1, 2), 6)
+    rad_cyl = RadialBasis.exponential([10.0])
+    record("sfunction_descriptors_G_I", "particles",
+           lambda: compute_sfunction_descriptors(pos, rots, ang_cyl, rad_cyl, 2.0, box), n_part,
+           f"{len(ang_cyl)} columns (3 cylindrical, degree <= 6), rho sigma^3 = 0.5, R_c = 2")
+
+    # overlap tests and contact distances
+    uz_i, uz_j = ri[:, :, 2], rj[:, :, 2]
+    record("overlap_spherocylinder", "tests",
+           lambda: spherocylinder_overlap(3.0 * sep, uz_i, uz_j, 4.0, 1.0), m, "L/sigma = 4")
+    rhat = unit_vectors(rng, m)
+    record("contact_spherocylinder", "contacts",
+           lambda: spherocylinder_contact_distance(uz_i, uz_j, rhat, 4.0, 1.0), m,
+           "bisection to 1e-12 sigma")
+    ax = prolate_semi_axes(1.0, 2.0)
+    record("overlap_ellipsoid_pw", "tests",
+           lambda: ellipsoid_overlap(1.5 * sep, ri, rj, ax), m, "sigma_par = 2 sigma_perp")
+    record("contact_ellipsoid_pw", "contacts",
+           lambda: ellipsoid_contact_distance(rhat, ri, rj, ax), m, "F_max^-1/2")
+    record("overlap_superball_gjk", "tests",
+           lambda: superball_overlap(sep, ri, rj, 1.0, 3.5), m, "M = 3.5, GJK")
+    n_mc = 200_000 if args.quick else 2_000_000
+    mc_rng = np.random.default_rng(SEED + 1)
+    record("mc_overlap_volume_samples", "samples",
+           lambda: superball_overlap_volume(1.1 * sep[:1], ri[:1], rj[:1], 1.3, 2.5, n_mc, mc_rng),
+           n_mc, "M' = 2.5, sigma' = 1.3 sigma")
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(out, pd.DataFrame(rows),
+              provenance({"quick": args.quick, "min_seconds": min_seconds}, seed=SEED))
+    print(f"wrote {out}")
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The slurm profile driven end to end through local stand-ins for the SLURM commands.
+
+``workflow/profiles/slurm`` runs Snakemake with snakemake-executor-plugin-slurm; the
+stand-ins in ``tests/workflow/standins`` (sbatch, srun, sacct, squeue, scancel, sinfo,
+scontrol, sacctmgr, sshare) run the submitted jobs on this machine, so the whole
+submit / poll / retry / fail path of the plugin is exercised without a cluster.
+
+The runs use config/toy.yaml plus a smaller override (one solvent, three
+separations) and start polling 1 s after submission instead of the profile's value:
+each job pays two Snakemake start-ups (the job and its step), and the plugin adds
+10 s to the polling interval after every poll in which no job finished.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from snakemake_runner import REPO, run_snakemake, standin_calls, standin_jobs, tool
+
+PROFILE = "workflow/profiles/slurm"
+SMALL = {"nanoparticles": {"solvents": [0.3], "pair": {"n_separations": 3}}}
+ONE_FG_TARGET = "results/toy/nanoparticles/fg/pair/s0.3/R000/forces.dump"
+LOCAL_OVERRIDES = [
+    "--jobs", "3",
+    "--latency-wait", "5",
+    "--slurm-init-seconds-before-status-checks", "1",
+]
+FULL_RUN_TIMEOUT_S = 420
+SHORT_RUN_TIMEOUT_S = 180
+
+
+def load_profile() -> dict:
+    return yaml.safe_load((REPO / PROFILE / "config.v8+.yaml").read_text())
+
+
+def write_small_config(repo: Path) -> str:
+    path = repo / "small.yaml"
+    path.write_text(yaml.safe_dump(SMALL))
+    return path.name
+
+
+def toy_slurm_args(repo: Path, *targets: str) -> list[str]:
+    return ["--profile", PROFILE, "--configfile", "config/toy.yaml", write_small_config(repo),
+            *LOCAL_OVERRIDES, *targets]
+
+
+# ----------------------------------------------------------------------------- fast
+
+
+def test_profile_sets_the_settings_that_keep_a_run_from_hanging():
+    profile = load_profile()
+    assert profile["executor"] == "slurm"
+    assert profile["slurm-status-command"] in ("sacct", "squeue"), "status command must be explicit"
+    assert 1 <= profile["slurm-init-seconds-before-status-checks"] <= 60
+    assert profile["retries"] >= 1
+    assert profile["rerun-incomplete"] is True
+    assert profile["latency-wait"] > 0
+    assert profile["jobs"] >= 1
+    for resource in ("runtime", "mem_mb", "cpus_per_task"):
+        assert resource in profile["default-resources"], resource
+
+
+def test_profile_plugin_keys_are_settings_of_the_installed_plugin():
+    """A misspelt `slurm-...` key must not silently fall back to a default."""
+    from snakemake_executor_plugin_slurm import ExecutorSettings
+
+    fields = {"slurm-" + f.name.replace("_", "-") for f in dataclasses.fields(ExecutorSettings)}
+    keys = {k for k in load_profile() if k.startswith("slurm-")}
+    assert keys <= fields, f"unknown plugin settings: {sorted(keys - fields)}"
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("with_standins", [True, False], ids=["slurm-on-path", "no-slurm"])
+def test_paper_scale_dry_run_builds_the_full_dag(repo_copy, slurm_env, with_standins):
+    env, state = slurm_env
+    if not with_standins:  # e.g. CI, or a workstation: no SLURM commands at all
+        env = {**env, "PATH": os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if "standins" not in p)}
+    run = run_snakemake(["-n", "--profile", PROFILE], repo_copy, timeout=120, env=env)
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    config = yaml.safe_load((repo_copy / "config/config.yaml").read_text())
+    np_config = config["nanoparticles"]
+    counts = job_counts(run.output)
+    assert counts.get("np_pair_fg") == np_config["pair"]["n_separations"] * len(np_config["solvents"]), counts
+    assert counts.get("all") == 1 and counts.get("scorecard") == 1, counts
+    assert not standin_calls(state, "sbatch"), "a dry run submitted jobs"
+    assert not (repo_copy / "results").exists()
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """The `Job stats` table of a Snakemake dry run as {rule: count}."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Job stats"))
+    counts = {}
+    for line in lines[start + 3 :]:
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit() or parts[0] == "total":
+            break
+        counts[parts[0]] = int(parts[1])
+    return counts
+
+
+# ----------------------------------------------------------------------------- end to end
+
+
+@pytest.mark.workflow
+@pytest.mark.slow
+def test_toy_workflow_runs_through_the_slurm_profile(repo_copy, slurm_env):
+    env, state = slurm_env
+    run = run_snakemake(toy_slurm_args(repo_copy), repo_copy, FULL_RUN_TIMEOUT_S, env)
+    print(f"toy workflow through the slurm profile: {run.seconds:.0f} s")
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert (repo_copy / "results/toy/scorecard.csv").is_file()
+
+    jobs = standin_jobs(state)
+    assert jobs, "no job went through sbatch"
+    assert all(job["state"] == "COMPLETED" for job in jobs), [(j["rule"], j["state"]) for j in jobs]
+    assert "np_pair_fg" in {job["rule"] for job in jobs}
+    # the profile's and the rules' resources reach sbatch
+    for job in jobs:
+        argv = " ".join(job["argv"])
+        for flag in ("-t ", "--mem ", "--cpus-per-task=", "--no-requeue", "--job-name "):
+            assert flag in argv, (job["rule"], flag, argv)
+    # every job ran its step through srun, and was polled with the configured sacct query
+    assert len(standin_calls(state, "srun")) == len(jobs)
+    status_queries = [c for c in standin_calls(state, "sacct") if "--format=JobIdRaw,State" in c["argv"]]
+    assert status_queries, "the plugin never asked sacct for the job states"
+    assert not standin_calls(state, "squeue")
+
+
+@pytest.mark.workflow
+@pytest.mark.slow
+def test_a_job_that_fails_once_is_retried(repo_copy, slurm_env):
+    env, state = slurm_env
+    env["CGML_STANDIN_FAIL_ONCE"] = "np_pair_fg"
+    run = run_snakemake(toy_slurm_args(repo_copy, ONE_FG_TARGET), repo_copy, SHORT_RUN_TIMEOUT_S, env)
+    print(f"retry run: {run.seconds:.0f} s")
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert (repo_copy / ONE_FG_TARGET).is_file()
+    states = [(job["rule"], job["state"]) for job in standin_jobs(state)]
+    assert states == [("np_pair_fg", "FAILED"), ("np_pair_fg", "COMPLETED")], states
+    attempts = [" ".join(job["argv"]) for job in standin_jobs(state)]
+    assert "--attempt 1" in attempts[0] and "--attempt 2" in attempts[1], attempts
+
+
+@pytest.mark.workflow
+@pytest.mark.slow
+def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
+    env, state = slurm_env
+    args = [tool("snakemake"), *toy_slurm_args(repo_copy, ONE_FG_TARGET)]
+    proc = subprocess.Popen(args, cwd=repo_copy, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not standin_jobs(state) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert standin_jobs(state), "no job was submitted within 60 s"
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode != 0, output
+    assert standin_calls(state, "scancel"), output
+    assert [job["state"] for job in standin_jobs(state)] == ["CANCELLED"], output
+
+
+@pytest.mark.workflow
+@pytest.mark.slow
+def test_a_job_that_always_fails_ends_the_run_with_an_error(repo_copy, slurm_env):
+    env, state = slurm_env
+    env["CGML_STANDIN_FAIL_ALWAYS"] = "np_pair_fg"
+    run = run_snakemake(toy_slurm_args(repo_copy, ONE_FG_TARGET), repo_copy, SHORT_RUN_TIMEOUT_S, env)
+    print(f"failing run: {run.seconds:.0f} s")
+    assert not run.timed_out, run.describe()
+    assert run.returncode != 0, run.describe()
+    assert "np_pair_fg" in run.output and "Error in rule" in run.output, run.describe()
+    assert not (repo_copy / ONE_FG_TARGET).exists()
+    states = [(job["rule"], job["state"]) for job in standin_jobs(state)]
+    assert states == [("np_pair_fg", "FAILED")] * 2, states  # the first try and one retry
