@@ -88,3 +88,47 @@ def test_check_config_names_the_key():
 def test_pair_separations_span_the_configured_range():
     r = pair_separations({"r_min_sigma": 1.35, "r_max_sigma": 2.6, "n_separations": 250})
     assert len(r) == 250 and r[0] == 1.35 and r[-1] == 2.6
+
+
+def test_triplet_configurations_geometry():
+    from cgml.papers.nanoparticles.clusters import triplet_configurations
+
+    for h in (1.2, 1.88, 2.5):
+        t = triplet_configurations("T", h)
+        assert np.linalg.norm(t[1] - t[2]) == pytest.approx(1.88)
+        assert np.linalg.norm(t[0] - t[1]) == pytest.approx(h)
+        assert np.linalg.norm(t[0] - t[2]) == pytest.approx(h)
+        lin = triplet_configurations("L", h)
+        assert np.linalg.norm(lin[0] - lin[1]) == pytest.approx(h)
+        assert np.linalg.norm(lin[1] - lin[2]) == pytest.approx(1.88)
+    for h in (1.4, 1.88, 2.5):
+        sq = triplet_configurations("SQ", h)
+        assert np.linalg.norm(sq[0] - sq[1]) == pytest.approx(h)
+        assert np.linalg.norm(sq[0] - sq[2]) == pytest.approx(h)
+    with pytest.raises(ValueError, match="SQ"):
+        triplet_configurations("SQ", 1.2)
+    with pytest.raises(ValueError, match="kind"):
+        triplet_configurations("X", 1.0)
+
+
+def test_cluster_centers_respect_radius_and_spacing():
+    from cgml.papers.nanoparticles.clusters import cluster_centers
+
+    c = cluster_centers(12, 1.9, 1.0, np.random.default_rng(3))
+    assert np.all(np.linalg.norm(c, axis=1) <= 1.9)
+    d = np.linalg.norm(c[:, None] - c[None], axis=-1) + np.eye(12) * 9
+    assert d.min() >= 1.0
+    with pytest.raises(ValueError, match="cannot place"):
+        cluster_centers(12, 0.5, 1.0, np.random.default_rng(0), max_tries=2000)
+
+
+def test_gr_difference_is_zero_for_identical_and_positive_otherwise():
+    import pandas as pd
+
+    from cgml.papers.nanoparticles.bulk import gr_difference
+
+    r = np.linspace(0.5, 4, 50)
+    a = pd.DataFrame({"R_sigma": r, "g": 1 + np.exp(-(r - 2) ** 2)})
+    assert gr_difference(a, a) == 0.0
+    b = a.assign(g=a["g"] + 0.1)
+    assert gr_difference(a, b) == pytest.approx(0.1)

@@ -26,8 +26,6 @@ import yaml
 from snakemake_runner import REPO, run_snakemake, standin_calls, standin_jobs, tool
 
 PROFILE = "workflow/profiles/slurm"
-SMALL = {"nanoparticles": {"solvents": [0.3], "pair": {"n_separations": 3}}}
-ONE_FG_TARGET = "results/toy/nanoparticles/fg/pair/s0.3/R000/forces.dump"
 LOCAL_OVERRIDES = [
     "--jobs", "3",
     "--latency-wait", "5",
@@ -41,10 +39,33 @@ def load_profile() -> dict:
     return yaml.safe_load((REPO / PROFILE / "config.v8+.yaml").read_text())
 
 
+def merge(base: dict, override: dict) -> dict:
+    """Deep merge, as Snakemake merges --configfile files."""
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+def toy_solvent(repo: Path) -> float:
+    """The one solvent the small runs keep: the one the g(r) comparison uses, if any."""
+    config = yaml.safe_load((repo / "config/config.yaml").read_text())
+    config = merge(config, yaml.safe_load((repo / "config/toy.yaml").read_text()))
+    np_config = config["nanoparticles"]
+    return float(np_config.get("gr", {}).get("solvent", np_config["solvents"][0]))
+
+
 def write_small_config(repo: Path) -> str:
+    """config/toy.yaml made smaller still: one solvent, three separations."""
+    small = {"nanoparticles": {"solvents": [toy_solvent(repo)], "pair": {"n_separations": 3}}}
     path = repo / "small.yaml"
-    path.write_text(yaml.safe_dump(SMALL))
+    path.write_text(yaml.safe_dump(small))
     return path.name
+
+
+def one_fg_target(repo: Path) -> str:
+    """The output of the first FG pair run (an early, single job)."""
+    return f"results/toy/nanoparticles/fg/pair/s{toy_solvent(repo):g}/R000/forces.dump"
 
 
 def toy_slurm_args(repo: Path, *targets: str) -> list[str]:
@@ -140,10 +161,10 @@ def test_toy_workflow_runs_through_the_slurm_profile(repo_copy, slurm_env):
 def test_a_job_that_fails_once_is_retried(repo_copy, slurm_env):
     env, state = slurm_env
     env["CGML_STANDIN_FAIL_ONCE"] = "np_pair_fg"
-    run = run_snakemake(toy_slurm_args(repo_copy, ONE_FG_TARGET), repo_copy, SHORT_RUN_TIMEOUT_S, env)
+    run = run_snakemake(toy_slurm_args(repo_copy, one_fg_target(repo_copy)), repo_copy, SHORT_RUN_TIMEOUT_S, env)
     print(f"retry run: {run.seconds:.0f} s")
     assert not run.timed_out and run.returncode == 0, run.describe()
-    assert (repo_copy / ONE_FG_TARGET).is_file()
+    assert (repo_copy / one_fg_target(repo_copy)).is_file()
     states = [(job["rule"], job["state"]) for job in standin_jobs(state)]
     assert states == [("np_pair_fg", "FAILED"), ("np_pair_fg", "COMPLETED")], states
     attempts = [" ".join(job["argv"]) for job in standin_jobs(state)]
@@ -154,7 +175,7 @@ def test_a_job_that_fails_once_is_retried(repo_copy, slurm_env):
 @pytest.mark.slow
 def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
     env, state = slurm_env
-    args = [tool("snakemake"), *toy_slurm_args(repo_copy, ONE_FG_TARGET)]
+    args = [tool("snakemake"), *toy_slurm_args(repo_copy, one_fg_target(repo_copy))]
     proc = subprocess.Popen(args, cwd=repo_copy, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -178,11 +199,11 @@ def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
 def test_a_job_that_always_fails_ends_the_run_with_an_error(repo_copy, slurm_env):
     env, state = slurm_env
     env["CGML_STANDIN_FAIL_ALWAYS"] = "np_pair_fg"
-    run = run_snakemake(toy_slurm_args(repo_copy, ONE_FG_TARGET), repo_copy, SHORT_RUN_TIMEOUT_S, env)
+    run = run_snakemake(toy_slurm_args(repo_copy, one_fg_target(repo_copy)), repo_copy, SHORT_RUN_TIMEOUT_S, env)
     print(f"failing run: {run.seconds:.0f} s")
     assert not run.timed_out, run.describe()
     assert run.returncode != 0, run.describe()
     assert "np_pair_fg" in run.output and "Error in rule" in run.output, run.describe()
-    assert not (repo_copy / ONE_FG_TARGET).exists()
+    assert not (repo_copy / one_fg_target(repo_copy)).exists()
     states = [(job["rule"], job["state"]) for job in standin_jobs(state)]
     assert states == [("np_pair_fg", "FAILED")] * 2, states  # the first try and one retry

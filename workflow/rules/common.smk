@@ -1,6 +1,7 @@
 # Shared definitions: result paths, code hash, seeds, resources, the gathered scorecard.
 import cgml
-from cgml.workflow import check_config, rule_seed
+from cgml.workflow import check_config
+from cgml.workflow.smk import lammps_runtime_minutes, rule_seed
 
 check_config(config)
 
@@ -15,20 +16,14 @@ LAMMPS = config["engines"]["lammps"]
 PAPER_TARGETS = {}
 
 
-def seed_for(*keys):
-    """A reproducible per-job seed from the master seed and the job's identity."""
-    return rule_seed(config["seed"], *keys)
-
-
-def lammps_runtime(steps, atoms):
-    """Wall-time estimate [min] for a LAMMPS job: ~1e6 atom-steps/s per MPI task, x2 margin."""
-    seconds = steps * atoms / (1.0e6 * LAMMPS["mpi_tasks"])
-    return int(10 + 2 * seconds / 60)
-
-
-def paper_targets():
-    """Every figure, table and scorecard of the papers listed in config['papers']."""
-    return [t for paper in config["papers"] for t in PAPER_TARGETS[paper]]
+# a reproducible per-job seed from the master seed and the job's identity
+seed_for = lambda *keys: rule_seed(config["seed"], *keys)
+# wall-time estimate [min] of a LAMMPS job from its steps and atoms
+lammps_runtime = lambda steps, atoms: lammps_runtime_minutes(
+    steps, atoms, LAMMPS["mpi_tasks"]
+)
+# every figure, table and scorecard of the papers listed in config["papers"]
+paper_targets = lambda: [t for paper in config["papers"] for t in PAPER_TARGETS[paper]]
 
 
 rule scorecard:

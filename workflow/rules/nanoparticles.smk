@@ -23,11 +23,26 @@ NP_CL_RUN_STEPS = (
     + NP_CL["constrained"]["production_steps"]
 )
 
+NP_EOS = NP["eos"]
+NP_GR = NP["gr"]
+NP_MODELS = ["ml2", "ml12"]
+NP_BRANCHES = ["compress", "expand"]
+NP_DENSITIES = [f"{d:g}" for d in NP_GR["densities"]]
+NP_GR_SOLVENT = f"{NP_GR['solvent']:g}"
+NP_BULK_ATOMS = 4 * NP_GR["fg_fcc_cells"] ** 3 * NP_ATOMS_PER_PARTICLE
+NP_BULK_STEPS = (
+    NP_GR["fg_push_steps"]
+    + NP_GR["fg_equilibration_steps"]
+    + NP_GR["fg_production_steps"]
+)
+
 PAPER_TARGETS["nanoparticles"] = [
     f"{NP_DIR}/figures/fig2_pair_pmf.png",
     f"{NP_DIR}/figures/fig3_parity_ml12.png",
     f"{NP_DIR}/figures/fig4_cluster_energies.png",
     f"{NP_DIR}/figures/fig5_triplets.png",
+    f"{NP_DIR}/figures/fig6_eos.png",
+    f"{NP_DIR}/figures/fig7_gr.png",
     f"{NP_DIR}/figures/selection_trace.png",
     f"{NP_DIR}/tables/table_ml_models.csv",
     f"{NP_DIR}/scorecard.csv",
@@ -39,6 +54,9 @@ wildcard_constraints:
     index=r"[0-9]{3}",
     wall=r"[0-9]{2}",
     sample=r"[0-9]{3}",
+    model=r"ml2|ml12",
+    branch=r"compress|expand",
+    density=r"[0-9.]+",
 
 
 rule np_pair_fg:
@@ -288,6 +306,24 @@ rule np_scorecard:
             f"two_body_{i:02d}": f"{NP_DIR}/tables/two_body_curves_s{s}.csv"
             for i, s in enumerate(NP_SOLVENTS)
         },
+        **{
+            f"eos_{m}_{i:02d}_{b}": f"{NP_DIR}/tables/eos_{m}_s{s}_{b}.csv"
+            for m in NP_MODELS
+            for i, s in enumerate(NP_SOLVENTS)
+            for b in NP_BRANCHES
+        },
+        **{
+            f"grfg_{i:02d}": f"{NP_DIR}/tables/gr_fg_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+        **{
+            f"grml2_{i:02d}": f"{NP_DIR}/tables/gr_mc_ml2_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+        **{
+            f"grml12_{i:02d}": f"{NP_DIR}/tables/gr_mc_ml12_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
         table=f"{NP_DIR}/tables/table_ml_models.csv",
     output:
         scorecard=f"{NP_DIR}/scorecard.csv",
@@ -303,6 +339,7 @@ rule np_scorecard:
     params:
         scale=SCALE,
         solvents=NP_SOLVENTS,
+        densities=NP_DENSITIES,
         seed=seed_for("np_scorecard"),
         code=CODE,
     script:
@@ -497,14 +534,13 @@ rule np_cluster_eval:
         "../../scripts/nanoparticles/cluster_eval.py"
 
 
-def np_per_solvent(prefix, pattern):
-    return {f"{prefix}_{i:02d}": pattern.format(s=s) for i, s in enumerate(NP_SOLVENTS)}
-
-
 rule np_fig3:
     """Fig. 3: parity of many-body mean forces, ML12 vs FG."""
     input:
-        **np_per_solvent("parity", NP_DIR + "/tables/ml12_parity_s{s}.csv"),
+        **{
+            f"parity_{i:02d}": f"{NP_DIR}/tables/ml12_parity_s{s}.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
     output:
         figure=report(
             f"{NP_DIR}/figures/fig3_parity_ml12.png",
@@ -530,8 +566,14 @@ rule np_fig3:
 rule np_fig4:
     """Fig. 4: Phi_ML12 vs Phi_ML2 on clusters; two-body curves of both models."""
     input:
-        **np_per_solvent("energies", NP_DIR + "/tables/cluster_energies_s{s}.csv"),
-        **np_per_solvent("two_body", NP_DIR + "/tables/two_body_curves_s{s}.csv"),
+        **{
+            f"energies_{i:02d}": f"{NP_DIR}/tables/cluster_energies_s{s}.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
+        **{
+            f"two_body_{i:02d}": f"{NP_DIR}/tables/two_body_curves_s{s}.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
     output:
         figure=report(
             f"{NP_DIR}/figures/fig4_cluster_energies.png",
@@ -557,7 +599,10 @@ rule np_fig4:
 rule np_fig5:
     """Fig. 5: T, L and SQ configurations, Phi_ML2 and Phi_ML12 vs h_I, Phi^(3+)."""
     input:
-        **np_per_solvent("triplets", NP_DIR + "/tables/triplets_s{s}.csv"),
+        **{
+            f"triplets_{i:02d}": f"{NP_DIR}/tables/triplets_s{s}.csv"
+            for i, s in enumerate(NP_SOLVENTS)
+        },
     output:
         figure=report(
             f"{NP_DIR}/figures/fig5_triplets.png",
@@ -578,3 +623,176 @@ rule np_fig5:
         code=CODE,
     script:
         "../../scripts/nanoparticles/fig5.py"
+
+
+rule np_eos:
+    """NPT Monte Carlo equation of state, one model, one solvent, one branch (Fig. 6)."""
+    input:
+        model=f"{NP_DIR}/models/{{model}}_s{{solvent}}.json",
+    output:
+        eos=f"{NP_DIR}/tables/eos_{{model}}_s{{solvent}}_{{branch}}.csv",
+    log:
+        f"{LOGS}/nanoparticles/eos_{{model}}_s{{solvent}}_{{branch}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/eos_{{model}}_s{{solvent}}_{{branch}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=24 * 60,
+        mem_mb=2000,
+    params:
+        eos=NP_EOS,
+        seed=lambda w: seed_for("np_eos", w.model, w.solvent, w.branch),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/eos.py"
+
+
+rule np_fig6:
+    """Fig. 6: P sigma_c^3 / k_BT vs rho sigma_c^3, ML2 and ML12, both solvents."""
+    input:
+        **{
+            f"eos_{m}_{i:02d}_{b}": f"{NP_DIR}/tables/eos_{m}_s{s}_{b}.csv"
+            for m in NP_MODELS
+            for i, s in enumerate(NP_SOLVENTS)
+            for b in NP_BRANCHES
+        },
+    output:
+        figure=report(
+            f"{NP_DIR}/figures/fig6_eos.png",
+            caption="../report/np_fig6.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/fig6.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fig6.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fig6.py"
+
+
+rule np_mc_gr:
+    """NVT Monte Carlo g(R) with ML2 or ML12 at one density (Fig. 7)."""
+    input:
+        model=f"{NP_DIR}/models/{{model}}_s{NP_GR_SOLVENT}.json",
+    output:
+        gr=f"{NP_DIR}/tables/gr_mc_{{model}}_rho{{density}}.csv",
+    log:
+        f"{LOGS}/nanoparticles/mc_gr_{{model}}_rho{{density}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/mc_gr_{{model}}_rho{{density}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=24 * 60,
+        mem_mb=2000,
+    params:
+        gr=NP_GR,
+        hard_core_sigma=NP_EOS["hard_core_sigma"],
+        seed=lambda w: seed_for("np_mc_gr", w.model, w.density),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/mc_gr.py"
+
+
+rule np_fg_bulk:
+    """FG MD of nanoparticles with diffusing rigid cores at one density (Fig. 7)."""
+    input:
+        template="workflow/lammps/np_bulk.in",
+        forcefield="workflow/lammps/np_forcefield.in",
+    output:
+        dump=f"{NP_DIR}/fg/bulk/rho{{density}}/cores.dump",
+        lammps_log=f"{NP_DIR}/fg/bulk/rho{{density}}/log.lammps",
+    log:
+        f"{LOGS}/nanoparticles/fg_bulk_rho{{density}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fg_bulk_rho{{density}}.tsv"
+    conda:
+        "../../envs/lammps.yaml"
+    threads: 1
+    resources:
+        runtime=lammps_runtime(NP_BULK_STEPS, NP_BULK_ATOMS),
+        mem_mb=8000,
+        cpus_per_task=1,
+        tasks=LAMMPS["mpi_tasks"],
+    params:
+        np={
+            k: NP[k]
+            for k in ("temperature_K", "sigma_c_nm", "model", "forcefield", "md", "gr")
+        },
+        lammps=LAMMPS,
+        seed=lambda w: seed_for("np_fg_bulk", w.density),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fg_bulk.py"
+
+
+rule np_fg_gr:
+    """Core-core g(R) of the FG bulk run."""
+    input:
+        dump=rules.np_fg_bulk.output.dump,
+    output:
+        gr=f"{NP_DIR}/tables/gr_fg_rho{{density}}.csv",
+        centres=f"{NP_DIR}/data/fg_bulk_centres_rho{{density}}.npz",
+    log:
+        f"{LOGS}/nanoparticles/fg_gr_rho{{density}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fg_gr_rho{{density}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=4000,
+    params:
+        np=NP,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fg_gr.py"
+
+
+rule np_fig7:
+    """Fig. 7: g(R) at three densities, FG MD vs MC with ML2 and ML12; FG snapshots."""
+    input:
+        **{
+            f"fg_{i:02d}": f"{NP_DIR}/tables/gr_fg_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+        **{
+            f"centres_{i:02d}": f"{NP_DIR}/data/fg_bulk_centres_rho{d}.npz"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+        **{
+            f"ml2_{i:02d}": f"{NP_DIR}/tables/gr_mc_ml2_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+        **{
+            f"ml12_{i:02d}": f"{NP_DIR}/tables/gr_mc_ml12_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+    output:
+        figure=report(
+            f"{NP_DIR}/figures/fig7_gr.png",
+            caption="../report/np_fig7.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/fig7.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fig7.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        densities=NP_DENSITIES,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/fig7.py"

@@ -132,3 +132,67 @@ def run_fig4(*, input, output, params, wildcards, threads=1):
 
 def run_fig5(*, input, output, params, wildcards, threads=1):
     plot_fig5(_inputs(input, "triplets"), params["solvents"], output["figure"])
+
+
+def plot_fig6(eos_tables, path) -> None:
+    """Fig. 6: P sigma^3/kT vs rho sigma^3; ML2 filled symbols, ML12 dashed; colour = solid fraction."""
+    frames = pd.concat([pd.read_csv(t) for t in eos_tables], ignore_index=True)
+    solvents = sorted(frames["solvent_s"].unique())
+    fig, axes = figure(len(solvents), 1, width=3.2, height=3.0)
+    for ax, solvent in zip(axes[0], solvents):
+        sub = frames[frames["solvent_s"] == solvent]
+        for (model, branch), part in sub.groupby(["model", "branch"]):
+            part = part.sort_values("pressure_kT_sigma3")
+            marker = "o" if branch == "compress" else "s"
+            if model == "ml2":
+                sc = ax.scatter(part["density_sigma3"], part["pressure_kT_sigma3"], c=part["solid_fraction"],
+                                cmap="viridis", vmin=0, vmax=1, marker=marker, s=22, edgecolors="k",
+                                linewidths=0.4, label=f"ML2 ({branch})", zorder=3)
+            else:
+                ax.plot(part["density_sigma3"], part["pressure_kT_sigma3"], "--", color=COLORS["ML12"],
+                        lw=1.0, label=f"ML12 ({branch})")
+        ax.set_title(f"s = {solvent:g}", fontsize=8)
+        ax.set_xlabel(r"$\rho\sigma_c^3$")
+        ax.set_ylabel(r"$P\sigma_c^3/k_BT$")
+        ax.legend(frameon=False, fontsize=6)
+    fig.colorbar(sc, ax=axes[0].tolist(), label="solid-like fraction", shrink=0.8)
+    save_figure(fig, path)
+
+
+def plot_fig7(fg_tables, centre_files, ml2_tables, ml12_tables, densities, path) -> None:
+    """Fig. 7: g(R) FG (circles), ML2 (dashed), ML12 (dotted) per density; FG snapshots below."""
+    from cgml.io import read_npz
+
+    n = len(densities)
+    fig, axes = figure(n, 2, width=2.8, height=2.5)
+    for col, (density, fg, centres, m2, m12) in enumerate(zip(densities, fg_tables, centre_files, ml2_tables,
+                                                             ml12_tables)):
+        ax = axes[0, col]
+        f = pd.read_csv(fg)
+        ax.plot(f["R_sigma"], f["g"], "o", ms=2.5, color=COLORS["FG"], label="FG")
+        a = pd.read_csv(m2)
+        ax.plot(a["R_sigma"], a["g"], "--", color=COLORS["ML2"], label="ML2")
+        b = pd.read_csv(m12)
+        ax.plot(b["R_sigma"], b["g"], ":", color=COLORS["ML12"], lw=1.8, label="ML12")
+        ax.set_title(rf"$\rho\sigma_c^3$ = {density}", fontsize=8)
+        ax.set_xlabel(r"$R_{ij}/\sigma_c$")
+        ax.set_ylabel(r"$g(R_{ij})$")
+        ax.legend(frameon=False)
+        arrays, _ = read_npz(centres)
+        pos = np.mod(arrays["positions"][-1], arrays["box_lengths"][-1])
+        ax = axes[1, col]
+        ax.scatter(pos[:, 0], pos[:, 1], s=12, c=pos[:, 2], cmap="Greys", edgecolors="k", linewidths=0.3)
+        ax.set_aspect("equal")
+        ax.set_xlabel(r"$x/\sigma_c$")
+        ax.set_ylabel(r"$y/\sigma_c$")
+        ax.set_title("FG, last frame", fontsize=8)
+    save_figure(fig, path)
+
+
+def run_fig6(*, input, output, params, wildcards, threads=1):
+    plot_fig6(_inputs(input, "eos"), output["figure"])
+
+
+def run_fig7(*, input, output, params, wildcards, threads=1):
+    plot_fig7(_inputs(input, "fg"), _inputs(input, "centres"), _inputs(input, "ml2"), _inputs(input, "ml12"),
+              params["densities"], output["figure"])

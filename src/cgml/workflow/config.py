@@ -31,6 +31,9 @@ def check_config(config: dict) -> None:
             raise ConfigError(
                 f"config key nanoparticles.pair.r_max_sigma ({np_cfg['pair']['r_max_sigma']}) lies far beyond "
                 f"the descriptor cutoff nanoparticles.descriptors.r_cut_sigma ({r_cut}): the model cannot see it")
+        if float(np_cfg["gr"]["solvent"]) not in [float(x) for x in np_cfg["solvents"]]:
+            raise ConfigError(f"config key nanoparticles.gr.solvent ({np_cfg['gr']['solvent']}) must be one of "
+                              f"nanoparticles.solvents ({np_cfg['solvents']})")
         pair = np_cfg["pair"]
         for key in ("dump_every", "force_every"):
             n_frames = pair["production_steps"] // pair[key]

@@ -15,6 +15,8 @@ FIG2 = "results/{scale}/nanoparticles/figures/fig2_pair_pmf.png"
 TABLE = "results/{scale}/nanoparticles/tables/table_ml_models.csv"
 FIG4 = "results/{scale}/nanoparticles/figures/fig4_cluster_energies.png"
 FIG5 = "results/{scale}/nanoparticles/figures/fig5_triplets.png"
+FIG6 = "results/{scale}/nanoparticles/figures/fig6_eos.png"
+FIG7 = "results/{scale}/nanoparticles/figures/fig7_gr.png"
 
 _CLAIMS = [
     Claim(PAPER, "pmf_min_depth_s0.3", "min Phi^(2) from FG mean forces, s=0.3 (Fig. 2)", -3.3, "kT", FIG2,
@@ -60,6 +62,28 @@ _CLAIMS = [
     Claim(PAPER, "phi3_triangle_short_s0.3",
           "Phi^(3+) of the triangle (T) at the shortest h_I: repulsive (Fig. 5)", 0.0, "kT", FIG5,
           tolerance={"laptop": 0.0, "paper": 0.0}, mode="min"),
+    Claim(PAPER, "freezing_density_ml2_s0.1",
+          "densest fluid state on compression (solid fraction < 0.5), ML2, s=0.1: fluid below 0.10 (Fig. 6)",
+          0.10, "sigma_c^-3", FIG6, tolerance={"laptop": 0.03, "paper": 0.01}),
+    Claim(PAPER, "melting_density_ml2_s0.1",
+          "least dense FCC state on expansion (solid fraction >= 0.5), ML2, s=0.1: FCC at 0.11 (Fig. 6)",
+          0.11, "sigma_c^-3", FIG6, tolerance={"laptop": 0.03, "paper": 0.01}),
+    Claim(PAPER, "fcc_density_ml2_s0.3", "FCC density at the lowest pressure on expansion, ML2, s=0.3 (Fig. 6)",
+          0.21, "sigma_c^-3", FIG6, tolerance={"laptop": 0.03, "paper": 0.01}),
+    Claim(PAPER, "fcc_density_ml12_s0.3", "FCC density at the lowest pressure on expansion, ML12, s=0.3 (Fig. 6)",
+          0.21, "sigma_c^-3", FIG6, tolerance={"laptop": 0.03, "paper": 0.01}),
+    Claim(PAPER, "gr_rms_ml2_rho0.07", "RMS difference of g(R), FG vs MC with ML2, rho sigma^3 = 0.07 (Fig. 7)",
+          0.0, "1", FIG7, tolerance={"laptop": 0.3, "paper": 0.1}, mode="max"),
+    Claim(PAPER, "gr_rms_ml2_rho0.12", "RMS difference of g(R), FG vs MC with ML2, rho sigma^3 = 0.12 (Fig. 7)",
+          0.0, "1", FIG7, tolerance={"laptop": 0.3, "paper": 0.1}, mode="max"),
+    Claim(PAPER, "gr_rms_ml2_rho0.18", "RMS difference of g(R), FG vs MC with ML2, rho sigma^3 = 0.18 (Fig. 7)",
+          0.0, "1", FIG7, tolerance={"laptop": 0.3, "paper": 0.1}, mode="max"),
+    Claim(PAPER, "gr_rms_ml12_rho0.07", "RMS difference of g(R), FG vs MC with ML12, rho sigma^3 = 0.07 (Fig. 7)",
+          0.0, "1", FIG7, tolerance={"laptop": 0.3, "paper": 0.1}, mode="max"),
+    Claim(PAPER, "gr_rms_ml12_rho0.12", "RMS difference of g(R), FG vs MC with ML12, rho sigma^3 = 0.12 (Fig. 7)",
+          0.0, "1", FIG7, tolerance={"laptop": 0.3, "paper": 0.1}, mode="max"),
+    Claim(PAPER, "gr_rms_ml12_rho0.18", "RMS difference of g(R), FG vs MC with ML12, rho sigma^3 = 0.18 (Fig. 7)",
+          0.0, "1", FIG7, tolerance={"laptop": 0.3, "paper": 0.1}, mode="max"),
     # scale-independent checks: exact properties of the learned model
     Claim(PAPER, "ml2_dilute_limit", "max |Phi_ML2| for R > R_c = 2.5 sigma_c (Eq. 8, no constant)", 0.0, "kT",
           TABLE, tolerance={"toy": 1e-12, "laptop": 1e-12, "paper": 1e-12}, kind="check"),
@@ -68,8 +92,8 @@ _CLAIMS = [
 ]
 
 
-def claims_for(scale: str, solvents=None) -> list[Claim]:
-    """The claims with evidence paths for ``scale``, restricted to the configured solvents."""
+def claims_for(scale: str, solvents=None, densities=None) -> list[Claim]:
+    """The claims with evidence paths for ``scale``, restricted to the configured solvents and densities."""
     from dataclasses import replace
 
     out = []
@@ -77,6 +101,10 @@ def claims_for(scale: str, solvents=None) -> list[Claim]:
         if solvents is not None and "_s0." in c.claim:
             s = c.claim.rsplit("_s", 1)[1]
             if float(s) not in [float(x) for x in solvents]:
+                continue
+        if densities is not None and "_rho" in c.claim:
+            d = c.claim.rsplit("_rho", 1)[1]
+            if float(d) not in [float(x) for x in densities]:
                 continue
         out.append(replace(c, evidence=c.evidence.format(scale=scale)))
     return out

@@ -198,7 +198,9 @@ def triplet_configurations(kind: str, h: float, r_fixed: float = 1.88) -> np.nda
     """
     if kind == "T":
         half = 0.5 * r_fixed
-        height = np.sqrt(max(h * h - half * half, 0.0))
+        if h < half:
+            raise ValueError(f"T configuration needs h >= {half} (half of r_fixed), got {h}")
+        height = np.sqrt(h * h - half * half)
         return np.array([[0.0, height, 0.0], [-half, 0.0, 0.0], [half, 0.0, 0.0]])
     if kind == "L":
         return np.array([[r_fixed + h, 0.0, 0.0], [r_fixed, 0.0, 0.0], [0.0, 0.0, 0.0]])
@@ -206,7 +208,9 @@ def triplet_configurations(kind: str, h: float, r_fixed: float = 1.88) -> np.nda
         a = r_fixed
         # fixed corners (0,0), (a,0), (0,a); I on the diagonal x = y, equidistant from (a,0) and (0,a)
         # |(t,t) - (a,0)| = h  ->  t = a/2 + sqrt(h^2 - a^2/2)/sqrt(2)
-        t = 0.5 * a + np.sqrt(max(h * h - 0.5 * a * a, 0.0)) / np.sqrt(2.0)
+        if h < a / np.sqrt(2.0):
+            raise ValueError(f"SQ configuration needs h >= {a / np.sqrt(2.0):.4f} (r_fixed / sqrt 2), got {h}")
+        t = 0.5 * a + np.sqrt(h * h - 0.5 * a * a) / np.sqrt(2.0)
         return np.array([[t, t, 0.0], [a, 0.0, 0.0], [0.0, a, 0.0], [0.0, 0.0, 0.0]])
     raise ValueError(f"unknown configuration kind {kind!r}; expected T, L or SQ")
 

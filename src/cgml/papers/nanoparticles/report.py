@@ -95,8 +95,28 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         values[f"phi3_linear_{tag}"] = float(t.loc[t["kind"] == "L", "phi_3plus_kT"].abs().max())
         tri = t[t["kind"] == "T"].sort_values("h_sigma")
         values[f"phi3_triangle_short_{tag}"] = float(tri["phi_3plus_kT"].iloc[0])
+    eos = [pd.read_csv(p) for p in _inputs(input, "eos")]
+    if eos:
+        eos = pd.concat(eos, ignore_index=True)
+        for (model, solvent), sub in eos.groupby(["model", "solvent_s"]):
+            tag = f"{model}_s{solvent:g}"
+            comp = sub[sub["branch"] == "compress"]
+            fluid = comp[comp["solid_fraction"] < 0.5]
+            values[f"freezing_density_{tag}"] = float(fluid["density_sigma3"].max()) if len(fluid) else float("nan")
+            exp = sub[sub["branch"] == "expand"]
+            solid = exp[exp["solid_fraction"] >= 0.5]
+            values[f"melting_density_{tag}"] = float(solid["density_sigma3"].min()) if len(solid) else float("nan")
+            lowest = exp.sort_values("pressure_kT_sigma3").iloc[0]
+            values[f"fcc_density_{tag}"] = float(lowest["density_sigma3"])
+    from cgml.papers.nanoparticles.bulk import gr_difference
+
+    for density, fg, m2, m12 in zip(params["densities"], _inputs(input, "grfg"), _inputs(input, "grml2"),
+                                    _inputs(input, "grml12")):
+        ref = pd.read_csv(fg)
+        values[f"gr_rms_ml2_rho{density}"] = gr_difference(ref, pd.read_csv(m2))
+        values[f"gr_rms_ml12_rho{density}"] = gr_difference(ref, pd.read_csv(m12))
     values["ml2_dilute_limit"] = dilute
     values["ml2_force_sum"] = fsum
-    claims = [c for c in claims_for(scale, solvents) if c.claim in values]
+    claims = claims_for(scale, solvents, params["densities"])
     card = scorecard(claims, values, scale)
     write_csv(output["scorecard"], card, provenance({"scale": scale}))

@@ -1,0 +1,173 @@
+"""Bulk phases of the nanoparticles: equations of state (Fig. 6) and g(R) (Fig. 7).
+
+Giunta et al., ACS Nano 2023, "Testing the ML Models: Phase Behavior and Structure".
+
+    eos           NPT Monte Carlo with Phi_ML2 or Phi_ML12 (shared MC engine), a chain
+                  of pressures by compression from the fluid or expansion from FCC;
+                  density, Q6 and the ten Wolde-Frenkel solid fraction per pressure
+    mc_gr         NVT Monte Carlo at rho sigma_c^3 = 0.07, 0.12, 0.18 (s = 0.1), g(R)
+    fg_bulk       LAMMPS: N NPs with diffusing rigid cores at the same densities
+    fg_gr         MDAnalysis mapping of the core beads to core centres, g(R)
+
+Units: sigma_c and k_BT (pressure in k_BT / sigma_c^3); FG in LAMMPS real.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cgml.analysis import RDF, compute_bond_order, count_crystalline_bonds
+from cgml.analysis.stats import block_average
+from cgml.fg.lammps import run_lammps_job
+from cgml.fg.nanoparticle import build_nanoparticles
+from cgml.fg.topology import write_lammps_data
+from cgml.fitting.sf_model import SymmetryFunctionModel
+from cgml.io import provenance, write_csv, write_npz
+from cgml.mapping import map_lammps_dump
+from cgml.papers.nanoparticles.pipeline import _forcefield, _spec
+from cgml.papers.nanoparticles.units import ReducedUnits
+from cgml.simulate import adapt_step_sizes, init_state, run_npt, run_nvt
+from cgml.simulate.mc import fcc_lattice
+
+log = logging.getLogger(__name__)
+
+
+def order_cutoff(density: float) -> float:
+    """Neighbour cutoff between the first and second FCC shells at ``density`` [sigma_c]."""
+    return 1.2 * (4.0 / density) ** (1.0 / 3.0) / np.sqrt(2.0)
+
+
+def crystallinity(positions, box_lengths) -> tuple[float, float]:
+    """(Q6, fraction of solid-like particles) of one configuration."""
+    density = len(positions) / float(np.prod(box_lengths))
+    r_cut = min(order_cutoff(density), 0.499 * float(np.min(box_lengths)))
+    q = compute_bond_order(positions, box_lengths, r_cut, l_values=(6,))
+    s = count_crystalline_bonds(positions, box_lengths, r_cut)
+    return float(q.Q6), float(s.fraction_solid)
+
+
+def mc_potential(model: SymmetryFunctionModel, hard_core: float):
+    """The MC potential of a fitted model (see cgml.simulate.sf_potential)."""
+    from cgml.simulate.sf_potential import sf_potential
+
+    return sf_potential(model, hard_core=hard_core)
+
+
+# --------------------------------------------------------------------------- eos
+def run_eos(*, input, output, params, wildcards, threads=1):
+    """One branch (compress / expand) of the equation of state with one model."""
+    eos = params["eos"]
+    model = SymmetryFunctionModel.load(input["model"])
+    potential = mc_potential(model, eos["hard_core_sigma"])
+    branch = wildcards["branch"]
+    seed = int(params["seed"])
+    pressures = sorted(eos["pressures"], reverse=(branch == "expand"))
+    start_density = eos["fcc_density"] if branch == "expand" else eos["fluid_density"]
+    positions, box = fcc_lattice(eos["fcc_cells"], start_density)
+    state = init_state(positions, box, potential)
+    dmax, dlnv = 0.1, 0.01
+    rows = []
+    for k, pressure in enumerate(pressures):
+        steps = adapt_step_sizes(state, potential, dmax, seed + 7919 * k, pressure=pressure,
+                                 max_log_volume_change=dlnv, n_rounds=eos["adapt_rounds"],
+                                 sweeps_per_round=eos["adapt_sweeps"], target_acceptance=0.35,
+                                 target_volume_acceptance=0.35)
+        state, dmax, dlnv = steps.state, steps.max_displacement, steps.max_log_volume_change
+        equil = run_npt(state, potential, pressure, eos["equilibration_sweeps"], dmax, dlnv, seed + 2 * k + 1,
+                        sample_every=max(1, eos["equilibration_sweeps"]))
+        result = run_npt(equil.state, potential, pressure, eos["production_sweeps"], dmax, dlnv,
+                         seed + 2 * k + 2, sample_every=eos["sample_every"])
+        state = result.state
+        rho, rho_err = block_average(result.densities, min(5, len(result.densities)))
+        q6, solid = crystallinity(state.positions, state.box_lengths)
+        log.info("%s P=%.3f rho=%.4f+-%.4f Q6=%.3f solid=%.2f acc=%.2f/%.2f", branch, pressure, rho, rho_err,
+                 q6, solid, result.acceptance_displacement, result.acceptance_volume)
+        rows.append({"model": wildcards["model"], "solvent_s": float(wildcards["solvent"]), "branch": branch,
+                     "pressure_kT_sigma3": pressure, "density_sigma3": float(rho),
+                     "density_err_sigma3": float(rho_err), "Q6": q6, "solid_fraction": solid,
+                     "acceptance_displacement": result.acceptance_displacement,
+                     "acceptance_volume": result.acceptance_volume, "n_particles": len(state.positions)})
+    write_csv(output["eos"], pd.DataFrame(rows), provenance({"eos": eos, **dict(wildcards)}, seed=seed))
+
+
+# --------------------------------------------------------------------------- mc g(r)
+def run_mc_gr(*, input, output, params, wildcards, threads=1):
+    """NVT MC g(R) with one model at one density (Fig. 7)."""
+    gr = params["gr"]
+    model = SymmetryFunctionModel.load(input["model"])
+    potential = mc_potential(model, params["hard_core_sigma"])
+    density = float(wildcards["density"])
+    seed = int(params["seed"])
+    positions, box = fcc_lattice(gr["mc_fcc_cells"], density)
+    state = init_state(positions, box, potential)
+    steps = adapt_step_sizes(state, potential, 0.1, seed, n_rounds=gr["adapt_rounds"],
+                             sweeps_per_round=gr["adapt_sweeps"])
+    state = run_nvt(steps.state, potential, gr["mc_equilibration_sweeps"], steps.max_displacement, seed + 1,
+                    sample_every=max(1, gr["mc_equilibration_sweeps"])).state
+    rdf = RDF(r_max=min(gr["r_max_sigma"], 0.499 * float(np.min(box))), n_bins=gr["n_bins"])
+    result = run_nvt(state, potential, gr["mc_production_sweeps"], steps.max_displacement, seed + 2,
+                     sample_every=gr["mc_sample_every"], store_snapshots=True)
+    for frame in result.snapshots:
+        rdf.compute(frame, box)
+    q6, solid = crystallinity(result.state.positions, box)
+    frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
+    write_csv(output["gr"], frame, provenance({"gr": gr, "density": density, "Q6": q6, "solid_fraction": solid,
+                                               **dict(wildcards)}, seed=seed))
+
+
+# --------------------------------------------------------------------------- FG bulk MD
+def run_fg_bulk(*, input, output, params, wildcards, threads=1):
+    """LAMMPS: N NPs with diffusing rigid cores at one density; core beads dumped."""
+    np_cfg = params["np"]
+    gr = np_cfg["gr"]
+    density = float(wildcards["density"])
+    solvent = float(gr["solvent"])
+    seed = int(params["seed"])
+    rng = np.random.default_rng(seed)
+    units = ReducedUnits.from_config(np_cfg)
+    centers, box = fcc_lattice(gr["fg_fcc_cells"], density)
+    topology = build_nanoparticles(centers * units.sigma_c, _spec(np_cfg), box_lengths=box * units.sigma_c,
+                                   rng=rng)
+    md = np_cfg["md"]
+    variables = _forcefield(np_cfg, solvent).lammps_variables()
+    variables.update(
+        data_file="system.data", minimize_steps=gr["fg_minimize_steps"], temperature=np_cfg["temperature_K"],
+        seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"], timestep=md["timestep_fs"],
+        thermo_every=max(1, gr["fg_production_steps"] // 10), equilibration_steps=gr["fg_equilibration_steps"],
+        production_steps=gr["fg_production_steps"], dump_every=gr["fg_dump_every"], dump_file="cores.dump",
+        push_steps=gr["fg_push_steps"], push_max=30.0, comm_cutoff=f"{units.sigma_c + 28.0:.1f}")
+    run_lammps_job(
+        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
+        variables=variables, out_dir=Path(output["dump"]).parent, lammps_log=output["lammps_log"],
+        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
+        keep=("in.lammps",), products={"cores.dump": output["dump"]},
+        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+
+
+def run_fg_gr(*, input, output, params, wildcards, threads=1):
+    """Core-core g(R) of the FG bulk run (MDAnalysis mapping of the core beads)."""
+    np_cfg = params["np"]
+    gr = np_cfg["gr"]
+    units = ReducedUnits.from_config(np_cfg)
+    frames = map_lammps_dump(input["dump"], periodic=True)
+    box = units.length_to_reduced(frames.box_lengths[0])
+    rdf = RDF(r_max=min(gr["r_max_sigma"], 0.499 * float(np.min(box))), n_bins=gr["n_bins"])
+    for pos, b in zip(frames.positions, frames.box_lengths):
+        rdf.compute(np.mod(units.length_to_reduced(pos), units.length_to_reduced(b)), units.length_to_reduced(b))
+    q6, solid = crystallinity(np.mod(units.length_to_reduced(frames.positions[-1]), box), box)
+    frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
+    write_csv(output["gr"], frame, provenance({"density": wildcards["density"], "n_frames": len(frames.time),
+                                               "Q6": q6, "solid_fraction": solid}))
+    write_npz(output["centres"], provenance({"density": wildcards["density"]}),
+              positions=units.length_to_reduced(frames.positions), box_lengths=units.length_to_reduced(frames.box_lengths))
+
+
+def gr_difference(reference: pd.DataFrame, other: pd.DataFrame) -> float:
+    """Root-mean-square difference of g(R) on the reference grid, over R where either is > 0.05."""
+    g_other = np.interp(reference["R_sigma"], other["R_sigma"], other["g"])
+    mask = (reference["g"] > 0.05) | (g_other > 0.05)
+    return float(np.sqrt(np.mean((reference["g"][mask] - g_other[mask]) ** 2))) if mask.any() else float("nan")
