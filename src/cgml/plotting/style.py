@@ -20,6 +20,7 @@ RC = {"figure.dpi": 110, "savefig.dpi": 150, "font.size": 9, "axes.labelsize": 9
 def figure(ncols: int = 1, nrows: int = 1, width: float = 3.4, height: float = 2.8, **kw):
     """A figure with the house style; ``width``/``height`` per panel [inch]."""
     with plt.rc_context(RC):
+        kw.setdefault("layout", "constrained")
         fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, **kw)
     return fig, axes
 

@@ -30,7 +30,11 @@ from cgml.simulate.potentials import (
     weeks_chandler_andersen,
 )
 
+from cgml.simulate.sf_potential import SFPotential, sf_potential
+
 __all__ = [
+    "SFPotential",
+    "sf_potential",
     "MCResult",
     "MCState",
     "Periodic",

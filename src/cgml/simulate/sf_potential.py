@@ -25,9 +25,15 @@ move is O(1) in N at fixed density: about 2 |A(i)| centre evaluations, each over
 cells around the centre (cell size >= r_cut, built by the driver with ``r_cut`` of the
 potential).
 
-Overlaps: the model has no hard core, but a move onto the exact position of another
-particle makes the angle undefined (0/0); :func:`sf_delta_energy` returns ``+inf`` for
-it (rejected), never NaN.
+Hard core (optional). A fitted model is only trusted down to its smallest training
+separation; below it Phi may dive to -infinity and collapse an MC run. ``hard_core``
+[length] (default 0: none) adds U = +inf whenever two particles are closer than it:
+
+    U = Phi                if every R_IJ >= hard_core,   +inf otherwise.
+
+A move onto the exact position of another particle makes the angles undefined (0/0, a
+ZeroDivisionError in numba); :func:`sf_delta_energy` returns ``+inf`` for it too, before
+evaluating anything. Both checks use the new neighbours of R_i' that A(i) needs anyway.
 
 Scratch buffers. The neighbour buffers of ``centre_values`` are sized by the number of
 particles the 27-cell stencil can hold, ``min(n, 27 capacity) + 1`` with ``capacity =
@@ -42,8 +48,9 @@ enlarges the cells).
 params layout (one numba type for every SF potential, hence one compiled MC sweep
 kernel for ML2 and ML12 alike)::
 
-    params = (r_cut, cutoff_code, weights (k,), mu_r (kr,), r_s (kr,), mu_a_unique (ua,),
-              mu_a_index (ka,), lam_unique (ub,), xi_unique (ub,), lamxi_index (ka,))
+    params = (r_cut, cutoff_code, hard_core, weights (k,), mu_r (kr,), r_s (kr,),
+              mu_a_unique (ua,), mu_a_index (ka,), lam_unique (ub,), xi_unique (ub,),
+              lamxi_index (ka,))
 
 with the SF parameter arrays of :func:`cgml.descriptors.pack_kernel_parameters` (empty
 angular arrays for a radial-only model).
@@ -92,9 +99,9 @@ def _centre_energy(centre, centre_point, i_moved, moved_point, positions, box_le
     """Phi_K = sum_J w_J G_J(K) [energy] of one centre (see ``centre_values``); returns (phi, m)."""
     m = centre_values(centre, centre_point, i_moved, moved_point, positions, box_lengths,
                       periodic, params[0], origin, cell_size, n_cells, members, counts,
-                      params[3], params[4], params[5], params[6], params[7], params[8],
-                      params[9], params[1], buf_index, buf_vec, buf_dist, row)
-    weights = params[2]
+                      params[4], params[5], params[6], params[7], params[8], params[9],
+                      params[10], params[1], buf_index, buf_vec, buf_dist, row)
+    weights = params[3]
     phi = 0.0
     for k in range(row.shape[0]):
         phi += weights[k] * row[k]
@@ -106,7 +113,9 @@ def _fill_affected(i, new_point, positions, box_lengths, periodic, origin, cell_
                    members, counts, r_cut, buf_index, buf_vec, buf_dist, out):
     """Write A(i) into ``out``: i first, then the neighbours of R_i, then the new ones of R_i'.
 
-    Every index once. ``out`` needs ``2 * len(buf_index) - 1`` slots. Returns |A(i)|.
+    Every index once. ``out`` needs ``2 * len(buf_index) - 1`` slots. Returns
+    ``(|A(i)|, nearest)``, ``nearest`` [length] the smallest |R_i' - R_j| below r_cut (inf
+    if none).
     """
     out[0] = i
     m_old = neighbors_of_point(positions[i], i, positions, box_lengths, periodic, r_cut,
@@ -118,8 +127,11 @@ def _fill_affected(i, new_point, positions, box_lengths, periodic, origin, cell_
     m_new = neighbors_of_point(new_point, i, positions, box_lengths, periodic, r_cut,
                                origin, cell_size, n_cells, members, counts,
                                buf_index, buf_vec, buf_dist)
+    nearest = np.inf
     for s in range(m_new):
         j = buf_index[s]
+        if buf_dist[s] < nearest:
+            nearest = buf_dist[s]
         seen = False
         for t in range(1, 1 + m_old):
             if out[t] == j:
@@ -128,7 +140,7 @@ def _fill_affected(i, new_point, positions, box_lengths, periodic, origin, cell_
         if not seen:
             out[count] = j
             count += 1
-    return count
+    return count, nearest
 
 
 @njit(cache=True)
@@ -144,9 +156,9 @@ def sf_affected_centres(i, new_point, positions, box_lengths, periodic, origin, 
     buf_vec = np.empty((size, 3))
     buf_dist = np.empty(size)
     out = np.empty(2 * size - 1, np.int64)
-    count = _fill_affected(i, new_point, positions, box_lengths, periodic, origin, cell_size,
-                           n_cells, members, counts, params[0], buf_index, buf_vec, buf_dist,
-                           out)
+    count, _ = _fill_affected(i, new_point, positions, box_lengths, periodic, origin, cell_size,
+                              n_cells, members, counts, params[0], buf_index, buf_vec, buf_dist,
+                              out)
     return out[:count].copy()
 
 
@@ -157,24 +169,23 @@ def sf_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell
 
     dPhi = sum_{K in A(i)} [Phi_K(R_i') - Phi_K(R_i)] (module docstring), each Phi_K from
     ``centre_values`` on the cell list, which still holds i in its old cell. Returns
-    ``+inf`` if ``new_point`` coincides with another particle (undefined angles).
+    ``+inf`` if ``new_point`` lies closer than ``hard_core`` to another particle or
+    coincides with one (undefined angles).
     """
     size = _buffer_size(positions, members)
     buf_index = np.empty(size, np.int64)
     buf_vec = np.empty((size, 3))
     buf_dist = np.empty(size)
     affected = np.empty(2 * size - 1, np.int64)
-    row = np.empty(params[2].shape[0])
-    count = _fill_affected(i, new_point, positions, box_lengths, periodic, origin, cell_size,
-                           n_cells, members, counts, params[0], buf_index, buf_vec, buf_dist,
-                           affected)
-    # the moved particle itself, first: it detects a coincident neighbour before any NaN
+    row = np.empty(params[3].shape[0])
+    count, nearest = _fill_affected(i, new_point, positions, box_lengths, periodic, origin,
+                                    cell_size, n_cells, members, counts, params[0],
+                                    buf_index, buf_vec, buf_dist, affected)
+    if nearest == 0.0 or nearest < params[2]:  # coincident (angles 0/0) or hard-core overlap
+        return np.inf
     phi_after, m = _centre_energy(i, new_point, i, new_point, positions, box_lengths, periodic,
                                   origin, cell_size, n_cells, members, counts, params,
                                   buf_index, buf_vec, buf_dist, row)
-    for s in range(m):
-        if buf_dist[s] == 0.0:
-            return np.inf
     phi_before, m = _centre_energy(i, positions[i], -1, new_point, positions, box_lengths,
                                    periodic, origin, cell_size, n_cells, members, counts, params,
                                    buf_index, buf_vec, buf_dist, row)
@@ -194,18 +205,25 @@ def sf_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell
 @njit(cache=True)
 def sf_total_energy(positions, box_lengths, periodic, origin, cell_size, n_cells, members,
                     counts, params):
-    """Phi = sum_K Phi_K [energy] over all centres (Eq. 8): the protocol's total_energy."""
+    """Phi = sum_K Phi_K [energy] over all centres (Eq. 8): the protocol's total_energy.
+
+    +inf if two particles are closer than ``hard_core``.
+    """
     n = positions.shape[0]
     size = _buffer_size(positions, members)
     buf_index = np.empty(size, np.int64)
     buf_vec = np.empty((size, 3))
     buf_dist = np.empty(size)
-    row = np.empty(params[2].shape[0])
+    row = np.empty(params[3].shape[0])
+    hard_core = params[2]
     energy = 0.0
     for k in range(n):
         phi, m = _centre_energy(k, positions[k], -1, positions[k], positions, box_lengths,
                                 periodic, origin, cell_size, n_cells, members, counts, params,
                                 buf_index, buf_vec, buf_dist, row)
+        for s in range(m):
+            if buf_dist[s] < hard_core:
+                return np.inf
         energy += phi
     return energy
 
@@ -226,6 +244,7 @@ class SFPotential:
     r_cut : float [length], the model's R_c (cells are built with cell size >= r_cut)
     params : tuple, see the module docstring
     model : the :class:`~cgml.fitting.sf_model.SymmetryFunctionModel` it was made from
+    hard_core : float [length], pairs closer than this have U = +inf (0: none)
     delta_energy, total_energy : numba dispatchers :func:`sf_delta_energy`,
         :func:`sf_total_energy` (shared by every SF potential)
     """
@@ -234,18 +253,19 @@ class SFPotential:
     r_cut: float
     params: tuple
     model: SymmetryFunctionModel
+    hard_core: float = 0.0
     delta_energy: Any = sf_delta_energy
     total_energy: Any = sf_total_energy
 
     @property
     def n_features(self) -> int:
-        return int(self.params[2].shape[0])
+        return int(self.params[3].shape[0])
 
     def __repr__(self) -> str:
         return f"SFPotential({self.name})"
 
 
-def sf_potential(model: SymmetryFunctionModel) -> SFPotential:
+def sf_potential(model: SymmetryFunctionModel, hard_core: float = 0.0) -> SFPotential:
     """The MC potential Phi = sum_K sum_J w_J G_J(K) of a linear SF model (Eq. 8).
 
     Parameters
@@ -253,6 +273,8 @@ def sf_potential(model: SymmetryFunctionModel) -> SFPotential:
     model : :class:`~cgml.fitting.sf_model.SymmetryFunctionModel` (ML2: radial only;
         ML12: radial + angular), weights in k_BT for energies in k_BT, lengths in the
         model's unit (sigma_c for the nanoparticles)
+    hard_core : [length], 0 <= hard_core < r_cut; U = +inf for any pair closer than this
+        (a safety wall below the smallest training separation); 0 means none
 
     Returns
     -------
@@ -271,10 +293,13 @@ def sf_potential(model: SymmetryFunctionModel) -> SFPotential:
         raise ValueError(f"{weights.shape[0]} weights for {kernel.n_features} symmetry functions")
     if not np.all(np.isfinite(weights)):
         raise ValueError("model.weights contain NaN or inf")
-    params = (r_cut, int(code), weights, *kernel.args())
+    hard_core = float(hard_core)
+    if not (np.isfinite(hard_core) and 0.0 <= hard_core < r_cut):
+        raise ValueError(f"hard_core must lie in [0, r_cut={r_cut}) [length], got {hard_core}")
+    params = (r_cut, int(code), hard_core, weights, *kernel.args())
     name = (f"sf_potential(r_cut={r_cut:g}, cutoff={model.cutoff}, radial={kernel.n_radial}, "
-            f"angular={kernel.n_angular})")
-    return SFPotential(name, r_cut, params, model)
+            f"angular={kernel.n_angular}, hard_core={hard_core:g})")
+    return SFPotential(name, r_cut, params, model, hard_core)
 
 
 def affected_centres(potential: SFPotential, positions, cells: CellList, i: int,
