@@ -132,3 +132,28 @@ def test_gr_difference_is_zero_for_identical_and_positive_otherwise():
     assert gr_difference(a, a) == 0.0
     b = a.assign(g=a["g"] + 0.1)
     assert gr_difference(a, b) == pytest.approx(0.1)
+
+
+def test_radial_model_as_tabulated_pair_potential_matches_the_model():
+    from cgml.descriptors import RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+    from cgml.papers.nanoparticles.bulk import mc_potential
+    from cgml.simulate import init_state
+    from cgml.simulate.mc import recompute_energy
+
+    rng = np.random.default_rng(11)
+    radial = RadialSet.grid(mu=[1.7, 8.6, 20.0], r_s=[0.0, 0.6, 1.2])
+    model = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=radial, angular=None,
+                                  weights=rng.normal(size=9))
+    pot = mc_potential(model, hard_core=1.0)
+    box = np.full(3, 7.0)
+    pos = rng.uniform(0, 7.0, (40, 3))
+    keep = [0]
+    for i in range(1, 40):  # drop particles inside the hard core
+        d = pos[i] - pos[keep]
+        d -= box * np.rint(d / box)
+        if np.min(np.linalg.norm(d, axis=1)) > 1.0:
+            keep.append(i)
+    pos = pos[keep]
+    state = init_state(pos, box, pot)
+    assert recompute_energy(state, pot) == pytest.approx(model.energy(pos, box), rel=1e-7, abs=1e-8)
