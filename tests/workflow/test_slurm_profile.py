@@ -6,9 +6,11 @@ scontrol, sacctmgr, sshare) run the submitted jobs on this machine, so the whole
 submit / poll / retry / fail path of the plugin is exercised without a cluster.
 
 The runs use config/toy.yaml plus a smaller override (one solvent, three
-separations) and start polling 1 s after submission instead of the profile's value:
-each job pays two Snakemake start-ups (the job and its step), and the plugin adds
-10 s to the polling interval after every poll in which no job finished.
+separations, one cluster sample, one pressure, one g(R) density: every rule of the
+DAG still runs) and start polling 1 s after submission instead of the profile's
+value: each job pays two Snakemake start-ups (the job and its step), and the plugin
+adds 10 s to the polling interval after every poll in which no job finished.
+tests/workflow/test_toy_workflow.py runs the full toy DAG with the local executor.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ LOCAL_OVERRIDES = [
     "--latency-wait", "5",
     "--slurm-init-seconds-before-status-checks", "1",
 ]
-FULL_RUN_TIMEOUT_S = 420
+FULL_RUN_TIMEOUT_S = 1200
 SHORT_RUN_TIMEOUT_S = 180
 
 
@@ -57,7 +59,10 @@ def toy_solvent(repo: Path) -> float:
 
 def write_small_config(repo: Path) -> str:
     """config/toy.yaml made smaller still: one solvent, three separations."""
-    small = {"nanoparticles": {"solvents": [toy_solvent(repo)], "pair": {"n_separations": 3}}}
+    solvent = toy_solvent(repo)
+    small = {"nanoparticles": {"solvents": [solvent], "pair": {"n_separations": 3},
+                               "clusters": {"samples_per_radius": 1}, "eos": {"pressures": [1.0]},
+                               "gr": {"solvent": solvent, "densities": [0.12]}}}
     path = repo / "small.yaml"
     path.write_text(yaml.safe_dump(small))
     return path.name
@@ -131,15 +136,7 @@ def job_counts(output: str) -> dict[str, int]:
 # ----------------------------------------------------------------------------- end to end
 
 
-@pytest.mark.workflow
-@pytest.mark.slow
-def test_toy_workflow_runs_through_the_slurm_profile(repo_copy, slurm_env):
-    env, state = slurm_env
-    run = run_snakemake(toy_slurm_args(repo_copy), repo_copy, FULL_RUN_TIMEOUT_S, env)
-    print(f"toy workflow through the slurm profile: {run.seconds:.0f} s")
-    assert not run.timed_out and run.returncode == 0, run.describe()
-    assert (repo_copy / "results/toy/scorecard.csv").is_file()
-
+def assert_every_job_went_through_slurm(state: Path) -> None:
     jobs = standin_jobs(state)
     assert jobs, "no job went through sbatch"
     assert all(job["state"] == "COMPLETED" for job in jobs), [(j["rule"], j["state"]) for j in jobs]
@@ -154,6 +151,19 @@ def test_toy_workflow_runs_through_the_slurm_profile(repo_copy, slurm_env):
     status_queries = [c for c in standin_calls(state, "sacct") if "--format=JobIdRaw,State" in c["argv"]]
     assert status_queries, "the plugin never asked sacct for the job states"
     assert not standin_calls(state, "squeue")
+
+
+@pytest.mark.workflow
+@pytest.mark.slow
+def test_toy_workflow_runs_through_the_slurm_profile(repo_copy, slurm_env):
+    env, state = slurm_env
+    run = run_snakemake(toy_slurm_args(repo_copy), repo_copy, FULL_RUN_TIMEOUT_S, env)
+    print(f"toy workflow through the slurm profile: {run.seconds:.0f} s")
+    assert not run.timed_out and run.returncode == 0, run.describe()
+    assert (repo_copy / "results/toy/scorecard.csv").is_file()
+    assert (repo_copy / "results/toy/nanoparticles/figures/fig7_gr.png").is_file()
+    assert_every_job_went_through_slurm(state)
+    assert len(standin_jobs(state)) >= 20
 
 
 @pytest.mark.workflow
