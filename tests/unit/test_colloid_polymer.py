@@ -289,6 +289,15 @@ def test_gr_distance():
     g = np.array([0.0, 1.0, 2.0, 1.0])
     assert gr_distance(edges, g, g) == 0.0
     assert gr_distance(edges, g, g + 1.0) == pytest.approx(2.0)
+    # noise removal: two noisy estimates of the same g(r) give D ~ 0 on average, not ~ 2 sum err^2 dr
+    rng = np.random.default_rng(9)
+    edges = np.linspace(0.0, 3.0, 301)
+    truth = 1.0 + np.sin(edges[:-1])
+    err = np.full(300, 0.05)
+    draws = [gr_distance(edges, truth + rng.normal(0, 0.05, 300), truth + rng.normal(0, 0.05, 300), err, err)
+             for _ in range(200)]
+    assert abs(np.mean(draws)) < 4.0 * np.std(draws) / np.sqrt(200)
+    assert gr_distance(edges, truth, truth + 0.1, err, err) == pytest.approx(0.03 - 2 * 0.0025 * 3.0)
     with pytest.raises(ValueError):
         gr_distance(edges, g, g[:3])
 
@@ -296,14 +305,21 @@ def test_gr_distance():
 def test_summary_rows_from_pair_data():
     pair = pair_data(JOVER, [1.0, 1.5, 2.2], np.random.default_rng(2), n_radial=4, n_directions=256, n_replicas=4)
     edges = np.linspace(0, 2, 5)
-    table = pd.DataFrame({"r_lo": edges[:-1], "r_hi": edges[1:], "r": edges[:-1] + 0.25, "g": [0, 2.0, 1.0, 1.0]})
+    table = pd.DataFrame({"r_lo": edges[:-1], "r_hi": edges[1:], "r": edges[:-1] + 0.25, "g": [0, 2.0, 1.0, 1.0],
+                          "g_err": [0.0, 0.1, 0.0, 0.0]})
     ml2 = table.assign(g=[0, 3.0, 1.0, 1.0])
     ml108 = table.assign(g=[0, 2.5, 1.0, 1.0])
     rows = {row["key"]: row["value"] for row in summary_rows("2", table, ml2, ml108, pair)}
-    assert rows["D_ML2"] == pytest.approx(0.5) and rows["D_ML108"] == pytest.approx(0.125)
-    assert rows["D_ratio"] == pytest.approx(0.25)
+    # D = sum (dg^2 - 2 err^2) dr with err = 0.1 in the second bin (FG and ML tables share it)
+    assert rows["D_ML2"] == pytest.approx(0.5 - 0.01) and rows["D_ML108"] == pytest.approx(0.125 - 0.01)
+    assert rows["D_noise"] == pytest.approx(0.01)
+    assert rows["D_ratio"] == pytest.approx(0.115 / 0.49)
+    assert rows["D_excess"] == pytest.approx((0.115 - 0.49) / 0.01)
+    assert rows["D_ML2_significance"] == pytest.approx(49.0)
     assert rows["pair_soft_vs_ao"] < 1.0 and rows["pair_force_sum"] < 0.05 and rows["pair_rel_dev"] < 0.03
     values = scorecard_values(pd.DataFrame(summary_rows("2", table, ml2, ml108, pair)))
-    assert values["cp_ml108_closer_than_ml2_p2"] == pytest.approx(0.25)
-    names = {c.claim for c in colloid_polymer_claims("laptop", ["0.5", "2"])}
-    assert set(values) <= names and len(names) == 8
+    assert values["cp_ml108_closer_than_ml2_p2"] == pytest.approx(-37.5)
+    claims = {c.claim: c for c in colloid_polymer_claims("laptop", ["0.5", "2"])}
+    assert set(values) == {name for name in claims if name.endswith("_p2")} and len(claims) == 10
+    for name in ("cp_ml108_closer_than_ml2_p2", "cp_ml2_deviates_p2"):
+        assert claims[name].evaluate(values[name], "laptop")["status"] == "pass"

@@ -54,7 +54,9 @@ wildcard_constraints:
     index=r"[0-9]{3}",
     wall=r"[0-9]{2}",
     sample=r"[0-9]{3}",
-    model=r"ml2|ml12",
+    model=r"ml2|ml12|ml108",
+    etap=r"[0-9.]+",
+    etac=r"[0-9.]+",
     branch=r"compress|expand",
     density=r"[0-9.]+",
 
@@ -325,6 +327,7 @@ rule np_scorecard:
             for i, d in enumerate(NP_DENSITIES)
         },
         table=f"{NP_DIR}/tables/table_ml_models.csv",
+        cp_summary=f"{NP_DIR}/colloid_polymer/tables/fig8_summary.csv",
     output:
         scorecard=f"{NP_DIR}/scorecard.csv",
     log:
@@ -340,6 +343,7 @@ rule np_scorecard:
         scale=SCALE,
         solvents=NP_SOLVENTS,
         densities=NP_DENSITIES,
+        cp_etaps=[f"{x:g}" for x in NP["colloid_polymer"]["eta_p_reservoir"]],
         seed=seed_for("np_scorecard"),
         code=CODE,
     script:
@@ -796,3 +800,228 @@ rule np_fig7:
         code=CODE,
     script:
         "../../scripts/nanoparticles/fig7.py"
+
+
+# ------------------------------------------------ colloid-polymer mixture (Fig. 8)
+NP_CP = NP["colloid_polymer"]
+NP_CP_DIR = f"{NP_DIR}/colloid_polymer"
+NP_CP_ETAP = [f"{x:g}" for x in NP_CP["eta_p_reservoir"]]
+NP_CP_ETAC = f"{NP_CP['eta_c']:g}"
+NP_CP_TRAIN = [f"{x:g}" for x in NP_CP["many_body"]["eta_c_training"]]
+# the FG runs whose snapshots train ML108: Fig. 8's state first, then the training densities
+NP_CP_MANY = [NP_CP_ETAC] + [c for c in NP_CP_TRAIN if c != NP_CP_ETAC]
+# the keys a CP rule depends on (the SF pools come from nanoparticles.descriptors)
+NP_CP_DESC = {k: NP["descriptors"][k] for k in ("cutoff", "pair_pool", "cluster_pool")}
+
+PAPER_TARGETS["nanoparticles"] += [
+    f"{NP_CP_DIR}/figures/fig8_colloid_polymer_gr.png",
+    f"{NP_CP_DIR}/tables/fig8_summary.csv",
+]
+
+
+rule np_cp_fg:
+    """FG: semi-grand MC of N_c colloids + ideal polymers at fugacity z_p = n_p^r; g(r)."""
+    output:
+        fg=f"{NP_CP_DIR}/fg/c{{etac}}_p{{etap}}.npz",
+        rdf=f"{NP_CP_DIR}/fg/rdf_c{{etac}}_p{{etap}}.csv",
+    log:
+        f"{LOGS}/nanoparticles/cp_fg_c{{etac}}_p{{etap}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_fg_c{{etac}}_p{{etap}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=2000,
+    params:
+        cp=NP_CP,
+        # sweeps: Fig. 8's state or a training density
+        run=lambda w: NP_CP["fg"] if w.etac == NP_CP_ETAC else NP_CP["many_body"]["fg"],
+        seed=lambda w: seed_for("np_cp_fg", w.etac, w.etap),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_fg.py"
+
+
+rule np_cp_pair_data:
+    """Mean forces of colloid pairs (shell quadrature of ideal polymers): data for ML2."""
+    output:
+        meanforces=f"{NP_CP_DIR}/data/pair_meanforces_p{{etap}}.npz",
+    log:
+        f"{LOGS}/nanoparticles/cp_pair_data_p{{etap}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_pair_data_p{{etap}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=2000,
+    params:
+        cp=NP_CP,
+        seed=lambda w: seed_for("np_cp_pair_data", w.etap),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_pair_data.py"
+
+
+rule np_cp_many_data:
+    """Mean forces on all colloids of FG snapshots (Fig. 8's state + training densities): data for ML108."""
+    input:
+        **{
+            f"fg_{k:02d}": f"{NP_CP_DIR}/fg/c{c}_p{{etap}}.npz"
+            for k, c in enumerate(NP_CP_MANY)
+        },
+    output:
+        meanforces=f"{NP_CP_DIR}/data/many_meanforces_p{{etap}}.npz",
+    log:
+        f"{LOGS}/nanoparticles/cp_many_data_p{{etap}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_many_data_p{{etap}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=4000,
+    params:
+        cp=NP_CP,
+        seed=lambda w: seed_for("np_cp_many_data", w.etap),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_many_data.py"
+
+
+rule np_cp_fit_ml2:
+    """ML2: radial pool, forward stepwise selection, least squares of the pair mean forces."""
+    input:
+        meanforces=rules.np_cp_pair_data.output.meanforces,
+    output:
+        model=f"{NP_CP_DIR}/models/ml2_p{{etap}}.json",
+        trace=f"{NP_CP_DIR}/models/ml2_p{{etap}}_selection.csv",
+    log:
+        f"{LOGS}/nanoparticles/cp_fit_ml2_p{{etap}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_fit_ml2_p{{etap}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=4000,
+    params:
+        cp=NP_CP,
+        descriptors=NP_CP_DESC,
+        seed=lambda w: seed_for("np_cp_fit_ml2", w.etap),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_fit_ml2.py"
+
+
+rule np_cp_fit_ml108:
+    """ML108: radial + angular pool, selection and least squares of the many-body mean forces."""
+    input:
+        meanforces=rules.np_cp_many_data.output.meanforces,
+    output:
+        model=f"{NP_CP_DIR}/models/ml108_p{{etap}}.json",
+        trace=f"{NP_CP_DIR}/models/ml108_p{{etap}}_selection.csv",
+    log:
+        f"{LOGS}/nanoparticles/cp_fit_ml108_p{{etap}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_fit_ml108_p{{etap}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=8000,
+    params:
+        cp=NP_CP,
+        descriptors=NP_CP_DESC,
+        seed=lambda w: seed_for("np_cp_fit_ml108", w.etap),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_fit_ml108.py"
+
+
+rule np_cp_cg:
+    """CG: NVT MC of the colloids with u_cc + Phi_ML (ML2 or ML108) at eta_c; g(r)."""
+    input:
+        model=f"{NP_CP_DIR}/models/{{model}}_p{{etap}}.json",
+    output:
+        trajectory=f"{NP_CP_DIR}/cg/{{model}}_p{{etap}}.npz",
+        rdf=f"{NP_CP_DIR}/cg/rdf_{{model}}_p{{etap}}.csv",
+    log:
+        f"{LOGS}/nanoparticles/cp_cg_{{model}}_p{{etap}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_cg_{{model}}_p{{etap}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=240,
+        mem_mb=2000,
+    params:
+        cp=NP_CP,
+        seed=lambda w: seed_for("np_cp_cg", w.model, w.etap),
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_cg.py"
+
+
+rule np_cp_summary:
+    """Fig. 8 in numbers: D = int (g_ML - g_FG)^2 dr for ML2 and ML108; pair-force checks."""
+    input:
+        **{
+            f"rdf_fg_{e}": f"{NP_CP_DIR}/fg/rdf_c{NP_CP_ETAC}_p{e}.csv"
+            for e in NP_CP_ETAP
+        },
+        **{f"rdf_ml2_{e}": f"{NP_CP_DIR}/cg/rdf_ml2_p{e}.csv" for e in NP_CP_ETAP},
+        **{f"rdf_ml108_{e}": f"{NP_CP_DIR}/cg/rdf_ml108_p{e}.csv" for e in NP_CP_ETAP},
+        **{
+            f"pair_{e}": f"{NP_CP_DIR}/data/pair_meanforces_p{e}.npz"
+            for e in NP_CP_ETAP
+        },
+    output:
+        summary=f"{NP_CP_DIR}/tables/fig8_summary.csv",
+    log:
+        f"{LOGS}/nanoparticles/cp_summary.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_summary.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        etaps=NP_CP_ETAP,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_summary.py"
+
+
+rule np_cp_fig8:
+    """Fig. 8: colloid-colloid g(r), FG (circles), ML2 (dashed), ML108 (dotted); FG snapshots."""
+    input:
+        **{
+            f"rdf_fg_{e}": f"{NP_CP_DIR}/fg/rdf_c{NP_CP_ETAC}_p{e}.csv"
+            for e in NP_CP_ETAP
+        },
+        **{f"rdf_ml2_{e}": f"{NP_CP_DIR}/cg/rdf_ml2_p{e}.csv" for e in NP_CP_ETAP},
+        **{f"rdf_ml108_{e}": f"{NP_CP_DIR}/cg/rdf_ml108_p{e}.csv" for e in NP_CP_ETAP},
+        **{f"fg_{e}": f"{NP_CP_DIR}/fg/c{NP_CP_ETAC}_p{e}.npz" for e in NP_CP_ETAP},
+    output:
+        figure=report(
+            f"{NP_CP_DIR}/figures/fig8_colloid_polymer_gr.png",
+            caption="../report/np_fig8.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/cp_fig8.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/cp_fig8.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        etaps=NP_CP_ETAP,
+        code=CODE,
+    script:
+        "../../scripts/nanoparticles/cp_fig8.py"

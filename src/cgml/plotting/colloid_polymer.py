@@ -2,7 +2,7 @@
 
 Reads the g(r) tables written by :mod:`cgml.papers.nanoparticles.colloid_polymer`
 (columns r_lo, r_hi, r, g, g_err; r in sigma_c) and the FG snapshots; computes nothing new
-except the g(r) distance D = int (g_ML - g_FG)^2 dr shown in the legend
+except the g(r) distance D = int (g_ML - g_FG)^2 dr (noise removed) shown in the legend
 (:func:`cgml.papers.nanoparticles.colloid_polymer.gr_distance`).
 """
 
@@ -36,8 +36,8 @@ def plot_fig8(etaps, rdf_fg, rdf_ml2, rdf_ml108, path, snapshots=None) -> None:
     for k, etap in enumerate(etaps):
         fg, ml2, ml108 = (pd.read_csv(p) for p in (rdf_fg[k], rdf_ml2[k], rdf_ml108[k]))
         edges = _edges(fg)
-        d2 = gr_distance(edges, ml2["g"], fg["g"])
-        d108 = gr_distance(edges, ml108["g"], fg["g"])
+        d2 = gr_distance(edges, ml2["g"], fg["g"], ml2["g_err"], fg["g_err"])
+        d108 = gr_distance(edges, ml108["g"], fg["g"], ml108["g_err"], fg["g_err"])
         ax = axes[0, k]
         err = fg["g_err"].fillna(0.0)
         ax.errorbar(fg["r"], fg["g"], yerr=err, fmt="o", ms=3.0, color=COLORS["FG"], elinewidth=0.6,

@@ -50,7 +50,7 @@ import numpy as np
 from numba import njit
 
 from cgml.neighbors import build_cell_list
-from cgml.neighbors._kernels import cell_coords, fill_cells, flat_index, move_particle
+from cgml.neighbors._kernels import cell_coords, flat_index, move_particle
 from cgml.simulate.mc import (
     Periodic,
     _as_trigger,
@@ -340,8 +340,8 @@ def _as_box(box_lengths) -> np.ndarray:
 
 
 def _wrapped(positions, box, name) -> np.ndarray:
-    positions = np.array(positions, dtype=np.float64, order="C", copy=True).reshape(-1, 3) \
-        if np.size(positions) else np.zeros((0, 3))
+    """A C-contiguous copy of ``positions`` reshaped to (n, 3) and wrapped into [0, L)."""
+    positions = np.array(positions, dtype=np.float64, order="C", copy=True).reshape(-1, 3)
     if not np.all(np.isfinite(positions)):
         raise ValueError(f"{name} contain NaN or inf")
     positions -= box * np.floor(positions / box)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class ConfigError(ValueError):
     """A config value is inconsistent; the message names the key."""
@@ -34,6 +36,16 @@ def check_config(config: dict) -> None:
         if float(np_cfg["gr"]["solvent"]) not in [float(x) for x in np_cfg["solvents"]]:
             raise ConfigError(f"config key nanoparticles.gr.solvent ({np_cfg['gr']['solvent']}) must be one of "
                               f"nanoparticles.solvents ({np_cfg['solvents']})")
+        cp = np_cfg["colloid_polymer"]
+        n = cp["n_colloids"]
+        k4, k1 = round((n / 4) ** (1 / 3)), round(n ** (1 / 3))
+        if 4 * k4**3 != n and k1**3 != n:
+            raise ConfigError(f"config key nanoparticles.colloid_polymer.n_colloids ({n}) must be 4 k^3 (FCC) "
+                              f"or k^3 (simple cubic) to build the starting lattice")
+        box = (n * np.pi / (6.0 * cp["eta_c"])) ** (1.0 / 3.0)
+        if cp["r_cut_sigma"] > box / 2:
+            raise ConfigError(f"config key nanoparticles.colloid_polymer.r_cut_sigma ({cp['r_cut_sigma']}) exceeds "
+                              f"half the box ({box / 2:.3f} sigma_c for n_colloids={n} at eta_c={cp['eta_c']})")
         pair = np_cfg["pair"]
         for key in ("dump_every", "force_every"):
             n_frames = pair["production_steps"] // pair[key]

@@ -117,6 +117,9 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         values[f"gr_rms_ml12_rho{density}"] = gr_difference(ref, pd.read_csv(m12))
     values["ml2_dilute_limit"] = dilute
     values["ml2_force_sum"] = fsum
-    claims = claims_for(scale, solvents, params["densities"])
+    from cgml.papers.nanoparticles.colloid_polymer import colloid_polymer_claims, scorecard_values
+
+    values.update(scorecard_values(pd.read_csv(input["cp_summary"])))
+    claims = claims_for(scale, solvents, params["densities"]) + colloid_polymer_claims(scale, params["cp_etaps"])
     card = scorecard(claims, values, scale)
     write_csv(output["scorecard"], card, provenance({"scale": scale}))
