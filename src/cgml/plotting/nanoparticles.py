@@ -14,20 +14,25 @@ def _inputs(input: dict, prefix: str) -> list[str]:
 
 def plot_fig2(pmf_tables, solvents, path) -> None:
     """Fig. 2: Phi^(2)(R_IJ) from integrated FG mean forces (symbols, with errors) and Phi_ML2 (dashed)."""
-    fig, axes = figure(1, 1, width=3.6, height=3.0)
-    ax = axes[0, 0]
-    for solvent, table in zip(solvents, pmf_tables):
-        frame = pd.read_csv(table)
-        color = COLORS.get(float(solvent), None)
-        fg = frame[frame["source"] == "FG"].sort_values("R_sigma")
-        ml = frame[frame["source"] == "ML2"].sort_values("R_sigma")
-        ax.errorbar(fg["R_sigma"], fg["phi_kT"], yerr=fg["phi_err_kT"], fmt="o", ms=3.5, color=color,
-                    label=f"FG, s = {solvent}", capsize=1.5)
-        ax.plot(ml["R_sigma"], ml["phi_kT"], "--", color=color, label=f"ML2, s = {solvent}")
-    ax.axhline(0.0, color="0.6", lw=0.6)
-    ax.set_xlabel(r"$R_{IJ}/\sigma_c$")
-    ax.set_ylabel(r"$\Phi^{(2)}/k_BT$")
-    ax.legend(frameon=False)
+    fig, axes = figure(2, 1, width=3.4, height=3.0)
+    for ax, zoom in zip(axes[0], (False, True)):
+        for solvent, table in zip(solvents, pmf_tables):
+            frame = pd.read_csv(table)
+            color = COLORS.get(float(solvent), None)
+            fg = frame[frame["source"] == "FG"].sort_values("R_sigma")
+            ml = frame[frame["source"] == "ML2"].sort_values("R_sigma")
+            ax.errorbar(fg["R_sigma"], fg["phi_kT"], yerr=fg["phi_err_kT"], fmt="o", ms=3.5, color=color,
+                        label=f"FG, s = {solvent}", capsize=1.5)
+            ax.plot(ml["R_sigma"], ml["phi_kT"], "--", color=color, label=f"ML2, s = {solvent}")
+        ax.axhline(0.0, color="0.6", lw=0.6)
+        ax.set_xlabel(r"$R_{IJ}/\sigma_c$")
+        ax.set_ylabel(r"$\Phi^{(2)}/k_BT$")
+        if zoom:
+            ax.set_ylim(-6.0, 12.0)
+            ax.set_xlim(1.6, 2.6)
+            ax.set_title("well region", fontsize=8)
+        else:
+            ax.legend(frameon=False)
     save_figure(fig, path)
 
 

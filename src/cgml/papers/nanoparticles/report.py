@@ -59,6 +59,16 @@ def pmf_minimum(frame: pd.DataFrame, source: str) -> tuple[float, float]:
     return float(sub["phi_kT"].iloc[i]), float(sub["R_sigma"].iloc[i])
 
 
+def well_difference(frame: pd.DataFrame, r_lo: float = 1.8, r_hi: float = 2.5) -> float:
+    """max |Phi_ML2 - Phi_FG| at the FG separations in [r_lo, r_hi] (ML2 curve interpolated)."""
+    fg = frame[frame["source"] == "FG"].sort_values("R_sigma")
+    ml = frame[frame["source"] == "ML2"].sort_values("R_sigma")
+    fg = fg[(fg["R_sigma"] >= max(r_lo, ml["R_sigma"].min())) & (fg["R_sigma"] <= min(r_hi, ml["R_sigma"].max()))]
+    if fg.empty:
+        return float("nan")
+    return float(np.abs(np.interp(fg["R_sigma"], ml["R_sigma"], ml["phi_kT"]) - fg["phi_kT"]).max())
+
+
 def run_scorecard(*, input, output, params, wildcards, threads=1):
     """Per-paper scorecard: reproduced value beside the paper's, pass/fail at this scale."""
     scale = params["scale"]
@@ -75,6 +85,7 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         values[f"pmf_min_position_{tag}"] = fg_r
         values[f"pmf_repulsive_{tag}"] = fg_min
         values[f"ml2_min_depth_{tag}"] = ml_min
+        values[f"ml2_vs_fg_well_{tag}"] = well_difference(frame)
         model = SymmetryFunctionModel.load(model_path)
         values[f"ml2_r2_{tag}"] = model.metrics["r2_train"]
         values[f"ml2_rmse_{tag}"] = model.metrics["rmse_train"]
