@@ -157,3 +157,25 @@ def test_radial_model_as_tabulated_pair_potential_matches_the_model():
     pos = pos[keep]
     state = init_state(pos, box, pot)
     assert recompute_energy(state, pot) == pytest.approx(model.energy(pos, box), rel=1e-7, abs=1e-8)
+
+
+def test_angular_model_mc_potential_matches_the_model_and_has_a_hard_core():
+    from cgml.descriptors import AngularSet, RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+    from cgml.papers.nanoparticles.bulk import mc_potential
+    from cgml.simulate import init_state
+    from cgml.simulate.mc import fcc_lattice, recompute_energy
+
+    rng = np.random.default_rng(5)
+    model = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=[1.7, 8.6], r_s=[0.0, 1.0]),
+                                  angular=AngularSet.grid(mu_a=[0.1, 1.0], lam=[1, -1], xi=[1.0, 4.0]),
+                                  weights=0.1 * rng.normal(size=12))
+    pos, box = fcc_lattice(3, 0.15)
+    pos = pos + 0.05 * rng.normal(size=pos.shape)
+    pot = mc_potential(model, hard_core=1.3)
+    state = init_state(np.mod(pos, box), box, pot)
+    assert recompute_energy(state, pot) == pytest.approx(model.energy(np.mod(pos, box), box), rel=1e-9)
+    close = np.mod(pos, box).copy()
+    close[1] = np.mod(close[0] + [1.2, 0, 0], box)  # inside the hard core (1.3)
+    with pytest.raises(ValueError):
+        init_state(close, box, pot)

@@ -70,16 +70,20 @@ def mc_potential(model: SymmetryFunctionModel, hard_core: float):
 
     Radial-only models (ML2) are pairwise additive and run as a cubic-spline
     tabulated pair potential on a fine grid (exact up to interpolation, ~10x
-    faster); models with angular functions (ML12) run through
-    :func:`cgml.simulate.sf_potential.sf_potential` with local energy changes.
-    Both are infinite below ``hard_core`` [sigma_c].
+    faster); models with angular functions (ML12) run through the exact pair +
+    triangle decomposition of a linear SF energy
+    (:func:`cgml.simulate.sf_triangles.triangle_sf_potential`, O(n_nb^2) per move)
+    plus a hard-sphere pair term. Both are infinite below ``hard_core`` [sigma_c].
     """
-    from cgml.simulate import sf_potential, tabulated
+    from cgml.simulate import hard_spheres, sf_potential, tabulated
+    from cgml.simulate.sf_triangles import triangle_sf_potential
 
     if model.angular is None and hard_core > 0:
         r, u = ml2_pair_table(model, hard_core)
         return tabulated(r, u, kind="cubic")
-    return sf_potential(model, hard_core=hard_core)
+    if hard_core > 0:
+        return triangle_sf_potential(model, pair=hard_spheres(sigma=hard_core))
+    return sf_potential(model)
 
 
 # --------------------------------------------------------------------------- eos
