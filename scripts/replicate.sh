@@ -18,4 +18,12 @@ cd "$ROOT"
 snakemake --profile workflow/profiles/default "${CONFIG[@]}" "$@"
 snakemake --profile workflow/profiles/default "${CONFIG[@]}" --report "results/$SCALE/report.html"
 echo "[replicate] scorecard: results/$SCALE/scorecard.csv"
-column -s, -t < "results/$SCALE/scorecard.csv" | cut -c1-200 || cat "results/$SCALE/scorecard.csv"
+python - "results/$SCALE/scorecard.csv" <<'PY'
+import sys
+
+import pandas as pd
+
+card = pd.read_csv(sys.argv[1])
+with pd.option_context("display.width", 160, "display.max_rows", 500, "display.max_colwidth", 40):
+    print(card[["paper", "claim", "paper_value", "reproduced_value", "tolerance", "status"]].to_string(index=False))
+PY

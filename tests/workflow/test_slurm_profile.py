@@ -193,6 +193,9 @@ def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
         while not standin_jobs(state) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.5)
         assert standin_jobs(state), "no job was submitted within 60 s"
+        # sbatch has answered; give the plugin a moment to record the job id, otherwise
+        # Snakemake does not yet know the job it should cancel (seen once under heavy load)
+        time.sleep(5.0)
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
         output, _ = proc.communicate(timeout=60)
     finally:
