@@ -173,6 +173,15 @@ def _environment_energy(point, skip, j_min, positions, box_lengths, periodic, or
 
 
 @njit(cache=True)
+def _scratch(positions, members, params):
+    """Scratch buffers of one energy evaluation: neighbour index, vectors, distances,
+    cutoff values (sized by the cell stencil, independent of N) and per-parameter terms."""
+    size = _buffer_size(positions, members)
+    return (np.empty(size, np.int64), np.empty((size, 3)), np.empty(size), np.empty(size),
+            np.empty(params[7].shape[0]), np.empty(params[9].shape[0]))
+
+
+@njit(cache=True)
 def triangle_delta_energy(i, new_point, positions, box_lengths, periodic, origin, cell_size,
                           n_cells, members, counts, params):
     """dU [energy] of moving particle i to ``new_point (3,)``: the protocol's delta_energy.
@@ -184,13 +193,7 @@ def triangle_delta_energy(i, new_point, positions, box_lengths, periodic, origin
                                n_cells, members, counts, params[0])
     if d_pair == np.inf:
         return np.inf
-    size = _buffer_size(positions, members)
-    buf_index = np.empty(size, np.int64)
-    buf_vec = np.empty((size, 3))
-    buf_dist = np.empty(size)
-    fc = np.empty(size)
-    e_u = np.empty(params[7].shape[0])
-    p_b = np.empty(params[9].shape[0])
+    buf_index, buf_vec, buf_dist, fc, e_u, p_b = _scratch(positions, members, params)
     e_new = _environment_energy(new_point, i, 0, positions, box_lengths, periodic, origin,
                                 cell_size, n_cells, members, counts, params, buf_index, buf_vec,
                                 buf_dist, fc, e_u, p_b)
@@ -210,13 +213,7 @@ def triangle_total_energy(positions, box_lengths, periodic, origin, cell_size, n
                                members, counts, params[0])
     if energy == np.inf:
         return np.inf
-    size = _buffer_size(positions, members)
-    buf_index = np.empty(size, np.int64)
-    buf_vec = np.empty((size, 3))
-    buf_dist = np.empty(size)
-    fc = np.empty(size)
-    e_u = np.empty(params[7].shape[0])
-    p_b = np.empty(params[9].shape[0])
+    buf_index, buf_vec, buf_dist, fc, e_u, p_b = _scratch(positions, members, params)
     for i in range(positions.shape[0]):
         e = _environment_energy(positions[i], i, i + 1, positions, box_lengths, periodic, origin,
                                 cell_size, n_cells, members, counts, params, buf_index, buf_vec,
