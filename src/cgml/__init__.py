@@ -14,19 +14,81 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "source_hash"]
 
 
-def source_hash() -> str:
-    """Return a short SHA-256 digest of every ``.py`` file in the package.
+def source_hash(*modules: str) -> str:
+    """Return a short SHA-256 digest of package source files.
 
-    Snakemake does not notice imported code; rules pass this digest through
-    ``params`` so that a change to the package triggers a rerun of the rules
-    that use it.
+    Snakemake does not notice imported code; rules pass this digest through ``params``
+    so that a change to the package triggers a rerun of the rules that use it.
+
+    With no argument every ``.py`` file of the package is hashed. With module names
+    (e.g. ``"cgml.papers.nanoparticles"``, ``"cgml.workflow"``) only their static import
+    closure inside ``cgml`` is: the modules themselves (all submodules of a package),
+    every ``cgml`` module they import anywhere in their source (also inside functions),
+    transitively, and the ``__init__`` of every package on the way. A paper's rules then
+    rerun when code they can execute changes, not when another paper's code does.
+    Imports built at run time (``importlib`` with computed names) are not seen.
     """
     import hashlib
     from pathlib import Path
 
     root = Path(__file__).resolve().parent
+    if modules:
+        paths = sorted(_import_closure(root, modules))
+    else:
+        paths = sorted(root.rglob("*.py"))
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in paths:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _module_files(root, name: str) -> list:
+    """Files of module ``name`` (``cgml.x.y``): its .py, or every .py of a package."""
+    parts = name.split(".")[1:]
+    base = root.joinpath(*parts)
+    if base.is_dir():
+        return sorted(base.rglob("*.py"))
+    if base.with_suffix(".py").is_file():
+        return [base.with_suffix(".py")]
+    return []
+
+
+def _import_closure(root, modules) -> set:
+    import ast
+
+    pending, seen = [], set()
+    for name in modules:
+        if name != "cgml" and not name.startswith("cgml."):
+            raise ValueError(f"source_hash: {name!r} is not a module of the cgml package")
+        files = _module_files(root, name)
+        if not files:
+            raise ValueError(f"source_hash: no source for module {name!r} under {root}")
+        pending.extend(files)
+    while pending:
+        path = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        rel = path.relative_to(root).with_suffix("").parts
+        package = ["cgml", *rel[:-1]] if rel[-1] != "__init__" else ["cgml", *rel[:-1]]
+        for k in range(1, len(package) + 1):  # the __init__ of every enclosing package
+            init = root.joinpath(*package[1:k], "__init__.py")
+            if init.is_file():
+                pending.append(init)
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1]
+                    stem = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    stem = node.module or ""
+                names = [stem] + [f"{stem}.{alias.name}" for alias in node.names]
+            for name in names:
+                if name == "cgml" or name.startswith("cgml."):
+                    pending.extend(_module_files(root, name) if name != "cgml" else
+                                   [root / "__init__.py"])
+    return seen

@@ -78,3 +78,35 @@ def test_read_ave_time_vector(tmp_path):
     path.write_text("garbage line here\n")
     with pytest.raises(ValueError, match="f.txt"):
         read_ave_time_vector(path)
+
+
+def test_source_hash_follows_the_import_closure(tmp_path):
+    """A module's hash covers what it imports (also inside functions and relatively), not the rest."""
+    import cgml
+
+    pkg = tmp_path / "cgml"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "a.py").write_text("def f():\n    from .b import g\n    return g()\n")
+    (pkg / "sub" / "b.py").write_text("from cgml.c import h\ng = h\n")
+    (pkg / "c.py").write_text("h = 1\n")
+    (pkg / "unrelated.py").write_text("x = 2\n")
+    closure = {p.relative_to(pkg).as_posix() for p in cgml._import_closure(pkg, ["cgml.sub.a"])}
+    assert closure == {"__init__.py", "sub/__init__.py", "sub/a.py", "sub/b.py", "c.py"}
+    with pytest.raises(ValueError, match="cgml.nothing"):
+        cgml._import_closure(pkg, ["cgml.nothing"])
+    with pytest.raises(ValueError, match="numpy"):
+        cgml.source_hash("numpy")
+
+
+def test_paper_code_hash_ignores_other_papers_modules():
+    """The nanoparticle rules' hash covers the shared MC driver but not the patchy-particle code."""
+    from pathlib import Path
+
+    import cgml
+
+    root = Path(cgml.__file__).parent
+    closure = cgml._import_closure(root, ["cgml.papers.nanoparticles"])
+    assert root / "simulate" / "mc.py" in closure
+    assert root / "fg" / "patchy.py" not in closure

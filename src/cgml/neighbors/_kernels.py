@@ -156,6 +156,30 @@ def move_particle(i, new_point, origin, cell_size, n_cells, periodic, members, c
 
 
 @njit(cache=True)
+def grow_members(members, counts, capacity):
+    """A copy of the cell ``members`` table with ``capacity`` slots per cell (-1 = empty)."""
+    out = -np.ones((members.shape[0], capacity), np.int64)
+    for c in range(members.shape[0]):
+        for s in range(counts[c]):
+            out[c, s] = members[c, s]
+    return out
+
+
+@njit(cache=True)
+def relocate(i, new_point, origin, cell_size, n_cells, periodic, members, counts, cell_of, slot_of):
+    """:func:`move_particle`, doubling the cell capacity first if the target cell is full.
+
+    Returns the members table (a new array if it had to grow).
+    """
+    if not move_particle(i, new_point, origin, cell_size, n_cells, periodic, members, counts,
+                         cell_of, slot_of):
+        members = grow_members(members, counts, 2 * members.shape[1])
+        move_particle(i, new_point, origin, cell_size, n_cells, periodic, members, counts,
+                      cell_of, slot_of)
+    return members
+
+
+@njit(cache=True)
 def full_neighbor_list(positions, box_lengths, periodic, r_cut, origin, cell_size, n_cells, members, counts):
     """CSR full neighbour list: ``(offsets (n+1,), index (m,), vectors (m,3), distances (m,))``.
 

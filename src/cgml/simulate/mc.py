@@ -59,7 +59,7 @@ import numpy as np
 from numba import njit
 
 from cgml.neighbors import CellList, build_cell_list
-from cgml.neighbors._kernels import fill_cells, move_particle
+from cgml.neighbors._kernels import fill_cells, relocate
 
 __all__ = [
     "MCState",
@@ -74,6 +74,11 @@ __all__ = [
     "check_energy",
     "fcc_lattice",
     "simple_cubic_lattice",
+    "as_trigger",
+    "kernel_seed",
+    "run_blocks",
+    "numba_rng_state",
+    "set_numba_rng_state",
 ]
 
 
@@ -118,7 +123,8 @@ class Periodic:
         return self.phase + k * self.period
 
 
-def _as_trigger(sample_every) -> Trigger:
+def as_trigger(sample_every) -> Trigger:
+    """``sample_every`` as a trigger: a positive int becomes ``Periodic(sample_every)``."""
     if isinstance(sample_every, (int, np.integer)):
         return Periodic(int(sample_every))
     if callable(sample_every) and hasattr(sample_every, "next_sweep"):
@@ -214,15 +220,6 @@ class StepSizes:
 
 
 @njit
-def _grow_capacity(members, counts, capacity):
-    out = -np.ones((members.shape[0], capacity), np.int64)
-    for c in range(members.shape[0]):
-        for s in range(counts[c]):
-            out[c, s] = members[c, s]
-    return out
-
-
-@njit
 def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, periodic, r_cut,
                origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy, beta,
                pressure, max_displacement, max_log_volume_change, do_volume, n_sweeps, seed):
@@ -298,11 +295,8 @@ def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, perio
                 d_energy = delta_energy(i, new_point, positions, box_lengths, periodic, origin,
                                         cell_size, n_cells, members, counts, params)
                 if d_energy <= 0.0 or np.random.random() < np.exp(-beta * d_energy):
-                    if not move_particle(i, new_point, origin, cell_size, n_cells, periodic,
-                                         members, counts, cell_of, slot_of):
-                        members = _grow_capacity(members, counts, 2 * members.shape[1])
-                        move_particle(i, new_point, origin, cell_size, n_cells, periodic,
-                                      members, counts, cell_of, slot_of)
+                    members = relocate(i, new_point, origin, cell_size, n_cells, periodic,
+                                       members, counts, cell_of, slot_of)
                     for d in range(3):
                         positions[i, d] = new_point[d]
                     energy += d_energy
@@ -316,7 +310,7 @@ def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, perio
 # ----------------------------------------------------------------------------------------
 
 
-def _get_numba_rng_state():
+def numba_rng_state():
     """numba's np.random state of this thread (None if numba hides it)."""
     try:
         from numba import _helperlib
@@ -326,7 +320,8 @@ def _get_numba_rng_state():
         return None
 
 
-def _set_numba_rng_state(rng_state) -> None:
+def set_numba_rng_state(rng_state) -> None:
+    """Restore a state returned by :func:`numba_rng_state`."""
     if rng_state is None:  # pragma: no cover
         return
     from numba import _helperlib
@@ -334,11 +329,41 @@ def _set_numba_rng_state(rng_state) -> None:
     _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), rng_state)
 
 
-def _kernel_seed(seed) -> int:
+def kernel_seed(seed) -> int:
     """A 32-bit seed for numba's Mersenne twister derived from any non-negative int seed."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return int(np.random.SeedSequence(int(seed)).generate_state(1, dtype=np.uint32)[0])
+
+
+def run_blocks(n_sweeps: int, sample_every, seed: int, advance: Callable[[int, int], None],
+               sample: Callable[[int], None]) -> None:
+    """The driver loop shared by every move set (NVT, NPT, semi-grand, ...).
+
+    Splits ``n_sweeps`` into blocks ending at the sweeps where the trigger
+    ``sample_every`` (int or trigger) fires; ``advance(n, kseed)`` runs ``n`` sweeps of the
+    move-set kernel (``kseed`` = :func:`kernel_seed` (seed) for the first block, -1 after:
+    the kernel reseeds numba's generator only then, so its stream runs on across blocks);
+    ``sample(sweep)`` records a sample and may call user code, around which the random
+    state is saved and restored: a trajectory depends only on the seed, not on the sampling
+    interval or the callback.
+    """
+    if int(n_sweeps) != n_sweeps or n_sweeps < 0:
+        raise ValueError(f"n_sweeps must be a non-negative integer, got {n_sweeps}")
+    n_sweeps = int(n_sweeps)
+    trigger = as_trigger(sample_every)
+    kseed = kernel_seed(seed)
+    sweep = 0
+    while sweep < n_sweeps:
+        target = min(int(trigger.next_sweep(sweep)), n_sweeps)
+        if target <= sweep:
+            raise ValueError(f"trigger {trigger!r} did not advance past sweep {sweep}")
+        advance(target - sweep, kseed if sweep == 0 else -1)
+        sweep = target
+        if trigger(sweep):
+            rng_state = numba_rng_state()
+            sample(sweep)
+            set_numba_rng_state(rng_state)
 
 
 # ----------------------------------------------------------------------------------------
@@ -443,6 +468,8 @@ def _run(state: MCState, potential, n_sweeps, max_displacement, seed, sample_eve
     if int(n_sweeps) != n_sweeps or n_sweeps < 0:
         raise ValueError(f"n_sweeps must be a non-negative integer, got {n_sweeps}")
     n_sweeps = int(n_sweeps)
+    as_trigger(sample_every)
+    kernel_seed(seed)
     max_displacement = float(max_displacement)
     if not (np.isfinite(max_displacement) and max_displacement >= 0):
         raise ValueError(f"max_displacement must be >= 0 [length], got {max_displacement}")
@@ -456,40 +483,33 @@ def _run(state: MCState, potential, n_sweeps, max_displacement, seed, sample_eve
             raise ValueError(f"pressure must be >= 0 [kT/length^3], got {pressure}")
         if not (np.isfinite(max_log_volume_change) and max_log_volume_change >= 0):
             raise ValueError(f"max_log_volume_change must be >= 0, got {max_log_volume_change}")
-    trigger = _as_trigger(sample_every)
-    kernel_seed = _kernel_seed(seed)
-
     a = _copy_state_arrays(state)
     n = a["positions"].shape[0]
     samples = {"sweeps": [], "energies": [], "box_lengths": [], "snapshots": []}
-    accepted_displacement = accepted_volume = attempted_volume = 0
-    sweep = 0
-    while sweep < n_sweeps:
-        target = min(int(trigger.next_sweep(sweep)), n_sweeps)
-        if target <= sweep:
-            raise ValueError(f"trigger {trigger!r} did not advance past sweep {sweep}")
+    tally = np.zeros(3, np.int64)  # accepted displacements, accepted / attempted volume moves
+
+    def advance(n_block, kseed):
         out = _mc_sweeps(potential.delta_energy, potential.total_energy, potential.params,
                          a["positions"], a["box_lengths"], a["periodic"], a["r_cut"], a["origin"],
                          a["cell_size"], a["n_cells"], a["members"], a["counts"], a["cell_of"],
                          a["slot_of"], a["energy"], beta, float(pressure),
                          max_displacement, float(max_log_volume_change), bool(do_volume),
-                         target - sweep, kernel_seed if sweep == 0 else -1)
+                         n_block, kseed)
         (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
-         a["cell_of"], a["slot_of"], a["energy"], n_acc_d, n_acc_v, n_att_v) = out
-        accepted_displacement += n_acc_d
-        accepted_volume += n_acc_v
-        attempted_volume += n_att_v
-        sweep = target
-        if trigger(sweep):
-            samples["sweeps"].append(sweep)
-            samples["energies"].append(float(a["energy"]))
-            samples["box_lengths"].append(a["box_lengths"].copy())
-            if store_snapshots:
-                samples["snapshots"].append(a["positions"].copy())
-            if on_sample is not None:  # keep this run's random stream whatever it does
-                rng_state = _get_numba_rng_state()
-                on_sample(sweep, _state_from_arrays(a))
-                _set_numba_rng_state(rng_state)
+         a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
+        tally[:] += out[9:]
+
+    def sample(sweep):
+        samples["sweeps"].append(sweep)
+        samples["energies"].append(float(a["energy"]))
+        samples["box_lengths"].append(a["box_lengths"].copy())
+        if store_snapshots:
+            samples["snapshots"].append(a["positions"].copy())
+        if on_sample is not None:
+            on_sample(sweep, _state_from_arrays(a))
+
+    run_blocks(n_sweeps, sample_every, seed, advance, sample)
+    accepted_displacement, accepted_volume, attempted_volume = (int(x) for x in tally)
 
     attempted_total = n_sweeps * (n + 1 if do_volume else n)
     attempted_displacement = attempted_total - attempted_volume
@@ -576,7 +596,7 @@ def adapt_step_sizes(state: MCState, potential, max_displacement: float, seed: i
             raise ValueError(f"{name} must lie in (0, 1), got {value}")
     if n_rounds < 1 or sweeps_per_round < 1:
         raise ValueError("n_rounds and sweeps_per_round must be >= 1")
-    round_seeds = np.random.SeedSequence(_kernel_seed(seed)).generate_state(n_rounds, dtype=np.uint32)
+    round_seeds = np.random.SeedSequence(kernel_seed(seed)).generate_state(n_rounds, dtype=np.uint32)
     displacement = float(max_displacement)
     log_volume = float(max_log_volume_change) if npt else None
     history = []

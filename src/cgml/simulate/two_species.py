@@ -37,8 +37,9 @@ For ideal polymers the fugacity is the reservoir number density, z_p = n_p^r (wi
 thermal wavelength absorbed: z_p = exp(beta mu_p) / Lambda^3); in empty space the
 polymer number is Poisson distributed with mean z_p V.
 
-Random numbers: numba's generator seeded from ``seed`` exactly as in
-:mod:`cgml.simulate.mc` (same helpers), its state carried across sampling blocks.
+Driver: the block loop, seeding, triggers and callbacks are the shared
+:func:`cgml.simulate.mc.run_blocks`; this module adds only the semi-grand move set (its
+numba kernel) and the two-species state. Random numbers as in :mod:`cgml.simulate.mc`.
 """
 
 from __future__ import annotations
@@ -50,14 +51,8 @@ import numpy as np
 from numba import njit
 
 from cgml.neighbors import build_cell_list
-from cgml.neighbors._kernels import cell_coords, flat_index, move_particle
-from cgml.simulate.mc import (
-    Periodic,
-    _as_trigger,
-    _get_numba_rng_state,
-    _kernel_seed,
-    _set_numba_rng_state,
-)
+from cgml.neighbors._kernels import cell_coords, flat_index, grow_members, relocate
+from cgml.simulate.mc import Periodic, as_trigger, kernel_seed, run_blocks
 from cgml.simulate.potentials import PairPotential, _pair_energy_of_point, pair_total_energy
 
 __all__ = [
@@ -73,16 +68,6 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 # layer 2: kernels
 # ----------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def _grow_members(members, counts, capacity):
-    """A copy of the cell ``members`` table with ``capacity`` slots per cell."""
-    out = -np.ones((members.shape[0], capacity), np.int64)
-    for c in range(members.shape[0]):
-        for s in range(counts[c]):
-            out[c, s] = members[c, s]
-    return out
 
 
 @njit(cache=True)
@@ -156,11 +141,8 @@ def _semigrand_sweeps(params_cc, params_cp, colloids, box_lengths, origin, cell_
                                                  params_cc)
                 d_energy = (e_cc_new - e_cc_old) + (e_cp_new - e_cp_old)
                 if d_energy <= 0.0 or np.random.random() < np.exp(-beta * d_energy):
-                    if not move_particle(i, point, origin, cell_size, n_cells, True,
-                                         c_members, c_counts, c_cell_of, c_slot_of):
-                        c_members = _grow_members(c_members, c_counts, 2 * c_members.shape[1])
-                        move_particle(i, point, origin, cell_size, n_cells, True,
-                                      c_members, c_counts, c_cell_of, c_slot_of)
+                    c_members = relocate(i, point, origin, cell_size, n_cells, True,
+                                         c_members, c_counts, c_cell_of, c_slot_of)
                     for d in range(3):
                         colloids[i, d] = point[d]
                     energy += d_energy
@@ -193,7 +175,7 @@ def _semigrand_sweeps(params_cc, params_cp, colloids, box_lengths, origin, cell_
                     k = n_polymers
                     c = flat_index(cell_coords(point, origin, cell_size, n_cells, True), n_cells)
                     if p_counts[c] >= p_members.shape[1]:
-                        p_members = _grow_members(p_members, p_counts, 2 * p_members.shape[1])
+                        p_members = grow_members(p_members, p_counts, 2 * p_members.shape[1])
                     p_members[c, p_counts[c]] = k
                     p_cell_of[k] = c
                     p_slot_of[k] = p_counts[c]
@@ -253,11 +235,8 @@ def _semigrand_sweeps(params_cc, params_cp, colloids, box_lengths, origin, cell_
                                               params_cp)
                 d_energy = e_new - e_old
                 if d_energy <= 0.0 or np.random.random() < np.exp(-beta * d_energy):
-                    if not move_particle(k, point, origin, cell_size, n_cells, True,
-                                         p_members, p_counts, p_cell_of, p_slot_of):
-                        p_members = _grow_members(p_members, p_counts, 2 * p_members.shape[1])
-                        move_particle(k, point, origin, cell_size, n_cells, True,
-                                      p_members, p_counts, p_cell_of, p_slot_of)
+                    p_members = relocate(k, point, origin, cell_size, n_cells, True,
+                                         p_members, p_counts, p_cell_of, p_slot_of)
                     for d in range(3):
                         polymers[k, d] = point[d]
                     energy += d_energy
@@ -448,8 +427,8 @@ def run_semigrand(state: SemiGrandState, colloid_potential: PairPotential,
         polymer_moves_per_sweep = max(n_c, int(round(fugacity * float(np.prod(box)))))
     if int(polymer_moves_per_sweep) != polymer_moves_per_sweep or polymer_moves_per_sweep < 0:
         raise ValueError(f"polymer_moves_per_sweep must be a non-negative integer, got {polymer_moves_per_sweep}")
-    trigger = _as_trigger(sample_every)
-    kernel_seed = _kernel_seed(seed)
+    as_trigger(sample_every)
+    kernel_seed(seed)
 
     r_cut = max(colloid_potential.r_cut, cross_potential.r_cut)
     colloids = state.colloids.copy()
@@ -476,35 +455,30 @@ def run_semigrand(state: SemiGrandState, colloid_potential: PairPotential,
         return SemiGrandState(colloids.copy(), a["polymers"][:a["n_p"]].copy(), box.copy(),
                               float(a["energy"]))
 
-    sweep = 0
-    while sweep < n_sweeps:
-        target = min(int(trigger.next_sweep(sweep)), int(n_sweeps))
-        if target <= sweep:
-            raise ValueError(f"trigger {trigger!r} did not advance past sweep {sweep}")
+    def advance(n_block, kseed):
         out = _semigrand_sweeps(
             colloid_potential.params, cross_potential.params, colloids, box, c_cells.origin,
             c_cells.cell_size, c_cells.n_cells, a["c_members"], c_cells.counts, c_cells.cell_of,
             c_cells.slot_of, a["polymers"], a["n_p"], a["p_members"], a["p_counts"],
             a["p_cell_of"], a["p_slot_of"], a["energy"], beta, fugacity,
             float(max_displacement_colloid), float(max_displacement_polymer),
-            int(polymer_moves_per_sweep), float(exchange_fraction), target - sweep,
-            kernel_seed if sweep == 0 else -1)
+            int(polymer_moves_per_sweep), float(exchange_fraction), n_block, kseed)
         (a["polymers"], a["n_p"], a["p_members"], a["p_counts"], a["p_cell_of"], a["p_slot_of"],
          a["c_members"], a["energy"], block_tally) = out
-        tally += block_tally
-        sweep = target
-        if trigger(sweep):
-            samples["sweeps"].append(sweep)
-            samples["n_polymers"].append(int(a["n_p"]))
-            samples["energies"].append(float(a["energy"]))
-            if store_colloids:
-                samples["colloids"].append(colloids.copy())
-            if store_polymers:
-                samples["polymers"].append(a["polymers"][:a["n_p"]].copy())
-            if on_sample is not None:
-                rng_state = _get_numba_rng_state()
-                on_sample(sweep, current_state())
-                _set_numba_rng_state(rng_state)
+        tally[:] += block_tally
+
+    def sample(sweep):
+        samples["sweeps"].append(sweep)
+        samples["n_polymers"].append(int(a["n_p"]))
+        samples["energies"].append(float(a["energy"]))
+        if store_colloids:
+            samples["colloids"].append(colloids.copy())
+        if store_polymers:
+            samples["polymers"].append(a["polymers"][:a["n_p"]].copy())
+        if on_sample is not None:
+            on_sample(sweep, current_state())
+
+    run_blocks(n_sweeps, sample_every, seed, advance, sample)
 
     names = ("colloid", "insertion", "deletion", "polymer")
     acceptance = {name: (tally[2 * k] / tally[2 * k + 1] if tally[2 * k + 1] else float("nan"))

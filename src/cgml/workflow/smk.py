@@ -4,7 +4,36 @@ from __future__ import annotations
 
 from cgml.workflow.entry import rule_seed
 
-__all__ = ["rule_seed", "lammps_runtime_minutes"]
+__all__ = ["rule_seed", "lammps_runtime_minutes", "code_hash"]
+
+
+def code_hash(*script_globs: str) -> str:
+    """:func:`cgml.source_hash` of the package code the given rule scripts can run.
+
+    ``script_globs``: glob patterns relative to the working directory (e.g.
+    ``"scripts/nanoparticles/*.py"``). Every ``cgml`` module the scripts import is a root
+    of the import closure; the scripts themselves are tracked by Snakemake. A paper's
+    rules then rerun when its code or the shared code it uses changes, not when another
+    paper's modules do.
+    """
+    import ast
+    import glob
+
+    import cgml
+
+    modules = {"cgml.workflow"}
+    paths = sorted(path for pattern in script_globs for path in glob.glob(pattern))
+    if not paths:
+        raise ValueError(f"code_hash: no rule scripts match {script_globs}")
+    for path in paths:
+        with open(path) as handle:
+            tree = ast.parse(handle.read(), filename=path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cgml"):
+                modules.add(node.module)
+            elif isinstance(node, ast.Import):
+                modules.update(a.name for a in node.names if a.name.startswith("cgml"))
+    return cgml.source_hash(*sorted(modules))
 
 
 def lammps_runtime_minutes(steps: int, atoms: int, mpi_tasks: int = 1, atom_steps_per_second: float = 1.0e6) -> int:
