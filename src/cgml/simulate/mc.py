@@ -220,6 +220,39 @@ class StepSizes:
 
 
 @njit
+def rescaled_cells(positions, new_box, scale, r_cut, origin, periodic, capacity):
+    """Positions scaled by ``scale`` into ``new_box`` and their new cell list (volume moves).
+
+    Returns ``(positions, cell_size, n_cells, members, counts, cell_of, slot_of)``; cells
+    of at least ``r_cut`` per box length, ``capacity`` grown as needed.
+    """
+    n = positions.shape[0]
+    new_positions = positions * scale
+    for j in range(n):
+        for d in range(3):
+            if new_positions[j, d] >= new_box[d]:
+                new_positions[j, d] -= new_box[d]
+    new_n_cells = np.empty(3, np.int64)
+    new_cell_size = np.empty(3)
+    for d in range(3):
+        new_n_cells[d] = max(1, int(np.floor(new_box[d] / r_cut)))
+        new_cell_size[d] = new_box[d] / new_n_cells[d]
+    while True:
+        members, counts, cell_of, slot_of, overflow = fill_cells(
+            new_positions, origin, new_cell_size, new_n_cells, periodic, capacity)
+        if overflow == 0:
+            break
+        capacity = max(2 * capacity, overflow)
+    return new_positions, new_cell_size, new_n_cells, members, counts, cell_of, slot_of
+
+
+@njit
+def volume_log_acceptance(beta, d_energy, pressure, volume, new_volume, n, d_log_volume):
+    """ln of the NPT acceptance of a ln V move: -beta (dU + P dV) + (N + 1) d ln V."""
+    return -beta * (d_energy + pressure * (new_volume - volume)) + (n + 1) * d_log_volume
+
+
+@njit
 def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, periodic, r_cut,
                origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy, beta,
                pressure, max_displacement, max_log_volume_change, do_volume, n_sweeps, seed):
@@ -249,29 +282,15 @@ def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, perio
                 if np.min(new_box) < 2.0 * r_cut:
                     continue
                 new_volume = new_box[0] * new_box[1] * new_box[2]
-                new_positions = positions * scale
-                for j in range(n):
-                    for d in range(3):
-                        if new_positions[j, d] >= new_box[d]:
-                            new_positions[j, d] -= new_box[d]
-                new_n_cells = np.empty(3, np.int64)
-                new_cell_size = np.empty(3)
-                for d in range(3):
-                    new_n_cells[d] = max(1, int(np.floor(new_box[d] / r_cut)))
-                    new_cell_size[d] = new_box[d] / new_n_cells[d]
-                capacity = members.shape[1]
-                while True:
-                    new_members, new_counts, new_cell_of, new_slot_of, overflow = fill_cells(
-                        new_positions, origin, new_cell_size, new_n_cells, periodic, capacity)
-                    if overflow == 0:
-                        break
-                    capacity = max(2 * capacity, overflow)
+                (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
+                 new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
+                                               members.shape[1])
                 new_energy = total_energy(new_positions, new_box, periodic, origin, new_cell_size,
                                           new_n_cells, new_members, new_counts, params)
                 if new_energy == np.inf:
                     continue
-                log_acc = (-beta * (new_energy - energy) - beta * pressure * (new_volume - volume)
-                           + (n + 1) * d_log_volume)
+                log_acc = volume_log_acceptance(beta, new_energy - energy, pressure, volume,
+                                                new_volume, n, d_log_volume)
                 if log_acc >= 0.0 or np.random.random() < np.exp(log_acc):
                     accepted_volume += 1
                     positions = new_positions

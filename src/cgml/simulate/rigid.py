@@ -1,0 +1,663 @@
+"""Rigid-body Metropolis Monte Carlo: positions and orientations (NVT, NPT, quasi-2D) and
+replica exchange, on the driver loop of :mod:`cgml.simulate.mc`.
+
+Units
+-----
+As :mod:`cgml.simulate.mc`: lengths ``[length]``, energies ``[kT]`` with kT = 1 unless
+``beta`` [1/energy] is given, pressure ``[kT/length^3]``, rotation steps [rad].
+Orientations are rotation matrices ``(n, 3, 3)`` whose columns are the body axes in the
+lab frame (:mod:`cgml.geometry.rotations`). Boxes are orthorhombic and periodic.
+
+Potential protocol (rigid bodies)
+---------------------------------
+A :class:`RigidPotential` carries ``r_cut`` [length], ``params`` (a tuple of numbers and
+arrays handed to the kernels) and two numba functions
+
+* ``delta_energy(i, new_point (3,), new_rotation (3, 3), positions, rotations, box_lengths,
+  periodic, r_cut, origin, cell_size, n_cells, members, counts, params) -> float``: the
+  energy change [kT] of moving body i (+inf on a hard overlap);
+* ``total_energy(positions, rotations, box_lengths, periodic, r_cut, origin, cell_size,
+  n_cells, members, counts, params) -> float``.
+
+:func:`rigid_pair_potential` builds both from a numba pair function
+``pair_energy(r_ij (3,), rotation_i, rotation_j, params) -> float`` with
+r_ij = R_j - R_i (minimum image) and |r_ij| < r_cut; the pair function must be symmetric
+under exchange, u(r_ij, Omega_i, Omega_j) = u(-r_ij, Omega_j, Omega_i) (a pair energy),
+and return +inf for overlapping hard bodies.
+
+Moves (Frenkel & Smit, Understanding Molecular Simulation, 2nd ed., ch. 5.1, 5.4)
+--------------------------------------------------------------------------------
+A trial picks body i at random and, with equal probability (the paper's choice),
+
+* translates it by a vector uniform in [-d, d]^3 (``planar``: [-d, d]^2 x {0});
+* rotates it, R_i' = A(n, phi) R_i, by an angle phi uniform in [-phi_max, phi_max] about
+  an axis n uniform on the sphere (``planar``: n = z, rotations in the XY plane). The
+  proposal is symmetric (A(n, -phi) undoes it with equal density), so the Metropolis
+  acceptance min(1, exp(-beta dU)) keeps the Haar measure of orientations.
+
+NPT adds isotropic ln V moves exactly as :mod:`cgml.simulate.mc` (orientations kept;
+same helpers). A sweep is N trials (N + 1 with volume moves). Quasi-2D (``planar``) is
+the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
+Z length only has to exceed 2 r_cut.
+
+Replica exchange (:func:`run_replica_exchange`): M replicas at inverse temperatures
+beta_0 > beta_1 > ... (T_i = T_0 exp(alpha_T i) in the paper); a cycle is one sweep of
+every replica followed by swap attempts between neighbours, pairs (0,1), (2,3), ... on
+odd cycles and (1,2), (3,4), ... on even ones (cycles counted from 1), accepted with
+min(1, exp[(beta_k - beta_{k+1})(U_k - U_{k+1})]).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from numba import njit
+
+from cgml.neighbors import CellList, build_cell_list
+from cgml.neighbors._kernels import neighbors_of_point, relocate
+from cgml.simulate.mc import (
+    kernel_seed,
+    rescaled_cells,
+    run_blocks,
+    volume_log_acceptance,
+)
+
+__all__ = [
+    "RigidPotential",
+    "RigidState",
+    "RigidResult",
+    "ReplicaExchangeResult",
+    "rigid_pair_potential",
+    "init_rigid_state",
+    "rigid_energy",
+    "run_rigid",
+    "adapt_rigid_steps",
+    "run_replica_exchange",
+    "geometric_betas",
+]
+
+
+# ----------------------------------------------------------------------------------------
+# layer 1: small maths
+# ----------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def rotate_about_axis(rotation, axis, angle, out):
+    """out = A(axis, angle) @ rotation (Rodrigues), re-orthonormalised (Gram-Schmidt on columns)."""
+    c = math.cos(angle)
+    s = math.sin(angle)
+    t = 1.0 - c
+    x, y, z = axis[0], axis[1], axis[2]
+    a = np.empty((3, 3))
+    a[0, 0] = t * x * x + c
+    a[0, 1] = t * x * y - s * z
+    a[0, 2] = t * x * z + s * y
+    a[1, 0] = t * x * y + s * z
+    a[1, 1] = t * y * y + c
+    a[1, 2] = t * y * z - s * x
+    a[2, 0] = t * x * z - s * y
+    a[2, 1] = t * y * z + s * x
+    a[2, 2] = t * z * z + c
+    for r in range(3):
+        for k in range(3):
+            out[r, k] = a[r, 0] * rotation[0, k] + a[r, 1] * rotation[1, k] + a[r, 2] * rotation[2, k]
+    # Gram-Schmidt keeps round-off from accumulating over millions of moves
+    n0 = math.sqrt(out[0, 0] ** 2 + out[1, 0] ** 2 + out[2, 0] ** 2)
+    for r in range(3):
+        out[r, 0] /= n0
+    d = out[0, 0] * out[0, 1] + out[1, 0] * out[1, 1] + out[2, 0] * out[2, 1]
+    for r in range(3):
+        out[r, 1] -= d * out[r, 0]
+    n1 = math.sqrt(out[0, 1] ** 2 + out[1, 1] ** 2 + out[2, 1] ** 2)
+    for r in range(3):
+        out[r, 1] /= n1
+    out[0, 2] = out[1, 0] * out[2, 1] - out[2, 0] * out[1, 1]
+    out[1, 2] = out[2, 0] * out[0, 1] - out[0, 0] * out[2, 1]
+    out[2, 2] = out[0, 0] * out[1, 1] - out[1, 0] * out[0, 1]
+
+
+# ----------------------------------------------------------------------------------------
+# layer 2: potentials from pair functions, and the sweep kernel
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RigidPotential:
+    """A rigid-body potential (see the module docstring for the protocol).
+
+    name : label; r_cut [length]; params : tuple for the kernels; pair_energy : the numba
+    pair function it was built from (None for potentials written directly);
+    delta_energy, total_energy : numba functions.
+    """
+
+    name: str
+    r_cut: float
+    params: tuple
+    delta_energy: Callable
+    total_energy: Callable
+    pair_energy: Callable | None = None
+
+
+_BUILT: dict = {}
+
+
+def _build_pair_kernels(pair_energy):
+    """numba delta/total energy functions summing ``pair_energy`` over cell-list neighbours."""
+
+    @njit
+    def energy_of(i, point, rotation, j_min, positions, rotations, box_lengths, periodic, r_cut,
+                  origin, cell_size, n_cells, members, counts, params):
+        n = positions.shape[0]
+        index = np.empty(n, np.int64)
+        vectors = np.empty((n, 3))
+        distances = np.empty(n)
+        m = neighbors_of_point(point, i, positions, box_lengths, periodic, r_cut, origin,
+                               cell_size, n_cells, members, counts, index, vectors, distances)
+        r_ij = np.empty(3)
+        energy = 0.0
+        for t in range(m):
+            j = index[t]
+            if j < j_min:
+                continue
+            r_ij[0] = -vectors[t, 0]
+            r_ij[1] = -vectors[t, 1]
+            r_ij[2] = -vectors[t, 2]
+            u = pair_energy(r_ij, rotation, rotations[j], params)
+            if u == np.inf:
+                return np.inf
+            energy += u
+        return energy
+
+    @njit
+    def delta_energy(i, new_point, new_rotation, positions, rotations, box_lengths, periodic,
+                     r_cut, origin, cell_size, n_cells, members, counts, params):
+        e_new = energy_of(i, new_point, new_rotation, 0, positions, rotations, box_lengths,
+                          periodic, r_cut, origin, cell_size, n_cells, members, counts, params)
+        if e_new == np.inf:
+            return np.inf
+        e_old = energy_of(i, positions[i], rotations[i], 0, positions, rotations, box_lengths,
+                          periodic, r_cut, origin, cell_size, n_cells, members, counts, params)
+        return e_new - e_old
+
+    @njit
+    def total_energy(positions, rotations, box_lengths, periodic, r_cut, origin, cell_size,
+                     n_cells, members, counts, params):
+        energy = 0.0
+        for i in range(positions.shape[0]):
+            e = energy_of(i, positions[i], rotations[i], i + 1, positions, rotations, box_lengths,
+                          periodic, r_cut, origin, cell_size, n_cells, members, counts, params)
+            if e == np.inf:
+                return np.inf
+            energy += e
+        return energy
+
+    return delta_energy, total_energy
+
+
+def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "pair") -> RigidPotential:
+    """A :class:`RigidPotential` summing the numba ``pair_energy(r_ij, rot_i, rot_j, params)``
+    over pairs closer than ``r_cut`` [length].
+
+    The kernels are compiled once per process and pair function (a few seconds).
+    """
+    r_cut = float(r_cut)
+    if not (np.isfinite(r_cut) and r_cut > 0):
+        raise ValueError(f"r_cut must be a positive length, got {r_cut}")
+    if not hasattr(pair_energy, "py_func"):
+        raise ValueError("pair_energy must be a numba @njit function (r_ij, rot_i, rot_j, params)")
+    if not isinstance(params, tuple):
+        raise ValueError(f"params must be a tuple (numba-typed), got {type(params).__name__}")
+    if pair_energy not in _BUILT:
+        _BUILT[pair_energy] = _build_pair_kernels(pair_energy)
+    delta, total = _BUILT[pair_energy]
+    return RigidPotential(name, r_cut, params, delta, total, pair_energy)
+
+
+@njit
+def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_lengths, periodic,
+                  r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
+                  beta, pressure, max_displacement, max_rotation, max_log_volume_change,
+                  do_volume, planar, n_sweeps, seed):
+    """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
+    the energy and tally (6,) = accepted/attempted translations, rotations, volume moves."""
+    if seed >= 0:
+        np.random.seed(seed)
+    n = positions.shape[0]
+    point = np.empty(3)
+    axis = np.empty(3)
+    new_rotation = np.empty((3, 3))
+    tally = np.zeros(6, np.int64)
+    trials = n + 1 if do_volume else n
+    volume_probability = 1.0 / trials
+    for sweep in range(n_sweeps):
+        for trial in range(trials):
+            if do_volume and np.random.random() < volume_probability:
+                tally[5] += 1
+                volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
+                d_log_volume = (2.0 * np.random.random() - 1.0) * max_log_volume_change
+                scale = math.exp(d_log_volume / 3.0)
+                new_box = box_lengths * scale
+                if np.min(new_box) < 2.0 * r_cut:
+                    continue
+                new_volume = new_box[0] * new_box[1] * new_box[2]
+                (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
+                 new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
+                                               members.shape[1])
+                new_energy = total_energy(new_positions, rotations, new_box, periodic, r_cut,
+                                          origin, new_cell_size, new_n_cells, new_members,
+                                          new_counts, params)
+                if new_energy == np.inf:
+                    continue
+                log_acc = volume_log_acceptance(beta, new_energy - energy, pressure, volume,
+                                                new_volume, n, d_log_volume)
+                if log_acc >= 0.0 or np.random.random() < math.exp(log_acc):
+                    tally[4] += 1
+                    positions = new_positions
+                    box_lengths = new_box
+                    cell_size = new_cell_size
+                    n_cells = new_n_cells
+                    members = new_members
+                    counts = new_counts
+                    cell_of = new_cell_of
+                    slot_of = new_slot_of
+                    energy = new_energy
+                continue
+            i = np.random.randint(0, n)
+            translate = np.random.random() < 0.5
+            if translate:
+                tally[1] += 1
+                for d in range(3):
+                    x = positions[i, d]
+                    if d < 2 or not planar:
+                        x += (2.0 * np.random.random() - 1.0) * max_displacement
+                        x -= box_lengths[d] * math.floor(x / box_lengths[d])
+                        if x >= box_lengths[d]:
+                            x -= box_lengths[d]
+                    point[d] = x
+                for r in range(3):
+                    for k in range(3):
+                        new_rotation[r, k] = rotations[i, r, k]
+            else:
+                tally[3] += 1
+                if planar:
+                    axis[0] = 0.0
+                    axis[1] = 0.0
+                    axis[2] = 1.0
+                else:
+                    norm = 0.0
+                    while norm < 1e-12:
+                        for d in range(3):
+                            axis[d] = np.random.normal()
+                        norm = math.sqrt(axis[0] ** 2 + axis[1] ** 2 + axis[2] ** 2)
+                    for d in range(3):
+                        axis[d] /= norm
+                angle = (2.0 * np.random.random() - 1.0) * max_rotation
+                rotate_about_axis(rotations[i], axis, angle, new_rotation)
+                for d in range(3):
+                    point[d] = positions[i, d]
+            d_energy = delta_energy(i, point, new_rotation, positions, rotations, box_lengths,
+                                    periodic, r_cut, origin, cell_size, n_cells, members, counts,
+                                    params)
+            if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
+                if translate:
+                    members = relocate(i, point, origin, cell_size, n_cells, periodic, members,
+                                       counts, cell_of, slot_of)
+                    for d in range(3):
+                        positions[i, d] = point[d]
+                    tally[0] += 1
+                else:
+                    for r in range(3):
+                        for k in range(3):
+                            rotations[i, r, k] = new_rotation[r, k]
+                    tally[2] += 1
+                energy += d_energy
+    return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
+            energy, tally)
+
+
+# ----------------------------------------------------------------------------------------
+# layer 3: public API
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RigidState:
+    """positions (n, 3) [length] wrapped into [0, L); rotations (n, 3, 3); box_lengths (3,)
+    [length]; cells : :class:`cgml.neighbors.CellList`; energy [kT] (running total)."""
+
+    positions: np.ndarray
+    rotations: np.ndarray
+    box_lengths: np.ndarray
+    cells: CellList
+    energy: float
+
+    @property
+    def n_particles(self) -> int:
+        return self.positions.shape[0]
+
+    @property
+    def volume(self) -> float:
+        return float(np.prod(self.box_lengths))
+
+    @property
+    def density(self) -> float:
+        return self.n_particles / self.volume
+
+
+@dataclass(frozen=True)
+class RigidResult:
+    """Outcome of :func:`run_rigid`: final ``state``; per sample ``sweeps``, ``energies``
+    [kT], ``box_lengths (k, 3)``, ``densities`` [1/length^3]; ``acceptance`` dict
+    (translation, rotation, volume; nan if never attempted), ``attempts`` dict;
+    ``snapshots`` (positions (k, n, 3), rotations (k, n, 3, 3)) or None; ``seed``."""
+
+    state: RigidState
+    sweeps: np.ndarray
+    energies: np.ndarray
+    box_lengths: np.ndarray
+    densities: np.ndarray
+    acceptance: dict
+    attempts: dict
+    snapshots: tuple | None
+    seed: int
+
+
+def _check_potential(potential) -> None:
+    if not isinstance(potential, RigidPotential):
+        raise ValueError(f"potential must be a RigidPotential (see rigid_pair_potential), "
+                         f"got {type(potential).__name__}")
+
+
+def _energy(positions, rotations, box, cells: CellList, potential: RigidPotential) -> float:
+    return float(potential.total_energy(positions, rotations, box, True, cells.r_cut, cells.origin,
+                                        cells.cell_size, cells.n_cells, cells.members,
+                                        cells.counts, potential.params))
+
+
+def init_rigid_state(positions, rotations, box_lengths, potential: RigidPotential) -> RigidState:
+    """Wrap positions into the periodic box, build the cell list, compute the energy.
+
+    positions (n, 3) [length]; rotations (n, 3, 3) proper rotations; box_lengths (3,)
+    [length], each >= 2 r_cut. Raises ValueError on bad shapes or an overlapping start.
+    """
+    from cgml.geometry.rotations import check_rotations
+
+    _check_potential(potential)
+    positions = np.array(positions, dtype=np.float64, order="C", copy=True)
+    if positions.ndim != 2 or positions.shape[1] != 3 or positions.shape[0] < 1:
+        raise ValueError(f"positions must have shape (n, 3) with n >= 1, got {positions.shape}")
+    if not np.all(np.isfinite(positions)):
+        raise ValueError("positions contain NaN or inf")
+    rotations = np.ascontiguousarray(check_rotations("rotations", rotations, positions.shape[0]),
+                                     dtype=np.float64).copy()
+    box = np.array(box_lengths, dtype=np.float64).reshape(-1)
+    if box.shape != (3,) or not np.all(np.isfinite(box)) or np.any(box <= 0):
+        raise ValueError(f"box_lengths must be 3 positive numbers, got {box_lengths}")
+    if np.any(box < 2.0 * potential.r_cut):
+        raise ValueError(f"box_lengths {box} must be at least 2 r_cut = {2.0 * potential.r_cut} "
+                         f"(minimum image)")
+    positions -= box * np.floor(positions / box)
+    positions = np.ascontiguousarray(np.where(positions >= box, positions - box, positions))
+    cells = build_cell_list(positions, potential.r_cut, box)
+    energy = _energy(positions, rotations, box, cells, potential)
+    if not np.isfinite(energy):
+        raise ValueError(f"initial configuration has energy {energy} (overlapping bodies?)")
+    return RigidState(positions, rotations, box, cells, energy)
+
+
+def rigid_energy(state: RigidState, potential: RigidPotential) -> float:
+    """Total energy [kT] of ``state`` recomputed from scratch."""
+    _check_potential(potential)
+    return _energy(state.positions, state.rotations, state.box_lengths, state.cells, potential)
+
+
+class _Run:
+    """Mutable arrays of one rigid-body run (one replica) and its kernel call."""
+
+    def __init__(self, state: RigidState, potential: RigidPotential):
+        c = state.cells
+        self.potential = potential
+        self.a = dict(positions=state.positions.copy(), rotations=state.rotations.copy(),
+                      box_lengths=state.box_lengths.copy(), origin=c.origin.copy(),
+                      cell_size=c.cell_size.copy(), n_cells=c.n_cells.copy(),
+                      members=c.members.copy(), counts=c.counts.copy(), cell_of=c.cell_of.copy(),
+                      slot_of=c.slot_of.copy(), energy=float(state.energy), r_cut=float(c.r_cut))
+        self.tally = np.zeros(6, np.int64)
+
+    def advance(self, n_sweeps, kseed, beta, pressure, max_displacement, max_rotation,
+                max_log_volume_change, do_volume, planar):
+        a, p = self.a, self.potential
+        out = _rigid_sweeps(p.delta_energy, p.total_energy, p.params, a["positions"], a["rotations"],
+                            a["box_lengths"], True, a["r_cut"], a["origin"], a["cell_size"],
+                            a["n_cells"], a["members"], a["counts"], a["cell_of"], a["slot_of"],
+                            a["energy"], beta, pressure, max_displacement, max_rotation,
+                            max_log_volume_change, do_volume, planar, n_sweeps, kseed)
+        (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
+         a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
+        self.tally += out[9]
+
+    def state(self) -> RigidState:
+        a = self.a
+        cells = CellList(a["r_cut"], True, a["box_lengths"].copy(), a["origin"].copy(),
+                         a["cell_size"].copy(), a["n_cells"].copy(), a["members"].copy(),
+                         a["counts"].copy(), a["cell_of"].copy(), a["slot_of"].copy())
+        return RigidState(a["positions"].copy(), a["rotations"].copy(), a["box_lengths"].copy(),
+                          cells, float(a["energy"]))
+
+    def acceptance(self) -> tuple[dict, dict]:
+        t = self.tally
+        names = ("translation", "rotation", "volume")
+        acc = {k: (t[2 * m] / t[2 * m + 1] if t[2 * m + 1] else float("nan")) for m, k in enumerate(names)}
+        att = {k: int(t[2 * m + 1]) for m, k in enumerate(names)}
+        return acc, att
+
+
+def _check_run_args(state, potential, max_displacement, max_rotation, beta):
+    _check_potential(potential)
+    if not isinstance(state, RigidState):
+        raise ValueError("state must be a RigidState (see init_rigid_state)")
+    if state.cells.r_cut < potential.r_cut * (1.0 - 1e-12):
+        raise ValueError(f"state cells were built for r_cut={state.cells.r_cut} < potential.r_cut="
+                         f"{potential.r_cut}; call init_rigid_state with this potential")
+    for name, value in (("max_displacement", max_displacement), ("max_rotation", max_rotation)):
+        if not (np.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} must be >= 0, got {value}")
+    if not (np.isfinite(beta) and beta > 0):
+        raise ValueError(f"beta must be positive, got {beta}")
+
+
+def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_displacement: float,
+              max_rotation: float, seed: int, sample_every, *, pressure: float | None = None,
+              max_log_volume_change: float = 0.0, planar: bool = False, beta: float = 1.0,
+              store_snapshots: bool = False,
+              on_sample: Callable[[int, RigidState], None] | None = None) -> RigidResult:
+    """NVT (``pressure=None``) or NPT rigid-body MC; ``planar=True`` for quasi-2D moves.
+
+    max_displacement [length]; max_rotation [rad] (half width of the angle); pressure
+    [kT/length^3]; sample_every : int [sweeps] or trigger; seed : non-negative int.
+    """
+    _check_run_args(state, potential, max_displacement, max_rotation, beta)
+    do_volume = pressure is not None
+    if do_volume:
+        if planar:
+            raise ValueError("quasi-2D (planar) runs are NVT: pressure must be None")
+        if not (np.isfinite(pressure) and pressure >= 0):
+            raise ValueError(f"pressure must be >= 0 [kT/length^3], got {pressure}")
+        if not (np.isfinite(max_log_volume_change) and max_log_volume_change >= 0):
+            raise ValueError(f"max_log_volume_change must be >= 0, got {max_log_volume_change}")
+    run = _Run(state, potential)
+    samples = {"sweeps": [], "energies": [], "box": [], "positions": [], "rotations": []}
+
+    def advance(n_block, kseed):
+        run.advance(n_block, kseed, float(beta), float(pressure or 0.0), float(max_displacement),
+                    float(max_rotation), float(max_log_volume_change), do_volume, bool(planar))
+
+    def sample(sweep):
+        samples["sweeps"].append(sweep)
+        samples["energies"].append(float(run.a["energy"]))
+        samples["box"].append(run.a["box_lengths"].copy())
+        if store_snapshots:
+            samples["positions"].append(run.a["positions"].copy())
+            samples["rotations"].append(run.a["rotations"].copy())
+        if on_sample is not None:
+            on_sample(sweep, run.state())
+
+    run_blocks(n_sweeps, sample_every, seed, advance, sample)
+    acceptance, attempts = run.acceptance()
+    box = np.array(samples["box"]).reshape(-1, 3)
+    n = state.n_particles
+    snapshots = None
+    if store_snapshots:
+        snapshots = (np.array(samples["positions"]).reshape(-1, n, 3),
+                     np.array(samples["rotations"]).reshape(-1, n, 3, 3))
+    return RigidResult(run.state(), np.array(samples["sweeps"], np.int64),
+                       np.array(samples["energies"], np.float64), box, n / np.prod(box, axis=1),
+                       acceptance, attempts, snapshots, int(seed))
+
+
+def scaled_step(step: float, acceptance: float, target: float, cap: float) -> float:
+    """One tuning round: step * clip(acceptance / target, 0.5, 2), at most ``cap``.
+
+    Metropolis acceptance falls monotonically with the step; ``nan`` (nothing attempted)
+    leaves the step unchanged.
+    """
+    if not np.isfinite(acceptance):
+        return step
+    return float(min(step * np.clip(acceptance / target, 0.5, 2.0), cap))
+
+
+def adapt_rigid_steps(state: RigidState, potential: RigidPotential, max_displacement: float,
+                      max_rotation: float, seed: int, *, target_acceptance: float = 0.3,
+                      n_rounds: int = 10, sweeps_per_round: int = 50, planar: bool = False,
+                      pressure: float | None = None, max_log_volume_change: float = 0.0,
+                      beta: float = 1.0):
+    """Tune translation, rotation (and ln V) steps toward ``target_acceptance`` (paper: 30%).
+
+    For equilibration only; production runs use the returned fixed steps. Returns
+    ``(state, max_displacement, max_rotation, max_log_volume_change, acceptance)``; the
+    rotation step is capped at pi, the displacement at half the smallest box length.
+    """
+    if not 0.0 < target_acceptance < 1.0:
+        raise ValueError(f"target_acceptance must lie in (0, 1), got {target_acceptance}")
+    if n_rounds < 1 or sweeps_per_round < 1:
+        raise ValueError("n_rounds and sweeps_per_round must be >= 1")
+    seeds = np.random.SeedSequence(kernel_seed(seed)).generate_state(n_rounds, dtype=np.uint32)
+    d, phi, dv = float(max_displacement), float(max_rotation), float(max_log_volume_change)
+    acceptance = {}
+    for k in range(n_rounds):
+        result = run_rigid(state, potential, sweeps_per_round, d, phi, int(seeds[k]),
+                           sweeps_per_round, pressure=pressure, max_log_volume_change=dv,
+                           planar=planar, beta=beta)
+        state, acceptance = result.state, result.acceptance
+        d = scaled_step(d, acceptance["translation"], target_acceptance,
+                        0.5 * float(np.min(state.box_lengths)))
+        phi = scaled_step(phi, acceptance["rotation"], target_acceptance, math.pi)
+        if pressure is not None:
+            dv = scaled_step(dv, acceptance["volume"], target_acceptance, 1.0)
+    return state, d, phi, dv, acceptance
+
+
+def geometric_betas(kT_min: float, kT_max: float, n_replicas: int) -> np.ndarray:
+    """beta_i = 1 / T_i with T_i = T_0 exp(alpha_T i), T_0 = kT_min, T_{M-1} = kT_max (paper)."""
+    if not (0 < kT_min <= kT_max) or int(n_replicas) != n_replicas or n_replicas < 1:
+        raise ValueError(f"need 0 < kT_min <= kT_max and n_replicas >= 1, got {kT_min}, {kT_max}, "
+                         f"{n_replicas}")
+    if n_replicas == 1:
+        return np.array([1.0 / kT_min])
+    alpha = math.log(kT_max / kT_min) / (n_replicas - 1)
+    return 1.0 / (kT_min * np.exp(alpha * np.arange(n_replicas)))
+
+
+@dataclass(frozen=True)
+class ReplicaExchangeResult:
+    """Outcome of :func:`run_replica_exchange`.
+
+    states : final :class:`RigidState` per temperature slot (slot k at ``betas[k]``);
+    cycles (s,) : cycle of each sample; energies (s, M) [energy]: U of each slot;
+    swap_acceptance (M - 1,) : accepted / attempted swaps of slots (k, k + 1);
+    lowest : (energy, positions, rotations) of the lowest-energy configuration seen in
+    slot 0 at a sample; acceptance : per slot dicts of move acceptance; snapshots : slot-0
+    (positions, rotations) per sample, or None.
+    """
+
+    states: list
+    betas: np.ndarray
+    cycles: np.ndarray
+    energies: np.ndarray
+    swap_acceptance: np.ndarray
+    lowest: tuple
+    acceptance: list
+    snapshots: tuple | None
+    seed: int
+
+
+def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int,
+                         max_displacements, max_rotations, seed: int, sample_every, *,
+                         planar: bool = False, store_snapshots: bool = False) -> ReplicaExchangeResult:
+    """Parallel tempering of M replicas (module docstring); energies in units of 1/beta.
+
+    states : M :class:`RigidState` (slot k starts from ``states[k]``); betas (M,) strictly
+    decreasing; max_displacements, max_rotations (M,) per slot (tune each with
+    :func:`adapt_rigid_steps` at its beta first); n_cycles : cycles of one sweep per
+    replica plus one round of neighbour swaps.
+    """
+    betas = np.asarray(betas, dtype=np.float64).reshape(-1)
+    m = betas.size
+    if m < 2 or len(states) != m:
+        raise ValueError(f"need M >= 2 replicas with one state each, got {m} betas and "
+                         f"{len(states)} states")
+    if not np.all(np.diff(betas) < 0) or betas[-1] <= 0:
+        raise ValueError(f"betas must be positive and strictly decreasing, got {betas}")
+    displacements = np.broadcast_to(np.asarray(max_displacements, float), (m,))
+    rotations = np.broadcast_to(np.asarray(max_rotations, float), (m,))
+    for k in range(m):
+        _check_run_args(states[k], potential, displacements[k], rotations[k], betas[k])
+    runs = [_Run(s, potential) for s in states]
+    swap_rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(1)[0])
+    swaps = np.zeros((2, m - 1), np.int64)  # accepted, attempted
+    cycle = [0]
+    samples = {"cycles": [], "energies": [], "positions": [], "rotations": []}
+    lowest = [np.inf, None, None]
+
+    def advance(n_block, kseed):
+        for _ in range(n_block):
+            cycle[0] += 1
+            for k in range(m):
+                runs[k].advance(1, kseed if (k == 0) else -1, float(betas[k]), 0.0,
+                                float(displacements[k]), float(rotations[k]), 0.0, False, bool(planar))
+                kseed = -1
+            first = 0 if cycle[0] % 2 == 1 else 1
+            for k in range(first, m - 1, 2):
+                swaps[1, k] += 1
+                u_k, u_l = runs[k].a["energy"], runs[k + 1].a["energy"]
+                log_acc = (betas[k] - betas[k + 1]) * (u_k - u_l)
+                if log_acc >= 0.0 or swap_rng.random() < math.exp(log_acc):
+                    swaps[0, k] += 1
+                    runs[k].a, runs[k + 1].a = runs[k + 1].a, runs[k].a
+
+    def sample(c):
+        energies = [float(r.a["energy"]) for r in runs]
+        samples["cycles"].append(c)
+        samples["energies"].append(energies)
+        if energies[0] < lowest[0]:
+            lowest[:] = [energies[0], runs[0].a["positions"].copy(), runs[0].a["rotations"].copy()]
+        if store_snapshots:
+            samples["positions"].append(runs[0].a["positions"].copy())
+            samples["rotations"].append(runs[0].a["rotations"].copy())
+
+    run_blocks(n_cycles, sample_every, seed, advance, sample)
+    n = states[0].n_particles
+    snapshots = None
+    if store_snapshots:
+        snapshots = (np.array(samples["positions"]).reshape(-1, n, 3),
+                     np.array(samples["rotations"]).reshape(-1, n, 3, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        swap_acceptance = np.where(swaps[1] > 0, swaps[0] / np.maximum(swaps[1], 1), np.nan)
+    return ReplicaExchangeResult(
+        [r.state() for r in runs], betas.copy(), np.array(samples["cycles"], np.int64),
+        np.array(samples["energies"], np.float64).reshape(-1, m), swap_acceptance,
+        tuple(lowest), [r.acceptance()[0] for r in runs], snapshots, int(seed))

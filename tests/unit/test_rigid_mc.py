@@ -1,0 +1,165 @@
+"""Rigid-body MC (translations, rotations, NPT, quasi-2D) and replica exchange against
+known distributions: the Langevin function for a dipolar alignment energy, the ideal-gas
+isobar, and running-energy bookkeeping against recomputation."""
+
+import math
+
+import numpy as np
+import pytest
+from numba import njit
+
+from cgml.geometry.rotations import random_rotation_matrices
+from cgml.simulate.rigid import (
+    adapt_rigid_steps,
+    geometric_betas,
+    init_rigid_state,
+    rigid_energy,
+    rigid_pair_potential,
+    rotate_about_axis,
+    run_replica_exchange,
+    run_rigid,
+)
+
+
+@njit(cache=True)
+def align_pair(r_ij, rot_i, rot_j, params):
+    """-eps z_i.z_j inside r_cut (params = (eps,)): orientation-only, exchange symmetric."""
+    return -params[0] * (rot_i[0, 2] * rot_j[0, 2] + rot_i[1, 2] * rot_j[1, 2] + rot_i[2, 2] * rot_j[2, 2])
+
+
+@njit(cache=True)
+def patchy_hard_pair(r_ij, rot_i, rot_j, params):
+    """Hard sphere of diameter params[0] plus an orientation- and distance-dependent well."""
+    d = math.sqrt(r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2)
+    if d < params[0]:
+        return np.inf
+    a = (rot_i[0, 2] * r_ij[0] + rot_i[1, 2] * r_ij[1] + rot_i[2, 2] * r_ij[2]) / d
+    b = -(rot_j[0, 2] * r_ij[0] + rot_j[1, 2] * r_ij[1] + rot_j[2, 2] * r_ij[2]) / d
+    return -params[1] * (1.0 + a * b) * math.exp(-(d - params[0]))
+
+
+@njit(cache=True)
+def no_pair(r_ij, rot_i, rot_j, params):
+    return 0.0
+
+
+def _langevin(x):
+    return 1.0 / math.tanh(x) - 1.0 / x
+
+
+def test_rotation_step_is_a_proper_rotation():
+    rng = np.random.default_rng(0)
+    rot = random_rotation_matrices(rng, 1)[0]
+    out = np.empty((3, 3))
+    for _ in range(200):  # many compositions stay orthonormal
+        axis = rng.normal(size=3)
+        rotate_about_axis(rot, axis / np.linalg.norm(axis), rng.uniform(-3, 3), out)
+        rot = out.copy()
+    np.testing.assert_allclose(rot.T @ rot, np.eye(3), atol=1e-12)
+    assert np.linalg.det(rot) == pytest.approx(1.0, abs=1e-12)
+    # about z by phi: the body z axis stays, x turns by phi
+    rotate_about_axis(np.eye(3), np.array([0.0, 0.0, 1.0]), 0.3, out)
+    np.testing.assert_allclose(out[:, 0], [math.cos(0.3), math.sin(0.3), 0.0], atol=1e-14)
+
+
+def _two_bodies(rng, potential, box=3.0):
+    return init_rigid_state(rng.uniform(0, box, (2, 3)), random_rotation_matrices(rng, 2),
+                            np.full(3, box), potential)
+
+
+def _within(result, r_cut):
+    pos, rot = result.snapshots
+    d = pos[:, 1] - pos[:, 0]
+    box = result.box_lengths[:, None, :][:, 0]
+    d -= box * np.rint(d / box)
+    inside = np.linalg.norm(d, axis=1) < r_cut
+    c = np.einsum("ki,ki->k", rot[:, 0, :, 2], rot[:, 1, :, 2])
+    return c[inside]
+
+
+def test_rotation_moves_sample_the_boltzmann_orientation_distribution():
+    """<z_i.z_j | r < r_cut> = L(beta eps) (Langevin) for u = -eps z_i.z_j: rotation moves
+    keep the Haar measure and the Metropolis weights."""
+    potential = rigid_pair_potential(align_pair, 1.4, (1.0,), "align")
+    state = _two_bodies(np.random.default_rng(1), potential)
+    result = run_rigid(state, potential, 60000, 0.8, 1.2, seed=3, sample_every=2,
+                       beta=2.0, store_snapshots=True)
+    c = _within(result, 1.4)
+    assert c.size > 3000
+    assert np.mean(c) == pytest.approx(_langevin(2.0), abs=0.03)
+    assert rigid_energy(result.state, potential) == pytest.approx(result.state.energy, abs=1e-9)
+
+
+def test_replica_exchange_keeps_each_slot_at_its_temperature():
+    potential = rigid_pair_potential(align_pair, 1.4, (1.0,), "align")
+    rng = np.random.default_rng(2)
+    betas = geometric_betas(0.4, 1.6, 3)[::1]
+    np.testing.assert_allclose(1 / betas, [0.4, 0.8, 1.6])
+    states = [_two_bodies(rng, potential) for _ in betas]
+    result = run_replica_exchange(states, potential, betas, 30000, 0.8, 1.2, seed=5,
+                                  sample_every=1, store_snapshots=True)
+    assert np.all(result.swap_acceptance > 0.2)
+    pos, rot = result.snapshots
+    d = pos[:, 1] - pos[:, 0]
+    d -= 3.0 * np.rint(d / 3.0)
+    c = np.einsum("ki,ki->k", rot[:, 0, :, 2], rot[:, 1, :, 2])[np.linalg.norm(d, axis=1) < 1.4]
+    assert np.mean(c) == pytest.approx(_langevin(betas[0]), abs=0.04)
+    # every slot's energy is its own configuration's
+    for s in result.states:
+        assert rigid_energy(s, potential) == pytest.approx(s.energy, abs=1e-9)
+    assert result.lowest[0] == pytest.approx(result.energies[:, 0].min())
+
+
+def test_ideal_gas_isobar():
+    """NPT of non-interacting bodies: <V> = (N + 1) / (beta P) for ln V moves."""
+    potential = rigid_pair_potential(no_pair, 0.1, (0.0,), "ideal")
+    rng = np.random.default_rng(3)
+    state = init_rigid_state(rng.uniform(0, 2.2, (10, 3)), random_rotation_matrices(rng, 10),
+                             np.full(3, 2.2), potential)
+    result = run_rigid(state, potential, 40000, 0.5, 0.5, seed=7, sample_every=5, pressure=1.0,
+                       max_log_volume_change=0.5)
+    volumes = np.prod(result.box_lengths, axis=1)
+    assert np.mean(volumes[1000:]) == pytest.approx(11.0, rel=0.06)
+
+
+@pytest.mark.parametrize("mode", ["nvt", "npt", "planar"])
+def test_running_energy_equals_recomputation_with_hard_cores(mode):
+    potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
+    rng = np.random.default_rng(4)
+    grid = np.stack(np.meshgrid(*[np.arange(4)] * 2, indexing="ij"), -1).reshape(-1, 2) * 1.6 + 0.5
+    positions = np.c_[grid, np.full(len(grid), 2.5)] if mode == "planar" else \
+        np.stack(np.meshgrid(*[np.arange(3)] * 3, indexing="ij"), -1).reshape(-1, 3) * 1.6 + 0.5
+    n = len(positions)
+    rotations = random_rotation_matrices(rng, n)
+    state = init_rigid_state(positions, rotations, np.full(3, 6.4 if mode != "planar" else 6.4),
+                             potential)
+    kwargs = dict(pressure=0.5, max_log_volume_change=0.02) if mode == "npt" else {}
+    state, d, phi, dv, acc = adapt_rigid_steps(state, potential, 0.3, 0.5, seed=1, n_rounds=3,
+                                               sweeps_per_round=20, planar=mode == "planar",
+                                               **kwargs)
+    if mode == "npt":
+        kwargs["max_log_volume_change"] = dv
+    result = run_rigid(state, potential, 300, d, phi, seed=9, sample_every=100,
+                       planar=mode == "planar", **kwargs)
+    assert result.acceptance["translation"] > 0.05 and result.acceptance["rotation"] > 0.05
+    assert rigid_energy(result.state, potential) == pytest.approx(result.state.energy, rel=1e-9, abs=1e-9)
+    if mode == "planar":  # in-plane moves only: z and the lab-z components of every body axis stay
+        np.testing.assert_array_equal(result.state.positions[:, 2], 2.5)
+        np.testing.assert_allclose(result.state.rotations[:, 2, :], rotations[:, 2, :], atol=1e-12)
+        assert not np.allclose(result.state.rotations, rotations)
+    if mode == "npt":
+        assert result.acceptance["volume"] > 0.05
+
+
+def test_bad_inputs_are_named():
+    potential = rigid_pair_potential(align_pair, 1.4, (1.0,), "align")
+    rng = np.random.default_rng(5)
+    with pytest.raises(ValueError, match="r_cut"):
+        init_rigid_state(rng.uniform(0, 2, (2, 3)), random_rotation_matrices(rng, 2), np.full(3, 2.0), potential)
+    with pytest.raises(ValueError, match="params must be a tuple"):
+        rigid_pair_potential(align_pair, 1.4, [1.0])
+    state = _two_bodies(rng, potential)
+    with pytest.raises(ValueError, match="planar"):
+        run_rigid(state, potential, 1, 0.1, 0.1, 0, 1, pressure=1.0, planar=True)
+    with pytest.raises(ValueError, match="decreasing"):
+        run_replica_exchange([state, state], potential, [1.0, 2.0], 1, 0.1, 0.1, 0, 1)
