@@ -1,0 +1,42 @@
+"""Nematic, smectic and 2D bond-angle order parameters on configurations with known values."""
+
+import numpy as np
+import pytest
+
+from cgml.analysis.anisotropic_order import bond_angles_2d, nematic_order, smectic_order
+
+
+def test_nematic_order_limits():
+    rng = np.random.default_rng(0)
+    aligned = np.tile([0.0, 0.0, 1.0], (100, 1)) * rng.choice([-1, 1], (100, 1))  # head-tail
+    result = nematic_order(aligned)
+    assert result.s2 == pytest.approx(1.0)
+    assert abs(result.director[2]) == pytest.approx(1.0)
+    u = rng.normal(size=(20000, 3))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    assert nematic_order(u).s2 < 0.02  # isotropic: O(N^-1/2)
+    planar = np.c_[np.cos(t := rng.uniform(0, 2 * np.pi, 20000)), np.sin(t), np.zeros_like(t)]
+    assert nematic_order(planar).s2 == pytest.approx(0.25, abs=0.02)  # uniform in a plane
+    with pytest.raises(ValueError, match="unit"):
+        nematic_order(2 * aligned)
+
+
+def test_smectic_order_finds_layers_and_their_spacing():
+    rng = np.random.default_rng(1)
+    n = 2000
+    layers = np.c_[rng.uniform(0, 20, (n, 2)), 5.0 * rng.integers(0, 4, n) + rng.normal(0, 0.2, n)]
+    tau, spacing = smectic_order(layers, [0, 0, 1], np.linspace(4.0, 6.0, 81))
+    assert spacing == pytest.approx(5.0, abs=0.03)
+    assert tau == pytest.approx(np.exp(-0.5 * (2 * np.pi * 0.2 / 5.0) ** 2), abs=0.03)
+    fluid = rng.uniform(0, 20, (n, 3))
+    assert smectic_order(fluid, [0, 0, 1], np.linspace(4.0, 6.0, 81))[0] < 0.1
+
+
+@pytest.mark.parametrize("angle", [90.0, 60.0, 53.0])
+def test_bond_angles_of_rhombic_lattices(angle):
+    a1 = np.array([1.0, 0.0])
+    a2 = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    grid = np.array([i * a1 + j * a2 for i in range(-4, 5) for j in range(-4, 5)])
+    angles = bond_angles_2d(grid, None, 1.05)
+    interior = angles[np.isfinite(angles)]
+    assert np.median(interior) == pytest.approx(angle, abs=1e-9)
