@@ -163,3 +163,28 @@ def test_bad_inputs_are_named():
         run_rigid(state, potential, 1, 0.1, 0.1, 0, 1, pressure=1.0, planar=True)
     with pytest.raises(ValueError, match="decreasing"):
         run_replica_exchange([state, state], potential, [1.0, 2.0], 1, 0.1, 0.1, 0, 1)
+
+
+@njit(cache=True)
+def hard_sphere_pair(r_ij, rot_i, rot_j, params):
+    return np.inf if r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2 < 1.0 else 0.0
+
+
+def test_rigid_npt_reproduces_carnahan_starling():
+    """Hard spheres through the rigid-body engine (rotations are free moves) at beta P sigma^3 = 2."""
+    from cgml.simulate.mc import fcc_lattice
+
+    potential = rigid_pair_potential(hard_sphere_pair, 1.0, (0.0,), "hs")
+    positions, box = fcc_lattice(3, 0.5)
+    state = init_rigid_state(positions, np.tile(np.eye(3), (108, 1, 1)), box, potential)
+    state, d, phi, dv, _ = adapt_rigid_steps(state, potential, 0.2, 0.5, seed=2, pressure=2.0,
+                                             max_log_volume_change=0.01, n_rounds=8,
+                                             sweeps_per_round=100)
+    result = run_rigid(state, potential, 4000, d, phi, seed=3, sample_every=10, pressure=2.0,
+                       max_log_volume_change=dv)
+    eta = np.pi / 6 * np.mean(result.densities[100:])
+    # beta P sigma^3 = (6 eta / pi) (1 + eta + eta^2 - eta^3) / (1 - eta)^3 (Carnahan-Starling)
+    from scipy.optimize import brentq
+
+    eta_cs = brentq(lambda x: 6 * x / np.pi * (1 + x + x * x - x ** 3) / (1 - x) ** 3 - 2.0, 0.01, 0.5)
+    assert eta == pytest.approx(eta_cs, rel=0.03)

@@ -1,0 +1,336 @@
+"""Monte Carlo with the fitted (CG) and reference (FG) potentials of the anisotropic paper.
+
+Campos-Villalobos, Subert, Giunta, Dijkstra, npj Comput. Mater. 2024, "Monte Carlo
+simulations" (Methods) and Figs. 3b, 5d, 7d-e. All runs use the shared rigid-body engine
+(:mod:`cgml.simulate.rigid`) with the pair functions of :mod:`cgml.simulate.rigid_potentials`.
+
+    remc        replica-exchange MC of N = 4, 5 inverse patchy colloids (IPC): 8 replicas at
+                T_i = T_0 exp(alpha_T i), k_BT_0/eps_max = 0.01 ... 0.1, steps tuned to ~30%
+                acceptance, alternating neighbour swaps; the lowest-energy cluster and the
+                mean energy per particle at T_0 (Fig. 3b)
+    quasi2d     NVT MC of N = 110 hard rounded cubes (superballs, GJK) with the CG
+                depletion attraction Phi = -z_d V_f, moves and rotations in the XY plane,
+                rho_2D = N sigma^2 / A, from isotropic and square-lattice starts; bond
+                angles of the assembled Lambda_1 lattice (Fig. 5d)
+    sc_eos      NPT MC of spherocylinders (L/sigma = 4), hard (FG) or the CG soft
+                potential of Eq. 17, a ladder of pressures P* = P sigma^3 / k_BT by
+                compression; density, nematic S_2 and smectic tau per pressure (Fig. 7d-e)
+
+Units: sigma (the particle diameter, or sigma_perp) and k_BT; REMC temperatures in units
+of eps_max, the largest |pair energy| of the model's data set.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pandas as pd
+
+from cgml.analysis.anisotropic_order import bond_angles_2d, nematic_order, smectic_order
+from cgml.analysis.stats import block_average
+from cgml.fitting.sfunction_model import SFunctionPairModel
+from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
+from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
+from cgml.simulate.rigid import (
+    adapt_rigid_steps,
+    geometric_betas,
+    init_rigid_state,
+    run_replica_exchange,
+    run_rigid,
+)
+from cgml.simulate.rigid_potentials import (
+    hard_spherocylinder_potential,
+    sfunction_potential,
+    superball_depletion_potential,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "random_configuration",
+    "run_remc",
+    "run_quasi2d",
+    "run_sc_eos",
+    "depletant_fugacity",
+]
+
+
+def _require(params: dict, keys, where: str):
+    missing = [k for k in keys if k not in params]
+    if missing:
+        raise ValueError(f"{where}: missing parameter(s) {missing}")
+
+
+def random_configuration(potential, n: int, box_lengths, rng: np.random.Generator,
+                         planar_z: float | None = None, max_tries: int = 100000):
+    """``n`` bodies at random non-overlapping positions and orientations (random sequential
+    insertion with the potential's own hard core). ``planar_z``: all at this z with
+    in-plane rotations (body z along lab z). Returns ``(positions, rotations)``."""
+    from cgml.simulate.rigid import init_rigid_state as _init
+
+    box = np.asarray(box_lengths, dtype=np.float64)
+    positions = np.empty((0, 3))
+    rotations = np.empty((0, 3, 3))
+    tries = 0
+    while positions.shape[0] < n:
+        tries += 1
+        if tries > max_tries:
+            raise ValueError(f"could not insert {n} bodies into box {box} in {max_tries} tries "
+                             f"(too dense for random insertion)")
+        p = rng.uniform(0, box)
+        if planar_z is not None:
+            p[2] = planar_z
+            r = rotation_matrix_about_axis([0.0, 0.0, 1.0], rng.uniform(0, 2 * np.pi))[None]
+        else:
+            r = random_rotation_matrices(rng, 1)
+        trial_p = np.vstack([positions, p])
+        trial_r = np.concatenate([rotations, r])
+        try:
+            _init(trial_p, trial_r, box, potential)
+        except ValueError:
+            continue
+        positions, rotations = trial_p, trial_r
+    return positions, rotations
+
+
+# ----------------------------------------------------------------------------------------
+# replica exchange of small IPC clusters (Fig. 3b)
+# ----------------------------------------------------------------------------------------
+
+
+def _remc_potential(model_kind: str, input: dict, params: dict):
+    """(potential, eps_max) for ``model_kind`` "cg" (fitted model + hard sphere) or "fg"."""
+    data, _ = read_npz(input["dataset"])
+    eps_max = float(np.max(np.abs(data["energies"])))
+    if model_kind == "cg":
+        model = SFunctionPairModel.load(input["model"])
+        return sfunction_potential(model, hard_diameter=1.0, name="IPC CG"), eps_max
+    if model_kind == "fg":
+        from cgml.papers.anisotropic.patchy import fg_rigid_potential
+
+        return fg_rigid_potential(params["system"], params), eps_max
+    raise ValueError(f"model must be 'fg' or 'cg', got {model_kind!r}")
+
+
+def run_remc(*, input, output, params, wildcards, threads=1):
+    """Rule an_remc: replica-exchange MC of N IPCs with the FG or CG potential.
+
+    input: dataset (npz with ``energies``, for eps_max), model (CG json; "cg" only);
+    params: remc (n_replicas, kT_min, kT_max [eps_max], n_cycles, sample_every, box_length
+    [sigma], tune_rounds, tune_sweeps, target_acceptance), system, seed;
+    wildcards: model ("fg"/"cg"), n (particles).
+    Writes output["npz"] (slot energies per sample, lowest cluster) and output["json"].
+    """
+    cfg = params["remc"]
+    _require(cfg, ("n_replicas", "kT_min", "kT_max", "n_cycles", "sample_every", "box_length",
+                   "tune_rounds", "tune_sweeps", "target_acceptance"), "anisotropic.remc")
+    n = int(wildcards["n"])
+    seed = int(params["seed"])
+    potential, eps_max = _remc_potential(wildcards["model"], input, params)
+    rng = np.random.default_rng(seed)
+    box = np.full(3, float(cfg["box_length"]))
+    betas = geometric_betas(cfg["kT_min"], cfg["kT_max"], int(cfg["n_replicas"])) / eps_max
+    states, steps_d, steps_r = [], [], []
+    for k, beta in enumerate(betas):
+        positions, rotations = random_configuration(potential, n, box, rng)
+        state = init_rigid_state(positions, rotations, box, potential)
+        state, d, phi, _, acc = adapt_rigid_steps(
+            state, potential, 0.2, 0.5, seed + 17 * k + 1, beta=float(beta),
+            target_acceptance=float(cfg["target_acceptance"]), n_rounds=int(cfg["tune_rounds"]),
+            sweeps_per_round=int(cfg["tune_sweeps"]))
+        log.info("replica %d kT/eps_max = %.4f: steps %.3g sigma, %.3g rad, acceptance %s",
+                 k, 1 / (beta * eps_max), d, phi, acc)
+        states.append(state)
+        steps_d.append(d)
+        steps_r.append(phi)
+    result = run_replica_exchange(states, potential, betas, int(cfg["n_cycles"]), steps_d, steps_r,
+                                  seed + 1, int(cfg["sample_every"]))
+    u0 = result.energies[:, 0] / (n * eps_max)
+    half = u0[u0.size // 2:]
+    mean, sem = block_average(half, n_blocks=min(10, max(2, half.size // 2)))[:2] if half.size >= 4 \
+        else (float(np.mean(half)), float("nan"))
+    summary = {"model": wildcards["model"], "n_particles": n, "eps_max": eps_max,
+               "mean_energy_per_particle": float(mean), "sem": float(sem),
+               "lowest_energy_per_particle": float(result.lowest[0] / (n * eps_max)),
+               "swap_acceptance": result.swap_acceptance.tolist(),
+               "kT_over_eps_max": (1.0 / (betas * eps_max)).tolist(),
+               "units": "energies per particle in eps_max"}
+    meta = provenance(params, seed, **summary)
+    write_npz(output["npz"], meta, cycles=result.cycles, energies=result.energies / eps_max,
+              lowest_positions=result.lowest[1], lowest_rotations=result.lowest[2],
+              box_lengths=box)
+    write_json(output["json"], meta)
+    log.info("REMC %s N=%d: <U>/N eps_max = %.4f +- %.4f, lowest %.4f", wildcards["model"], n, mean,
+             sem, summary["lowest_energy_per_particle"])
+
+
+# ----------------------------------------------------------------------------------------
+# quasi-2D superballs with the CG depletion attraction (Fig. 5d)
+# ----------------------------------------------------------------------------------------
+
+
+def depletant_fugacity(packing_fraction: float, sigma_d: float) -> float:
+    """z_d [1/sigma^3] from the reservoir packing fraction eta_d^r = pi sigma_d^3 z_d / 6."""
+    if not (packing_fraction >= 0 and sigma_d > 0):
+        raise ValueError(f"need eta_d^r >= 0 and sigma_d > 0, got {packing_fraction}, {sigma_d}")
+    return 6.0 * packing_fraction / (math.pi * sigma_d ** 3)
+
+
+def _square_lattice(n: int, spacing: float, z: float):
+    side = int(math.ceil(math.sqrt(n)))
+    grid = np.array([(i, j) for i in range(side) for j in range(side)][:n], float) * spacing
+    return np.c_[grid + 0.5 * spacing, np.full(n, z)], np.tile(np.eye(3), (n, 1, 1))
+
+
+def run_quasi2d(*, input, output, params, wildcards, threads=1):
+    """Rule an_quasi2d: NVT MC of superballs in a plane, hard core + CG depletion.
+
+    input: model (overlap-volume SFunctionPairModel json, V_f in sigma^3);
+    params: superball (sigma, exponent, sigma_d), quasi2d (n_particles, density_2d,
+    depletant_packing_fraction, n_sweeps, sample_every, tune_rounds, tune_sweeps,
+    target_acceptance, bond_cutoff [sigma]), seed; wildcards: start ("isotropic"/"square").
+    Writes output["npz"] (snapshots, energies, bond angles) and output["json"].
+    """
+    sb, cfg = params["superball"], params["quasi2d"]
+    _require(sb, ("sigma", "exponent", "sigma_d"), "anisotropic.superball")
+    _require(cfg, ("n_particles", "density_2d", "depletant_packing_fraction", "n_sweeps",
+                   "sample_every", "tune_rounds", "tune_sweeps", "target_acceptance",
+                   "bond_cutoff"), "anisotropic.quasi2d")
+    seed = int(params["seed"])
+    model = SFunctionPairModel.load(input["model"])
+    z_d = depletant_fugacity(float(cfg["depletant_packing_fraction"]), float(sb["sigma_d"]))
+    potential = superball_depletion_potential(model, float(sb["sigma"]), float(sb["exponent"]), z_d)
+    n = int(cfg["n_particles"])
+    side = math.sqrt(n * float(sb["sigma"]) ** 2 / float(cfg["density_2d"]))
+    box = np.array([side, side, max(2.0 * potential.r_cut, 1.0) * 1.01])
+    z = 0.5 * box[2]
+    rng = np.random.default_rng(seed)
+    start = wildcards["start"]
+    if start == "isotropic":
+        positions, rotations = random_configuration(potential, n, box, rng, planar_z=z)
+    elif start == "square":
+        positions, rotations = _square_lattice(n, 1.02 * float(sb["sigma"]), z)
+    else:
+        raise ValueError(f"start must be 'isotropic' or 'square', got {start!r}")
+    state = init_rigid_state(positions, rotations, box, potential)
+    state, d, phi, _, acc = adapt_rigid_steps(
+        state, potential, 0.2, 0.3, seed + 1, planar=True,
+        target_acceptance=float(cfg["target_acceptance"]), n_rounds=int(cfg["tune_rounds"]),
+        sweeps_per_round=int(cfg["tune_sweeps"]))
+    log.info("quasi-2D %s: z_d = %.1f, steps %.3g sigma, %.3g rad, acceptance %s", start, z_d, d,
+             phi, acc)
+    result = run_rigid(state, potential, int(cfg["n_sweeps"]), d, phi, seed + 2,
+                       int(cfg["sample_every"]), planar=True, store_snapshots=True)
+    positions, rotations = result.snapshots
+    final_angles = bond_angles_2d(positions[-1], box, float(cfg["bond_cutoff"]))
+    last = positions[len(positions) // 2:]
+    angles = np.concatenate([bond_angles_2d(p, box, float(cfg["bond_cutoff"])) for p in last]) \
+        if len(last) else np.array([])
+    bonded = angles[(angles > 30.0) & (angles < 89.0)]
+    summary = {"start": start, "n_particles": n, "z_d": z_d, "box_lengths": box.tolist(),
+               "mean_bond_angle_deg": float(np.mean(bonded)) if bonded.size else float("nan"),
+               "n_bond_angles": int(bonded.size),
+               "mean_energy_per_particle": float(np.mean(result.energies[len(result.energies) // 2:]) / n),
+               "acceptance": result.acceptance, "units": "sigma, kT, degrees"}
+    meta = provenance(params, seed, **summary)
+    write_npz(output["npz"], meta, sweeps=result.sweeps, energies=result.energies,
+              positions=positions, rotations=rotations, box_lengths=box,
+              final_bond_angles=final_angles, bond_angles=angles)
+    write_json(output["json"], meta)
+    log.info("quasi-2D %s: mean bond angle %.1f deg over %d angles", start,
+             summary["mean_bond_angle_deg"], bonded.size)
+
+
+# ----------------------------------------------------------------------------------------
+# NPT equation of state of spherocylinders (Fig. 7)
+# ----------------------------------------------------------------------------------------
+
+
+def _sc_potential(model_kind: str, input: dict, sc: dict):
+    if model_kind == "fg":
+        return hard_spherocylinder_potential(float(sc["length"]), float(sc["diameter"]))
+    if model_kind == "cg":
+        from cgml.papers.anisotropic.shapes import soft_spherocylinder_potential
+
+        return soft_spherocylinder_potential(input["model"], sc)
+    raise ValueError(f"model must be 'fg' or 'cg', got {model_kind!r}")
+
+
+def _aligned_lattice(n: int, length: float, diameter: float, density: float):
+    """Bodies along z on a simple orthorhombic lattice at number density ``density``."""
+    # side x side x layers cells of 1.05 sigma x 1.05 sigma x 1.05 (L + sigma): a cubic box
+    # has side = layers (L + sigma) / sigma, so n = side^2 layers gives the layer count
+    layers = max(1, int(round((n * diameter ** 2 / (length + diameter) ** 2) ** (1 / 3))))
+    per_layer = int(math.ceil(n / layers))
+    side = int(math.ceil(math.sqrt(per_layer)))
+    cell = np.array([1.0, 1.0, length / diameter + 1.0]) * diameter * 1.05
+    grid = np.array([(i, j, k) for k in range(layers) for i in range(side) for j in range(side)][:n], float)
+    box = np.array([side, side, layers]) * cell
+    scale = max(1.0, (n / (density * np.prod(box))) ** (1 / 3))  # never closer than the lattice
+    return (grid + 0.5) * cell * scale, np.tile(np.eye(3), (n, 1, 1)), box * scale
+
+
+def run_sc_eos(*, input, output, params, wildcards, threads=1):
+    """Rule an_sc_eos: NPT MC of spherocylinders along a ladder of pressures.
+
+    input: model (CG contact-function json; "cg" only); params: spherocylinder (length,
+    diameter [sigma], and the soft-potential keys for "cg"), sc_eos (n_particles,
+    pressures [kT/sigma^3], start_density, equilibration_sweeps, production_sweeps,
+    sample_every, tune_rounds, tune_sweeps, target_acceptance), seed;
+    wildcards: model ("fg"/"cg"). Compression: each pressure starts from the previous
+    state, from a dilute aligned lattice. Writes output["csv"] (per pressure: P*, rho*
+    mean and error, S_2, tau, acceptance) and output["npz"] (final snapshot per pressure).
+    """
+    sc, cfg = params["spherocylinder"], params["sc_eos"]
+    _require(sc, ("length", "diameter"), "anisotropic.spherocylinder")
+    _require(cfg, ("n_particles", "pressures", "start_density", "equilibration_sweeps",
+                   "production_sweeps", "sample_every", "tune_rounds", "tune_sweeps",
+                   "target_acceptance"), "anisotropic.sc_eos")
+    seed = int(params["seed"])
+    potential = _sc_potential(wildcards["model"], input, sc)
+    length, diameter = float(sc["length"]), float(sc["diameter"])
+    positions, rotations, box = _aligned_lattice(int(cfg["n_particles"]), length, diameter,
+                                                 float(cfg["start_density"]))
+    state = init_rigid_state(positions, rotations, box, potential)
+    spacings = np.linspace(0.8, 1.3, 51) * (length + diameter)
+    rows, finals = [], {}
+    d, phi, dv = 0.3, 0.3, 0.01
+    for k, pressure in enumerate(np.asarray(cfg["pressures"], float)):
+        state, d, phi, dv, acc = adapt_rigid_steps(
+            state, potential, d, phi, seed + 10 * k + 1, pressure=float(pressure),
+            max_log_volume_change=dv, target_acceptance=float(cfg["target_acceptance"]),
+            n_rounds=int(cfg["tune_rounds"]), sweeps_per_round=int(cfg["tune_sweeps"]))
+        state = run_rigid(state, potential, int(cfg["equilibration_sweeps"]), d, phi, seed + 10 * k + 2,
+                          int(cfg["equilibration_sweeps"]), pressure=float(pressure),
+                          max_log_volume_change=dv).state
+        orders = []
+
+        def measure(sweep, s):
+            axes = s.rotations[:, :, 2]
+            nem = nematic_order(axes)
+            orders.append((nem.s2, smectic_order(s.positions, nem.director, spacings)[0]))
+
+        result = run_rigid(state, potential, int(cfg["production_sweeps"]), d, phi,
+                           seed + 10 * k + 3, int(cfg["sample_every"]), pressure=float(pressure),
+                           max_log_volume_change=dv, on_sample=measure)
+        state = result.state
+        rho = result.densities * diameter ** 3
+        mean, sem = block_average(rho, n_blocks=min(5, max(2, rho.size // 2)))[:2]
+        s2, tau = np.mean(np.array(orders), axis=0)
+        rows.append({"pressure": float(pressure), "density": float(mean), "density_sem": float(sem),
+                     "s2": float(s2), "tau": float(tau),
+                     "acceptance_translation": result.acceptance["translation"],
+                     "acceptance_rotation": result.acceptance["rotation"],
+                     "acceptance_volume": result.acceptance["volume"]})
+        finals[f"positions_{k:03d}"] = state.positions
+        finals[f"axes_{k:03d}"] = state.rotations[:, :, 2]
+        finals[f"box_{k:03d}"] = state.box_lengths
+        log.info("%s P* = %.3f: rho* = %.4f +- %.4f, S2 = %.3f, tau = %.3f", wildcards["model"],
+                 pressure, mean, sem, s2, tau)
+    frame = pd.DataFrame(rows)
+    meta = provenance(params, seed, model=wildcards["model"],
+                      units="P* = P sigma^3/kT, rho* = rho sigma^3")
+    write_csv(output["csv"], frame, meta)
+    write_npz(output["npz"], meta, **finals)
