@@ -84,3 +84,32 @@ def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
     assert frame["density"].iloc[1] > frame["density"].iloc[0]
     assert frame["density"].iloc[0] < 0.12  # dilute at low pressure
     assert np.all((frame["s2"] >= 0) & (frame["s2"] <= 1))
+
+
+def test_simulation_figures_are_drawn(tmp_path):
+    """The figure functions read what the simulations write (tiny runs) and save PNGs."""
+    from cgml.plotting.anisotropic_simulations import plot_fig3b, plot_fig5d, plot_fig7de
+
+    _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
+    write_npz(tmp_path / "d.npz", {}, energies=np.array([-0.02, 0.01]))
+    remc = {"remc": {"n_replicas": 2, "kT_min": 0.05, "kT_max": 0.5, "n_cycles": 10,
+                     "sample_every": 5, "box_length": 4.5, "tune_rounds": 1, "tune_sweeps": 5,
+                     "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
+    run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"},
+             output={"npz": tmp_path / "r.npz", "json": tmp_path / "r.json"}, params=remc,
+             wildcards={"model": "cg", "n": "4"})
+    plot_fig3b([tmp_path / "r.npz"], tmp_path / "fig3b.png")
+    _attractive_model(tmp_path / "v.json", 1.5)
+    q2d = {"superball": {"sigma": 1.0, "exponent": 3.5, "sigma_d": 0.3},
+           "quasi2d": {"n_particles": 9, "density_2d": 0.3, "depletant_packing_fraction": 1.0,
+                       "n_sweeps": 10, "sample_every": 5, "tune_rounds": 1, "tune_sweeps": 5,
+                       "target_acceptance": 0.3, "bond_cutoff": 1.3}, "seed": 3}
+    run_quasi2d(input={"model": tmp_path / "v.json"},
+                output={"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}, params=q2d,
+                wildcards={"start": "square"})
+    plot_fig5d([tmp_path / "q.npz"], 3.5, 1.0, tmp_path / "fig5d.png")
+    pd.DataFrame({"pressure": [0.2, 1.0], "density": [0.05, 0.1], "density_sem": [0.001, 0.001],
+                  "s2": [0.1, 0.6], "tau": [0.05, 0.4]}).to_csv(tmp_path / "eos_fg.csv", index=False)
+    plot_fig7de([tmp_path / "eos_fg.csv"], tmp_path / "fig7de.png")
+    for name in ("fig3b", "fig5d", "fig7de"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 5000
