@@ -7,11 +7,18 @@ Writes a CSV (one row per kernel) with columns
 and a ``<csv>.meta.json`` provenance sidecar (cgml.io). Every kernel is called once
 untimed first so the numba compilation (cached on disk) is not counted. Single thread.
 
-Rows: FG site-sum energies (626 x 626 sites, JC and EJC), S-function evaluations (all 24
+Rows: FG site-sum energies (626 x 626 sites, JC and EJC): the full double sum
+(``fg_site_sum_*``, the reference) and the truncated sum with its rigorous 1e-4 k_BT
+error bound (``fg_site_sum_trunc_*``, serial; ``..._parallel`` on all numba threads);
+CG pair energies of an S-function model the size of the paper's JC model (106 monomials
+of the three cylindrical S functions, degree <= 12, centres "both"), whose ``details``
+give the speed-up over both FG sums per pair energy; S-function evaluations (all 24
 per pair), S-function pair descriptors (15 even functions, monomials of degree <= 3,
 one exponential radial set: 816 columns), many-particle descriptors G_k(I), overlap tests
 (spherocylinder L/sigma = 4, prolate ellipsoid, superball M = 3.5 by GJK), contact
 distances, and Monte Carlo overlap-volume samples (M' = 2.5).
+Shapes rows (``shape_rows``): whole overlap volumes, GJK tests near contact, fitted
+contact-function and Eq. 17 soft-potential evaluations.
 
 Usage (a few seconds with --quick, well under a minute by default):
 
@@ -24,6 +31,7 @@ import argparse
 import time
 from pathlib import Path
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -35,7 +43,9 @@ from cgml.descriptors.sfunctions import (
     compute_s_functions,
     compute_sfunction_descriptors,
 )
-from cgml.fg.patchy import paper_particle, site_sum_energy
+from cgml.fg.patchy import paper_particle, site_sum_energy, truncated_site_sum
+from cgml.fitting.sfunction_model import SFunctionPairModel
+from cgml.papers.anisotropic.patchy import build_candidate_pool, compact_model
 from cgml.geometry import (
     ellipsoid_contact_distance,
     ellipsoid_overlap,
@@ -69,6 +79,51 @@ def unit_vectors(rng, m):
     return u / np.linalg.norm(u, axis=1)[:, None]
 
 
+def shape_rows(record, rng, quick: bool) -> None:
+    """Rows of the shapes chains (cgml.papers.anisotropic.shapes, Figs. 5 and 7).
+
+    Whole depletion-zone overlap volumes per second (MC integration at 10^5 samples per
+    volume; the paper uses 10^7, i.e. 100x slower per volume); GJK hard-core tests of
+    M = 3.5 superballs near contact (the Fig. 5d hard core, separations within 5 % of the
+    contact distance); fitted contact-function evaluations per second (a 64-term model,
+    the paper's N_s, with weights fitted on a small data set) through the vectorised
+    numpy path and through the numba scalar Eq. 17 kernel.
+    """
+    from cgml.geometry import superball_contact_distance
+    from cgml.papers.anisotropic import shapes
+
+    m = 200 if quick else 2_000
+    ri = random_rotation_matrices(rng, m)
+    rj = random_rotation_matrices(rng, m)
+    rhat = unit_vectors(rng, m)
+    n_mc = 100_000
+    zone = superball_contact_distance(rhat[:8], ri[:8], rj[:8], 1.3, 2.5)
+    sep_zone = rhat[:8] * (0.9 * zone)[:, None]
+    mc_rng = np.random.default_rng(SEED + 2)
+    record("shapes_overlap_volumes", "volumes",
+           lambda: superball_overlap_volume(sep_zone, ri[:8], rj[:8], 1.3, 2.5, n_mc, mc_rng), 8,
+           f"M' = 2.5, sigma' = 1.3 sigma, {n_mc} MC samples per volume at 0.9 x zone contact")
+    core = superball_contact_distance(rhat, ri, rj, 1.0, 3.5)
+    near = rhat * (core * rng.uniform(0.95, 1.05, m))[:, None]
+    record("shapes_gjk_overlap_near_contact", "tests",
+           lambda: superball_overlap(near, ri, rj, 1.0, 3.5), m,
+           "M = 3.5 superballs, separations within 5 % of contact, GJK")
+    data = shapes.make_spherocylinder_dataset(length=4.0, diameter=1.0, n_samples=3_000, rng=rng)
+    model, *_ = shapes.fit_contact_function(data, seed=SEED, degree=16, max_features=64,
+                                            min_gain=0.0)
+    n_c = 20_000
+    ui, uj, rh = unit_vectors(rng, n_c), unit_vectors(rng, n_c), unit_vectors(rng, n_c)
+    fi, fj = shapes.frames_from_axes(ui), shapes.frames_from_axes(uj)
+    record("contact_function_numpy", "contacts", lambda: model.predict(fi, fj, rh), n_c,
+           f"{model.n_features}-term sigma_s model (L/sigma = 4), vectorised, one centre")
+    params = shapes.pack_soft_potential(model)
+    r = rh * rng.uniform(1.0, 5.5, size=(n_c, 1))
+    out = np.empty(n_c)
+    record("soft_potential_numba_scalar", "pairs",
+           lambda: shapes.soft_potential_pairs(r, ui, uj, params, out), n_c,
+           f"Eq. 17 with the exchange-averaged contact ({int(params[5])} polynomial terms)")
+
+
 def main(argv=None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="results/benchmarks/anisotropic_speed.csv")
@@ -93,7 +148,34 @@ def main(argv=None) -> Path:
         sep = dist * unit_vectors(rng, m_fg)
         record(f"fg_site_sum_{name}", "energies",
                lambda p=p, sep=sep: site_sum_energy(p, p, sep, rot_i, rot_j, check_overlap=False),
-               m_fg, f"{p.n_sites}x{p.n_sites} sites, kappa sigma = 10")
+               m_fg, f"{p.n_sites}x{p.n_sites} sites, kappa sigma = 10, full sum")
+        record(f"fg_site_sum_trunc_{name}", "energies",
+               lambda p=p, sep=sep: truncated_site_sum(p, p, sep, rot_i, rot_j, tolerance=1e-4,
+                                                       check_overlap=False),
+               m_fg, f"{p.n_sites}x{p.n_sites} sites, truncated, error <= 1e-4 kT, serial")
+        record(f"fg_site_sum_trunc_{name}_parallel", "energies",
+               lambda p=p, sep=sep: truncated_site_sum(p, p, sep, rot_i, rot_j, tolerance=1e-4,
+                                                       check_overlap=False, parallel=True),
+               m_fg, f"{p.n_sites}x{p.n_sites} sites, truncated, numba threads = "
+                     f"{numba.get_num_threads()}")
+
+    # CG pair energies: a model of the paper's JC size (N_s = 106), compact evaluation
+    angular, radial = build_candidate_pool(12, 10.0)
+    chosen = np.sort(rng.choice(len(angular), size=106, replace=False))
+    cg = compact_model(SFunctionPairModel(angular, radial, 2.0, chosen, rng.normal(size=106)))
+    m_cg = 20_000
+    ri_cg = random_rotation_matrices(rng, m_cg)
+    rj_cg = random_rotation_matrices(rng, m_cg)
+    sep_cg = (1.0405 + 0.9595 * rng.random(m_cg))[:, None] * unit_vectors(rng, m_cg)
+    fg_full = next(r["per_second"] for r in rows if r["kernel"] == "fg_site_sum_JC")
+    fg_trunc = next(r["per_second"] for r in rows if r["kernel"] == "fg_site_sum_trunc_JC")
+    record("cg_pair_energy_JC_Ns106", "energies",
+           lambda: cg.predict(ri_cg, rj_cg, sep_cg), m_cg, "106 monomials, R_c = 2, mu = 10")
+    per = rows[-1]["per_second"]
+    rows[-1]["details"] += (f"; speed-up per pair energy: {per / fg_full:.0f}x over the full FG "
+                            f"sum, {per / fg_trunc:.0f}x over the truncated FG sum")
+    print(f"CG / FG speed-up per pair energy: {per / fg_full:.0f}x (full), "
+          f"{per / fg_trunc:.0f}x (truncated)")
 
     # S functions and descriptors
     m = 20_000
@@ -138,6 +220,8 @@ def main(argv=None) -> Path:
     record("mc_overlap_volume_samples", "samples",
            lambda: superball_overlap_volume(1.1 * sep[:1], ri[:1], rj[:1], 1.3, 2.5, n_mc, mc_rng),
            n_mc, "M' = 2.5, sigma' = 1.3 sigma")
+
+    shape_rows(record, rng, args.quick)
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

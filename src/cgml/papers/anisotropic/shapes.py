@@ -1,0 +1,766 @@
+"""Anisotropic shapes of Campos-Villalobos et al., npj Comput. Mater. 2024: Figs. 5 a-c and 7 a-c.
+
+Two chains, each ``dataset -> fit -> figure data``; the rule scripts call the ``run_*``
+functions (house signature ``run_xxx(*, input, output, params, wildcards, threads=1)``).
+
+Units (reduced): lengths in the colloid diameter sigma (= 1), volumes in sigma^3,
+depletant fugacity z_d in sigma^-3, energies in k_BT for the depletion potential and in
+epsilon for the soft spherocylinder potential (the paper sets k_BT/epsilon = 1), angles in
+radians. Conventions: separations R_IJ = R_J - R_I; orientations are rotation matrices
+whose columns are the body axes (:mod:`cgml.geometry.rotations`); spherocylinder axes are
+unit vectors u (the body z axis).
+
+Superball depletion (Fig. 5 a-c; paper "Depletion potential for colloidal superballs"
+and Methods "Overlap volume of depletion layers of colloidal superballs")
+------------------------------------------------------------------------------------------
+Hard superballs |x|^M + |y|^M + |z|^M <= (sigma/2)^M, M = 3.5, sigma = 1, with ideal
+depletants of diameter sigma_d = 0.3 sigma. The depletion zone (Minkowski sum of the
+superball and a depletant sphere) is approximated, as in the paper, by a superball with
+M' = 2.5 and sigma' = sigma + sigma_d. The CG pair potential is AO-like,
+
+    Phi(R_IJ, Omega_I, Omega_J) = -z_d V_f^(2)(R_IJ, Omega_I, Omega_J)   [k_BT],
+    eta_d^r = pi sigma_d^3 z_d / 6  (reservoir packing fraction of the depletants),
+
+with V_f^(2) the overlap volume of the two depletion zones (:func:`depletion_pair_energy`).
+
+Data set (:func:`make_superball_dataset`). Documented choices where the Methods are terse:
+
+* orientation of a particle = R_y(phi) R_x(theta) (rotation by theta about lab X, then by
+  phi about lab Y), theta and phi on a grid of ``n_angles`` equally spaced values in
+  [0, 2 pi) (paper: 8); all (theta_I, phi_I, theta_J, phi_J) combinations, i.e.
+  ``n_angles**4`` orientation pairs (4096 in the paper);
+* per orientation pair one uniformly random direction R_hat_IJ (the paper does not say
+  how directions are chosen) and ``n_positions`` equally spaced separations (paper: 50)
+  "within the overlapping region": the mid-points of ``n_positions`` equal bins between
+  the hard-core contact distance (GJK bisection, M, sigma) and the depletion-zone contact
+  distance (M', sigma') along R_hat; this replaces the paper's "preliminary sampling to
+  find the boundaries of the overlapping volume" by exact bisection, and never places
+  overlapping hard cores;
+* V_f^(2) by Monte Carlo integration with ``n_mc_samples`` uniform points (paper: 10^7) in
+  the smallest axis-aligned box holding the overlap (:func:`cgml.geometry.superball_overlap_volume`).
+
+Fit (:func:`fit_superball_volume`): the paper uses "the first 15 S functions (non-chiral)"
+(the even second-rank set, ``EVEN_FUNCTIONS``), Lambda = exp(-mu R) with mu = 4/sigma and
+R_c = 1.5 sigma, and two pools: monomials up to rank 3 or "individual S functions raised
+to integer exponents", reporting N_s = 30 and RMSE = 0.0023 sigma^3 for the latter. The
+default here is the latter (``basis = "powers"``; the maximum power is not stated:
+``degree`` = 4 is our choice), ``centres = "both"`` (V_f is symmetric under exchange).
+``mu`` may be a list (several radial sets); the paper's single mu = 4 is the default.
+
+Hard spherocylinders (Fig. 7 a-c; paper "Anisotropic particle shape" and Methods)
+------------------------------------------------------------------------------------
+Spherocylinders with L/sigma = 4. The contact distance sigma_s(Omega_I, Omega_J, Omega_IJ)
+comes from the Vega-Lago segment distance (:func:`cgml.geometry.spherocylinder_contact_distance`)
+and is fitted as sigma_s = sum_k w_k G_k(I) with Lambda = f_c = 1 (``centres = "one"``,
+N = 1 in Eq. 18). Documented choices:
+
+* configurations: u_I, u_J, R_hat_IJ independent and uniform on the sphere (the paper
+  rotates about X and Y and slides J along X; its 431,316 samples, 10^5 used, are not
+  uniform in an unstated way);
+* pool: monomials s_0^a s_1^b s_2^c of the three cylindrical S functions (Eq. 8; the
+  x and y axes of a uniaxial body are arbitrary, so no other function can enter) up to
+  total degree ``degree`` (not stated in the paper; default 12). With
+  ``head_tail_symmetric`` (default) only monomials invariant under u_I -> -u_I,
+  u_J -> -u_J and R_hat -> -R_hat are kept (a, b, c all even or all odd): the
+  spherocylinder is head-tail symmetric and centrosymmetric, so the others have zero
+  weight in the exact contact function.
+
+Soft potential (Eq. 17), truncated and shifted at a surface gap Delta so that it vanishes
+beyond contact + range:
+
+    h = R_IJ - sbar_s,   sbar_s = (sigma_s(Omega_I, Omega_J, R_hat) + sigma_s(Omega_J, Omega_I, -R_hat)) / 2
+    Phi = epsilon [ (sigma / (h + sigma))^lambda_r - (sigma / (Delta + sigma))^lambda_r ]   for h < Delta,
+    Phi = 0 for h >= Delta,   Phi = +inf for h + sigma <= 0 (or R_IJ = 0),
+
+lambda_r = 50, epsilon = k_BT. The paper's Eq. 17 uses sigma_s itself and no truncation;
+the exchange average sbar_s makes the pair energy exactly symmetric under I <-> J (a fitted
+one-centre contact function is not; for ``centres = "both"`` sbar_s = sigma_s), which a
+Metropolis kernel needs. The shift is (1/(1 + Delta/sigma))^50 = 1.6e-9 for the default
+Delta = 0.5 sigma.
+
+The numba scalar :func:`soft_potential_pair` ``(r_vec, u_i, u_j, params) -> energy`` takes a
+flat ``params`` array from :func:`pack_soft_potential` (layout in its docstring); the
+vectorised :func:`soft_potential` evaluates the same formula through the fitted
+:class:`cgml.fitting.sfunction_model.SFunctionPairModel`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numba import njit
+
+from cgml.descriptors import _sfunction_kernels as SK
+from cgml.descriptors.sfunctions import (
+    CYLINDRICAL_FUNCTIONS,
+    EVEN_FUNCTIONS,
+    AngularBasis,
+    RadialBasis,
+)
+from cgml.fitting import fit_linear, r2_score, rmse
+from cgml.fitting.sfunction_model import SFunctionPairModel, pair_regressors
+from cgml.geometry import (
+    rotation_matrix_about_axis,
+    spherocylinder_contact_distance,
+    superball_contact_distance,
+    superball_overlap,
+    superball_overlap_volume,
+)
+from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
+from cgml.selection import forward_stepwise, split_by_group
+
+__all__ = [
+    "PAPER",
+    "SOFT_HEADER",
+    "depletant_fugacity",
+    "depletion_pair_energy",
+    "contact_from_params",
+    "contact_pool",
+    "fit_contact_function",
+    "fit_superball_volume",
+    "frames_from_axes",
+    "make_spherocylinder_dataset",
+    "make_superball_dataset",
+    "pack_soft_potential",
+    "run_spherocylinder_curves",
+    "run_spherocylinder_dataset",
+    "run_spherocylinder_fit",
+    "run_superball_dataset",
+    "run_superball_fit",
+    "run_superball_landscape",
+    "soft_potential",
+    "soft_potential_pair",
+    "soft_potential_pairs",
+    "superball_orientation",
+    "superball_pool",
+    "symmetric_contact_polynomial",
+]
+
+log = logging.getLogger(__name__)
+
+#: The paper's own numbers (for metrics files and reports).
+PAPER = {
+    "superball": {"exponent": 3.5, "sigma": 1.0, "sigma_d": 0.3, "exponent_zone": 2.5,
+                  "n_angles": 8, "n_positions": 50, "n_mc_samples": 10_000_000,
+                  "r_cut": 1.5, "mu": 4.0, "n_s": 30, "rmse_sigma3": 0.0023, "eta_d_r": 5.6},
+    "spherocylinder": {"length": 4.0, "diameter": 1.0, "n_generated": 431_316,
+                       "n_samples": 100_000, "test_fraction": 0.2, "n_s": 64,
+                       "rmse_sigma": 0.0129, "lambda_r": 50.0, "kT_over_epsilon": 1.0},
+}
+
+_REQUIRED = object()
+
+
+# =========================================================================== parameters
+def _check(key, value, kind):
+    """Validate one parameter; ``kind`` is one of the small vocabulary below."""
+    bad = ValueError(f"params[{key!r}] = {value!r} is invalid: expected {kind}")
+    if kind in ("int>=1", "int>=0", "int>=2"):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            if not (isinstance(value, float) and value.is_integer()):
+                raise bad
+        value = int(value)
+        if value < int(kind[-1]):
+            raise bad
+        return value
+    if kind.startswith("float"):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise bad from None
+        if isinstance(value, bool) or not math.isfinite(x):
+            raise bad
+        ok = {"float>0": x > 0, "float>1": x > 1, "float>=0": x >= 0,
+              "float in [0,1)": 0 <= x < 1, "float": True}[kind]
+        if not ok:
+            raise bad
+        return x
+    if kind == "bool":
+        if not isinstance(value, (bool, np.bool_)):
+            raise bad
+        return bool(value)
+    if kind == "floats>0":
+        arr = np.atleast_1d(np.asarray(value, dtype=float)) if not isinstance(value, str) else None
+        if arr is None or arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)) \
+                or np.any(arr <= 0):
+            raise bad
+        return [float(v) for v in arr]
+    if kind.startswith("one of "):
+        choices = kind[len("one of "):].split("|")
+        if value not in choices:
+            raise bad
+        return value
+    raise AssertionError(kind)
+
+
+def _params(params, spec: dict) -> dict:
+    """Validated copy of ``params`` against ``spec {key: (kind, default)}``.
+
+    Unknown keys and missing required keys raise ``ValueError`` naming the key.
+    """
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(spec))
+    if unknown:
+        raise ValueError(f"unknown params key(s) {unknown}; allowed: {sorted(spec)}")
+    out = {}
+    for key, (kind, default) in spec.items():
+        if key not in params:
+            if default is _REQUIRED:
+                raise ValueError(f"params[{key!r}] is required ({kind})")
+            out[key] = default
+        else:
+            out[key] = _check(key, params[key], kind)
+    return out
+
+
+_SB_SHAPE = {
+    "sigma": ("float>0", 1.0),
+    "exponent": ("float>1", 3.5),
+    "sigma_d": ("float>0", 0.3),
+    "exponent_zone": ("float>1", 2.5),
+}
+SUPERBALL_DATASET_PARAMS = {
+    "seed": ("int>=0", _REQUIRED),
+    **_SB_SHAPE,
+    "n_angles": ("int>=1", 8),
+    "n_positions": ("int>=1", 50),
+    "n_mc_samples": ("int>=1", 10_000_000),
+}
+SUPERBALL_FIT_PARAMS = {
+    "seed": ("int>=0", _REQUIRED),
+    "basis": ("one of powers|monomials", "powers"),
+    "degree": ("int>=1", 4),
+    "mu": ("floats>0", [4.0]),
+    "r_cut": ("float>0", 1.5),
+    "cutoff": ("one of tanh3|cosine", "tanh3"),
+    "test_fraction": ("float in [0,1)", 0.2),
+    "max_features": ("int>=1", 30),
+    "min_gain": ("float>=0", 1e-7),
+}
+SUPERBALL_LANDSCAPE_PARAMS = {
+    "seed": ("int>=0", _REQUIRED),
+    **_SB_SHAPE,
+    "separation": ("float>0", 1.15),
+    "n_grid": ("int>=2", 24),
+    "n_mc_samples": ("int>=1", 1_000_000),
+}
+SC_SHAPE = {
+    "length": ("float>=0", 4.0),
+    "diameter": ("float>0", 1.0),
+}
+SPHEROCYLINDER_DATASET_PARAMS = {
+    "seed": ("int>=0", _REQUIRED),
+    **SC_SHAPE,
+    "n_samples": ("int>=1", 100_000),
+}
+SPHEROCYLINDER_FIT_PARAMS = {
+    "seed": ("int>=0", _REQUIRED),
+    "degree": ("int>=1", 12),
+    "head_tail_symmetric": ("bool", True),
+    "centres": ("one of one|both", "one"),
+    "test_fraction": ("float in [0,1)", 0.2),
+    "max_features": ("int>=1", 64),
+    "min_gain": ("float>=0", 1e-9),
+}
+SPHEROCYLINDER_CURVES_PARAMS = {
+    **SC_SHAPE,
+    "epsilon": ("float>0", 1.0),
+    "lambda_r": ("float>0", 50.0),
+    "gap_cut": ("float>0", 0.5),
+    "n_contour": ("int>=2", 361),
+    "n_separations": ("int>=2", 400),
+}
+
+
+# =========================================================================== superballs
+def superball_orientation(theta: float, phi: float) -> np.ndarray:
+    """Rotation ``(3, 3)`` R_y(phi) R_x(theta): by ``theta`` about lab X, then ``phi`` about lab Y [rad]."""
+    return rotation_matrix_about_axis([0.0, 1.0, 0.0], phi) @ rotation_matrix_about_axis(
+        [1.0, 0.0, 0.0], theta)
+
+
+def _unit_vectors(rng: np.random.Generator, m: int) -> np.ndarray:
+    u = rng.standard_normal((m, 3))
+    return u / np.linalg.norm(u, axis=1)[:, None]
+
+
+@dataclass(frozen=True, eq=False)
+class SuperballDataset:
+    """Overlap volumes of depletion zones, one row per configuration.
+
+    ``separations (m, 3)`` [sigma] R_J - R_I; ``rotations_i, rotations_j (m, 3, 3)``;
+    ``angles_i, angles_j (m, 2)`` (theta, phi) [rad]; ``volume, volume_error (m,)``
+    [sigma^3]; ``contact_core, contact_zone (m,)`` [sigma] along R_hat; ``group (m,)``
+    orientation-pair index.
+    """
+
+    separations: np.ndarray
+    rotations_i: np.ndarray
+    rotations_j: np.ndarray
+    angles_i: np.ndarray
+    angles_j: np.ndarray
+    volume: np.ndarray
+    volume_error: np.ndarray
+    contact_core: np.ndarray
+    contact_zone: np.ndarray
+    group: np.ndarray
+
+    def arrays(self) -> dict:
+        return dict(self.__dict__)
+
+
+def make_superball_dataset(*, sigma: float, exponent: float, sigma_d: float, exponent_zone: float,
+                           n_angles: int, n_positions: int, n_mc_samples: int,
+                           rng: np.random.Generator) -> SuperballDataset:
+    """Overlap volumes V_f^(2) of two depletion zones (module docstring, "Data set").
+
+    ``n_angles**4 * n_positions`` configurations; the depletion zone is the superball
+    (sigma + sigma_d, exponent_zone). Cost ~ n_angles^4 n_positions n_mc_samples.
+    """
+    angles = 2.0 * np.pi * np.arange(n_angles) / n_angles
+    grid = [(t, p) for t in angles for p in angles]
+    frames = np.array([superball_orientation(t, p) for t, p in grid])
+    n_o = len(grid)
+    ii, jj = np.meshgrid(np.arange(n_o), np.arange(n_o), indexing="ij")
+    ii, jj = ii.ravel(), jj.ravel()
+    n_pairs = ii.size
+    rhat = _unit_vectors(rng, n_pairs)
+    rot_i, rot_j = frames[ii], frames[jj]
+    sigma_zone = sigma + sigma_d
+    d_core = superball_contact_distance(rhat, rot_i, rot_j, sigma, exponent)
+    d_zone = superball_contact_distance(rhat, rot_i, rot_j, sigma_zone, exponent_zone)
+    if np.any(d_zone <= d_core):
+        raise ValueError("the depletion zone does not enclose the hard core along some direction: "
+                         "check sigma_d and exponent_zone")
+    frac = (np.arange(n_positions) + 0.5) / n_positions
+    dist = d_core[:, None] + frac[None, :] * (d_zone - d_core)[:, None]  # (n_pairs, n_pos)
+    rep = np.repeat(np.arange(n_pairs), n_positions)
+    separations = rhat[rep] * dist.reshape(-1, 1)
+    res = superball_overlap_volume(separations, rot_i[rep], rot_j[rep], sigma_zone, exponent_zone,
+                                   n_mc_samples, rng)
+    grid_arr = np.array(grid)
+    return SuperballDataset(separations, rot_i[rep], rot_j[rep], grid_arr[ii][rep], grid_arr[jj][rep],
+                            res.volume, res.error, d_core[rep], d_zone[rep], rep.astype(np.int64))
+
+
+def depletant_fugacity(eta_d_reservoir, sigma_d):
+    """z_d = 6 eta_d^r / (pi sigma_d^3) [sigma^-3] from the reservoir packing fraction."""
+    eta = np.asarray(eta_d_reservoir, dtype=float)
+    if np.any(eta < 0) or not np.all(np.isfinite(eta)):
+        raise ValueError(f"eta_d_reservoir must be finite and >= 0, got {eta_d_reservoir!r}")
+    if not (float(sigma_d) > 0):
+        raise ValueError(f"sigma_d must be > 0, got {sigma_d!r}")
+    return 6.0 * eta / (math.pi * float(sigma_d) ** 3)
+
+
+def depletion_pair_energy(overlap_volume, eta_d_reservoir, sigma_d):
+    """Phi = -z_d V_f^(2) [k_BT] (AO form; paper, "Depletion potential for colloidal superballs").
+
+    ``overlap_volume`` [sigma^3] (array or scalar), ``eta_d_reservoir`` = pi sigma_d^3 z_d / 6
+    (paper: 5.6 for Fig. 5d), ``sigma_d`` [sigma] (paper: 0.3).
+    """
+    return -depletant_fugacity(eta_d_reservoir, sigma_d) * np.asarray(overlap_volume, dtype=float)
+
+
+def superball_pool(basis: str, degree: int, mu, r_cut: float):
+    """Angular and radial candidate bases of the superball model (15 even S functions)."""
+    if basis == "powers":
+        angular = AngularBasis.powers(EVEN_FUNCTIONS, degree)
+    else:
+        angular = AngularBasis.monomials(EVEN_FUNCTIONS, degree)
+    return angular, RadialBasis.exponential(mu)
+
+
+def _fit_pool(design, target, labels, *, seed, test_fraction, max_features, min_gain):
+    """Stepwise selection (random 80/20 split of configurations) + least squares."""
+    groups = np.arange(target.size)
+    train, test = split_by_group(groups, test_fraction, seed)
+    sel = forward_stepwise(design, target, train=train, test=test, max_features=max_features,
+                           min_gain=min_gain, intercept=False, labels=list(labels))
+    cols = sel.selected
+    fit = fit_linear(design[train][:, cols], target[train])
+    pred = design[:, cols] @ fit.coef
+    metrics = {
+        "n_s": int(cols.size), "n_pool": int(design.shape[1]),
+        "n_train": int(train.sum()), "n_test": int(test.sum()),
+        "rmse_train": rmse(target[train], pred[train]), "r2_train": r2_score(target[train], pred[train]),
+        "rmse_test": rmse(target[test], pred[test]) if test.any() else float("nan"),
+        "r2_test": r2_score(target[test], pred[test]) if test.any() else float("nan"),
+        "rmse_all": rmse(target, pred), "target_range": [float(target.min()), float(target.max())],
+    }
+    return cols, fit.coef, sel.trace, metrics, pred, train
+
+
+def fit_superball_volume(data: dict, *, seed: int, basis: str = "powers", degree: int = 4,
+                         mu=(4.0,), r_cut: float = 1.5, cutoff: str = "tanh3",
+                         test_fraction: float = 0.2, max_features: int = 30,
+                         min_gain: float = 1e-7):
+    """Select and fit V_f^(2) = sum_k w_k [G_k(I) + G_k(J)] (``centres="both"``).
+
+    ``data``: arrays of :func:`make_superball_dataset` (``separations``, ``rotations_i``,
+    ``rotations_j``, ``volume``). Returns ``(model, trace, metrics, parity)`` with
+    ``parity`` a DataFrame (target, prediction, set).
+    """
+    angular, radial = superball_pool(basis, degree, mu, r_cut)
+    design = pair_regressors(data["rotations_i"], data["rotations_j"], data["separations"],
+                             angular, radial, r_cut, centres="both", cutoff=cutoff)
+    labels = tuple((f"{r}*{a}") for r in radial.labels for a in angular.labels)
+    target = np.asarray(data["volume"], dtype=float)
+    cols, weights, trace, metrics, pred, train = _fit_pool(
+        design, target, labels, seed=seed, test_fraction=test_fraction,
+        max_features=max_features, min_gain=min_gain)
+    metrics["paper"] = {"n_s": PAPER["superball"]["n_s"], "rmse_sigma3": PAPER["superball"]["rmse_sigma3"]}
+    model = SFunctionPairModel(angular, radial, r_cut, cols, weights, centres="both", cutoff=cutoff,
+                               units={"length": "sigma", "target": "V_f^(2) [sigma^3]"},
+                               metrics={k: v for k, v in metrics.items() if k != "paper"})
+    parity = pd.DataFrame({"target": target, "prediction": pred,
+                           "set": np.where(train, "train", "test")})
+    return model, trace, metrics, parity
+
+
+# =========================================================================== spherocylinders
+def frames_from_axes(axes) -> np.ndarray:
+    """Proper rotations ``(m, 3, 3)`` whose third column (body z) is ``axes (m, 3)`` (unit vectors).
+
+    The body x axis is the normalised part of lab X (or lab Y if u is nearly along X)
+    orthogonal to u; only z matters for uniaxial bodies.
+    """
+    u = np.asarray(axes, dtype=float)
+    if u.ndim != 2 or u.shape[1] != 3:
+        raise ValueError(f"axes must have shape (m, 3), got {u.shape}")
+    norm = np.linalg.norm(u, axis=1)
+    if not np.all(np.isfinite(norm)) or np.any(np.abs(norm - 1.0) > 1e-6):
+        raise ValueError("axes must be finite unit vectors")
+    u = u / norm[:, None]
+    helper = np.where((np.abs(u[:, 0]) < 0.9)[:, None], [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
+    x = helper - np.sum(helper * u, axis=1)[:, None] * u
+    x /= np.linalg.norm(x, axis=1)[:, None]
+    y = np.cross(u, x)
+    return np.ascontiguousarray(np.stack([x, y, u], axis=2))
+
+
+def make_spherocylinder_dataset(*, length: float, diameter: float, n_samples: int,
+                                rng: np.random.Generator) -> dict:
+    """Contact distances of random spherocylinder pairs (module docstring).
+
+    Returns ``directions_i, directions_j, unit_separations (n, 3)`` and ``contact (n,)`` [sigma].
+    """
+    u_i = _unit_vectors(rng, n_samples)
+    u_j = _unit_vectors(rng, n_samples)
+    rhat = _unit_vectors(rng, n_samples)
+    contact = spherocylinder_contact_distance(u_i, u_j, rhat, length, diameter)
+    return {"directions_i": u_i, "directions_j": u_j, "unit_separations": rhat, "contact": contact}
+
+
+def contact_pool(degree: int, head_tail_symmetric: bool) -> AngularBasis:
+    """Monomials of the 3 cylindrical S functions up to total ``degree`` (optionally the
+    head-tail symmetric ones only: exponents all even or all odd)."""
+    full = AngularBasis.monomials(CYLINDRICAL_FUNCTIONS, degree)
+    if not head_tail_symmetric:
+        return full
+    e = full.exponents % 2
+    keep = (e[:, 0] == e[:, 1]) & (e[:, 1] == e[:, 2])
+    return AngularBasis(CYLINDRICAL_FUNCTIONS, full.exponents[keep])
+
+
+def fit_contact_function(data: dict, *, seed: int, degree: int = 12, head_tail_symmetric: bool = True,
+                         centres: str = "one", test_fraction: float = 0.2, max_features: int = 64,
+                         min_gain: float = 1e-9):
+    """Select and fit sigma_s = sum_k w_k G_k(I), Lambda = f_c = 1 (paper Fig. 7a).
+
+    ``data``: arrays of :func:`make_spherocylinder_dataset`. Returns
+    ``(model, trace, metrics, parity)``.
+    """
+    angular = contact_pool(degree, head_tail_symmetric)
+    radial = RadialBasis.none()
+    rot_i = frames_from_axes(data["directions_i"])
+    rot_j = frames_from_axes(data["directions_j"])
+    design = pair_regressors(rot_i, rot_j, data["unit_separations"], angular, radial, None,
+                             centres=centres)
+    target = np.asarray(data["contact"], dtype=float)
+    cols, weights, trace, metrics, pred, train = _fit_pool(
+        design, target, angular.labels, seed=seed, test_fraction=test_fraction,
+        max_features=max_features, min_gain=min_gain)
+    metrics["contact_fit_max"] = float(pred.max())
+    metrics["paper"] = {"n_s": PAPER["spherocylinder"]["n_s"],
+                        "rmse_sigma": PAPER["spherocylinder"]["rmse_sigma"]}
+    model = SFunctionPairModel(angular, radial, None, cols, weights, centres=centres,
+                               units={"length": "sigma", "target": "sigma_s [sigma]"},
+                               metrics={k: v for k, v in metrics.items() if k != "paper"})
+    parity = pd.DataFrame({"target": target, "prediction": pred,
+                           "set": np.where(train, "train", "test")})
+    return model, trace, metrics, parity
+
+
+# --------------------------------------------------------------------------- Eq. 17
+#: Number of leading scalars in the packed soft-potential parameter array.
+SOFT_HEADER = 6
+
+
+def _check_contact_model(model: SFunctionPairModel) -> None:
+    if model.radial.kind != "none" or set(model.angular.functions) - set(CYLINDRICAL_FUNCTIONS):
+        raise ValueError("the soft potential needs a contact-function model: radial kind 'none' "
+                         "and cylindrical S functions (0, 1, 2) only")
+
+
+def symmetric_contact_polynomial(model: SFunctionPairModel) -> np.ndarray:
+    """Exchange-averaged contact function as a polynomial in (s_0, s_1, s_2): rows (a, b, c, coef).
+
+    sbar_s = [sigma_s(I, J, R) + sigma_s(J, I, -R)] / 2. Exchange maps (s_0, s_1, s_2) to
+    (s_1, s_0, s_2) (paper, below Eq. 2), i.e. exponents (a, b, c) -> (b, a, c). For
+    ``centres="both"`` sigma_s is already the sum of both orders.
+    """
+    _check_contact_model(model)
+    pos = {f: c for c, f in enumerate(model.angular.functions)}
+    terms: dict[tuple, float] = {}
+    factor = 0.5 if model.centres == "one" else 1.0
+    for col, w in zip(model.selected, model.weights):
+        row = model.angular.exponents[col]
+        a, b, c = (int(row[pos[f]]) if f in pos else 0 for f in CYLINDRICAL_FUNCTIONS)
+        for key in ((a, b, c), (b, a, c)):
+            terms[key] = terms.get(key, 0.0) + factor * float(w)
+    keys = sorted(terms)
+    return np.array([[*k, terms[k]] for k in keys], dtype=float).reshape(-1, 4)
+
+
+def pack_soft_potential(model: SFunctionPairModel, *, epsilon: float = 1.0, sigma: float = 1.0,
+                        lambda_r: float = 50.0, gap_cut: float = 0.5) -> np.ndarray:
+    """Flat float64 parameter array of :func:`soft_potential_pair`.
+
+    Layout: ``[epsilon, sigma, lambda_r, gap_cut, shift, n_terms,
+    a_0, b_0, c_0, coef_0, a_1, b_1, c_1, coef_1, ...]`` with
+    shift = (sigma/(gap_cut + sigma))^lambda_r and n_terms rows of the exchange-averaged
+    contact polynomial sbar_s = sum_t coef_t s_0^a_t s_1^b_t s_2^c_t
+    (:func:`symmetric_contact_polynomial`); s_0 = u_J.R/sqrt3, s_1 = -u_I.R/sqrt3,
+    s_2 = -u_I.u_J/sqrt3 (Eq. 8). Units: epsilon [energy], sigma and gap_cut [sigma].
+    """
+    for name, v in (("epsilon", epsilon), ("sigma", sigma), ("lambda_r", lambda_r), ("gap_cut", gap_cut)):
+        if not (math.isfinite(float(v)) and float(v) > 0):
+            raise ValueError(f"{name} must be a positive finite number, got {v!r}")
+    poly = symmetric_contact_polynomial(model)
+    shift = (sigma / (gap_cut + sigma)) ** lambda_r
+    head = np.array([epsilon, sigma, lambda_r, gap_cut, shift, poly.shape[0]], dtype=float)
+    return np.ascontiguousarray(np.concatenate([head, poly.ravel()]))
+
+
+@njit(cache=True)
+def _soft_energy_from_gap(h, params):
+    eps = params[0]
+    sig = params[1]
+    if h >= params[3]:
+        return 0.0
+    x = h + sig
+    if x <= 0.0:
+        return np.inf
+    return eps * ((sig / x) ** params[2] - params[4])
+
+
+@njit(cache=True)
+def contact_from_params(u_i, u_j, rhat, params):
+    """Exchange-averaged fitted contact distance sbar_s [sigma] (see :func:`pack_soft_potential`)."""
+    c3 = SK.C3
+    s0 = c3 * (u_j[0] * rhat[0] + u_j[1] * rhat[1] + u_j[2] * rhat[2])
+    s1 = -c3 * (u_i[0] * rhat[0] + u_i[1] * rhat[1] + u_i[2] * rhat[2])
+    s2 = -c3 * (u_i[0] * u_j[0] + u_i[1] * u_j[1] + u_i[2] * u_j[2])
+    n = int(params[5])
+    total = 0.0
+    for t in range(n):
+        k = SOFT_HEADER + 4 * t
+        total += params[k + 3] * SK.ipow(s0, int(params[k])) * SK.ipow(s1, int(params[k + 1])) \
+            * SK.ipow(s2, int(params[k + 2]))
+    return total
+
+
+@njit(cache=True)
+def soft_potential_pair(r_vec, u_i, u_j, params):
+    """Eq. 17 (truncated, shifted, exchange-averaged contact) of one pair [epsilon].
+
+    ``r_vec (3,)`` = R_J - R_I [sigma]; ``u_i, u_j (3,)`` unit axes; ``params`` from
+    :func:`pack_soft_potential`. Returns +inf for R = 0 or h + sigma <= 0.
+    """
+    r = math.sqrt(r_vec[0] * r_vec[0] + r_vec[1] * r_vec[1] + r_vec[2] * r_vec[2])
+    if r == 0.0:
+        return np.inf
+    rhat = np.empty(3)
+    for a in range(3):
+        rhat[a] = r_vec[a] / r
+    return _soft_energy_from_gap(r - contact_from_params(u_i, u_j, rhat, params), params)
+
+
+@njit(cache=True)
+def soft_potential_pairs(r_vecs, u_i, u_j, params, out):
+    """Loop of :func:`soft_potential_pair`: ``r_vecs, u_i, u_j (m, 3)`` -> ``out (m,)``."""
+    for k in range(r_vecs.shape[0]):
+        out[k] = soft_potential_pair(r_vecs[k], u_i[k], u_j[k], params)
+
+
+def soft_potential(model: SFunctionPairModel, separations, directions_i, directions_j, *,
+                   epsilon: float = 1.0, sigma: float = 1.0, lambda_r: float = 50.0,
+                   gap_cut: float = 0.5, contact=None) -> np.ndarray:
+    """Eq. 17 of ``m`` pairs, vectorised through ``model.predict``, ``(m,)`` [epsilon].
+
+    ``separations (m, 3)`` = R_J - R_I [sigma]; ``directions_i, directions_j (m, 3)`` unit
+    axes. ``contact (m,)`` overrides the contact distance (e.g. the exact Vega-Lago value);
+    by default the exchange-averaged fitted one.
+    """
+    r = np.asarray(separations, dtype=float)
+    if r.ndim != 2 or r.shape[1] != 3:
+        raise ValueError(f"separations must have shape (m, 3), got {r.shape}")
+    dist = np.linalg.norm(r, axis=1)
+    if contact is None:
+        _check_contact_model(model)
+        rot_i = frames_from_axes(directions_i)
+        rot_j = frames_from_axes(directions_j)
+        safe = np.where(dist[:, None] > 0, r, [[0.0, 0.0, 1.0]])
+        contact = 0.5 * (model.predict(rot_i, rot_j, safe) + model.predict(rot_j, rot_i, -safe))
+    contact = np.asarray(contact, dtype=float)
+    h = dist - contact
+    x = h + sigma
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        phi = epsilon * ((sigma / x) ** lambda_r - (sigma / (gap_cut + sigma)) ** lambda_r)
+    phi = np.where(h >= gap_cut, 0.0, phi)
+    return np.where((x <= 0) | (dist == 0), np.inf, phi)
+
+
+# =========================================================================== entry points
+def _load_arrays(path, keys):
+    arrays, meta = read_npz(path)
+    missing = [k for k in keys if k not in arrays]
+    if missing:
+        raise ValueError(f"{path}: missing arrays {missing}")
+    return arrays, meta
+
+
+def _write_fit(output, model, trace, metrics, parity, p, seed):
+    meta = provenance(p, seed=seed)
+    write_json(output["model"], {**model.to_dict(), "provenance": meta})
+    write_csv(output["trace"], trace, meta)
+    write_json(output["metrics"], {**metrics, "provenance": meta})
+    if "parity" in output:
+        write_csv(output["parity"], parity, meta)
+
+
+def run_superball_dataset(*, input, output, params, wildcards, threads=1):
+    """Overlap volumes of depletion zones -> ``output["dataset"]`` (npz, arrays of
+    :class:`SuperballDataset`)."""
+    p = _params(params, SUPERBALL_DATASET_PARAMS)
+    rng = np.random.default_rng(p["seed"])
+    data = make_superball_dataset(rng=rng, **{k: v for k, v in p.items() if k != "seed"})
+    log.info("superball data set: %d configurations, V_f in [%.4g, %.4g] sigma^3",
+             data.volume.size, data.volume.min(), data.volume.max())
+    write_npz(output["dataset"], provenance({**p, "units": "sigma, sigma^3, rad"}, seed=p["seed"]),
+              **data.arrays())
+
+
+def run_superball_fit(*, input, output, params, wildcards, threads=1):
+    """Fit V_f^(2): ``output["model"]`` (json), ``["trace"]`` (csv), ``["metrics"]`` (json),
+    ``["parity"]`` (csv: target, prediction, set)."""
+    p = _params(params, SUPERBALL_FIT_PARAMS)
+    data, _ = _load_arrays(input["dataset"], ("separations", "rotations_i", "rotations_j", "volume"))
+    model, trace, metrics, parity = fit_superball_volume(data, **p)
+    log.info("superball fit: N_s = %d, RMSE test = %.4g sigma^3", metrics["n_s"], metrics["rmse_test"])
+    _write_fit(output, model, trace, metrics, parity, p, p["seed"])
+
+
+def run_superball_landscape(*, input, output, params, wildcards, threads=1):
+    """Fig. 5b: V_f^(2) at fixed separation along lab X vs the rotations (theta_1, theta_2)
+    of particle J about lab Y and lab Z (I fixed, identity), FG (MC integration) and CG.
+
+    Writes ``output["landscape"]`` (npz: theta_1, theta_2 (n,), volume_fg, volume_fg_error,
+    volume_cg, core_overlap (n, n); NaN where the hard cores would overlap).
+    """
+    p = _params(params, SUPERBALL_LANDSCAPE_PARAMS)
+    model = SFunctionPairModel.load(input["model"])
+    rng = np.random.default_rng(p["seed"])
+    theta = 2.0 * np.pi * np.arange(p["n_grid"]) / p["n_grid"]
+    rot_j = np.array([rotation_matrix_about_axis([0, 0, 1], t2) @ rotation_matrix_about_axis([0, 1, 0], t1)
+                      for t1 in theta for t2 in theta])
+    m = rot_j.shape[0]
+    rot_i = np.broadcast_to(np.eye(3), (m, 3, 3))
+    sep = np.broadcast_to([p["separation"], 0.0, 0.0], (m, 3))
+    core = superball_overlap(sep, rot_i, rot_j, p["sigma"], p["exponent"])
+    fg = superball_overlap_volume(sep, rot_i, rot_j, p["sigma"] + p["sigma_d"], p["exponent_zone"],
+                                  p["n_mc_samples"], rng)
+    cg = model.predict(rot_i, rot_j, sep)
+    shape = (p["n_grid"], p["n_grid"])
+    nan = np.where(core, np.nan, 1.0)
+    write_npz(output["landscape"], provenance({**p, "model": str(input["model"]),
+                                               "rotation": "R_J = R_z(theta_2) R_y(theta_1)"},
+                                              seed=p["seed"]),
+              theta_1=theta, theta_2=theta, volume_fg=(fg.volume * nan).reshape(shape),
+              volume_fg_error=fg.error.reshape(shape), volume_cg=(cg * nan).reshape(shape),
+              core_overlap=core.reshape(shape))
+
+
+def run_spherocylinder_dataset(*, input, output, params, wildcards, threads=1):
+    """Contact distances -> ``output["dataset"]`` (npz: directions_i, directions_j,
+    unit_separations (n, 3), contact (n,) [sigma])."""
+    p = _params(params, SPHEROCYLINDER_DATASET_PARAMS)
+    data = make_spherocylinder_dataset(length=p["length"], diameter=p["diameter"],
+                                       n_samples=p["n_samples"], rng=np.random.default_rng(p["seed"]))
+    write_npz(output["dataset"], provenance({**p, "units": "sigma"}, seed=p["seed"]), **data)
+
+
+def run_spherocylinder_fit(*, input, output, params, wildcards, threads=1):
+    """Fit sigma_s: ``output["model"]``, ``["trace"]``, ``["metrics"]``, ``["parity"]``."""
+    p = _params(params, SPHEROCYLINDER_FIT_PARAMS)
+    data, _ = _load_arrays(input["dataset"], ("directions_i", "directions_j", "unit_separations",
+                                              "contact"))
+    model, trace, metrics, parity = fit_contact_function(data, **p)
+    log.info("contact fit: N_s = %d, RMSE test = %.4g sigma", metrics["n_s"], metrics["rmse_test"])
+    _write_fit(output, model, trace, metrics, parity, p, p["seed"])
+
+
+#: Fig. 7c base configurations: (u_I, u_J, R_hat) and the exact contact [sigma] for L, sigma.
+def _base_configurations(length, diameter):
+    x, z = np.array([1.0, 0, 0]), np.array([0, 0, 1.0])
+    return {"side_by_side": (z, z, x, diameter), "T": (z, x, x, 0.5 * length + diameter),
+            "end_to_end": (z, z, z, length + diameter)}
+
+
+def run_spherocylinder_curves(*, input, output, params, wildcards, threads=1):
+    """Fig. 7b contour and Fig. 7c Eq. 17 curves from the fitted contact function.
+
+    ``output["contour"]`` (csv): phi [rad], R_hat = (sin phi, 0, cos phi), u_I = u_J = z;
+    sigma_s_fit (exchange-averaged), sigma_s_true [sigma]; half contact x, z
+    (parallel identical convex centrosymmetric bodies: sigma_s R_hat / 2 traces the particle
+    outline). ``output["potential"]`` (csv): configuration, R [sigma], phi_fit, phi_true
+    (Eq. 17 with the exact contact) [epsilon], sigma_s_fit, sigma_s_true.
+    """
+    p = _params(params, SPHEROCYLINDER_CURVES_PARAMS)
+    model = SFunctionPairModel.load(input["model"])
+    _check_contact_model(model)
+    kw = {"epsilon": p["epsilon"], "sigma": p["diameter"], "lambda_r": p["lambda_r"],
+          "gap_cut": p["gap_cut"]}
+    phi = np.linspace(0.0, 2.0 * np.pi, p["n_contour"])
+    rhat = np.stack([np.sin(phi), np.zeros_like(phi), np.cos(phi)], axis=1)
+    u = np.broadcast_to([0.0, 0.0, 1.0], rhat.shape)
+    rot = frames_from_axes(u)
+    fit = 0.5 * (model.predict(rot, rot, rhat) + model.predict(rot, rot, -rhat))
+    true = spherocylinder_contact_distance(u, u, rhat, p["length"], p["diameter"])
+    contour = pd.DataFrame({"phi": phi, "sigma_s_fit": fit, "sigma_s_true": true,
+                            "x_fit": 0.5 * fit * rhat[:, 0], "z_fit": 0.5 * fit * rhat[:, 2],
+                            "x_true": 0.5 * true * rhat[:, 0], "z_true": 0.5 * true * rhat[:, 2]})
+    frames = []
+    r_grid = np.linspace(0.5 * p["diameter"], p["length"] + p["diameter"] + 1.5 * p["gap_cut"],
+                         p["n_separations"])
+    for name, (u_i, u_j, rh, exact) in _base_configurations(p["length"], p["diameter"]).items():
+        n = r_grid.size
+        ui, uj = np.broadcast_to(u_i, (n, 3)), np.broadcast_to(u_j, (n, 3))
+        sep = r_grid[:, None] * rh[None, :]
+        s_fit = 0.5 * (model.predict(frames_from_axes(ui), frames_from_axes(uj), sep)
+                       + model.predict(frames_from_axes(uj), frames_from_axes(ui), -sep))
+        s_true = spherocylinder_contact_distance(ui, uj, np.broadcast_to(rh, (n, 3)),
+                                                 p["length"], p["diameter"])
+        frames.append(pd.DataFrame({
+            "configuration": name, "R": r_grid,
+            "phi_fit": soft_potential(model, sep, ui, uj, **kw),
+            "phi_true": soft_potential(model, sep, ui, uj, contact=s_true, **kw),
+            "sigma_s_fit": s_fit, "sigma_s_true": s_true, "sigma_s_exact": exact}))
+    meta = provenance({**p, "model": str(input["model"])})
+    write_csv(output["contour"], contour, meta)
+    write_csv(output["potential"], pd.concat(frames, ignore_index=True), meta)
