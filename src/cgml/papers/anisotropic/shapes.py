@@ -267,6 +267,7 @@ SPHEROCYLINDER_FIT_PARAMS = {
     "min_gain": ("float>=0", 1e-9),
 }
 SPHEROCYLINDER_CURVES_PARAMS = {
+    "seed": ("int>=0", None),  # optional: the curves are deterministic; recorded only
     **SC_SHAPE,
     "epsilon": ("float>0", 1.0),
     "lambda_r": ("float>0", 50.0),
@@ -761,6 +762,6 @@ def run_spherocylinder_curves(*, input, output, params, wildcards, threads=1):
             "phi_fit": soft_potential(model, sep, ui, uj, **kw),
             "phi_true": soft_potential(model, sep, ui, uj, contact=s_true, **kw),
             "sigma_s_fit": s_fit, "sigma_s_true": s_true, "sigma_s_exact": exact}))
-    meta = provenance({**p, "model": str(input["model"])})
+    meta = provenance({**p, "model": str(input["model"])}, seed=p["seed"])
     write_csv(output["contour"], contour, meta)
     write_csv(output["potential"], pd.concat(frames, ignore_index=True), meta)
