@@ -52,6 +52,26 @@ Q_I, Q_J (no ion exclusion, plain Yukawa superposition as in Eq. 15), R >= 2a,
     Phi / k_BT = l_B Q_I Q_J [sinh(kappa a) / (kappa a)]^2 exp(-kappa R) / R,
 
 (:func:`uniform_shells_energy`); the site sum converges to it as n grows.
+
+Fast truncated sum
+------------------
+The full sum costs n_I n_J exponentials per configuration (~130-200 energies per
+second for 626 x 626 sites on one core). :func:`truncated_site_sum` skips site pairs
+farther apart than r_cut, where exp(-kappa r)/r is tiny for kappa sigma = 10, and
+returns with every energy the rigorous bound on what was skipped,
+
+    |Phi_full - Phi_trunc| / k_BT <= l_B exp(-kappa r_cut) / r_cut sum_{skipped (a,b)} |Q_a Q_b|
+                                 <= l_B exp(-kappa r_cut) / r_cut sum_a |Q_a| sum_b |Q_b|.
+
+Given a ``tolerance`` [k_BT], r_cut is the smallest distance at which the last
+(configuration-independent) bound equals the tolerance (1e-4 k_BT -> r_cut = 1.48
+sigma for the paper's spheres; the actual error is ~30x below the bound). The sites of each particle are grouped into compact
+clusters so that whole cluster pairs beyond r_cut are skipped without looking at their
+sites. ``parallel=True`` spreads configurations over numba threads (results equal the
+serial kernel bit for bit). Measured speed-up of the serial truncated sum over the full
+sum (tolerance 1e-4 k_BT, one core): spheres ~1.1x at R = 1.05 sigma, ~1.7x at 1.5,
+~4x at 1.9 (~1.7x averaged over the paper's range; ~2.8x with tolerance 1e-3); prolate
+ellipsoids (sigma_par = 2) ~2-20x, most configurations being far apart in sigma_perp.
 """
 
 from __future__ import annotations
@@ -71,9 +91,12 @@ __all__ = [
     "PAPER_KAPPA",
     "PAPER_N_SITES",
     "PatchyParticle",
+    "SiteSumResult",
     "build_patchy_particle",
+    "cutoff_for_tolerance",
     "paper_particle",
     "site_sum_energy",
+    "truncated_site_sum",
     "spheroid_area",
     "spheroid_surface_sites",
     "uniform_shells_energy",
@@ -246,8 +269,13 @@ def paper_particle(name: str) -> PatchyParticle:
 def site_sum_energy(particle_i: PatchyParticle, particle_j: PatchyParticle, separations,
                     rotations_i, rotations_j, kappa: float = PAPER_KAPPA,
                     bjerrum_length: float = PAPER_BJERRUM_LENGTH,
-                    check_overlap: bool = True) -> np.ndarray:
+                    check_overlap: bool = True, tolerance: float | None = None,
+                    parallel: bool = False) -> np.ndarray:
     """Pair energies Phi / k_BT (Eq. 16 as a site sum) for ``m`` configurations, ``(m,)``.
+
+    ``tolerance=None`` (default) is the full double sum, the reference; a tolerance
+    [k_BT] gives :func:`truncated_site_sum` (error <= tolerance, see the module
+    docstring), optionally with ``parallel`` numba threads.
 
     Parameters
     ----------
@@ -259,6 +287,26 @@ def site_sum_energy(particle_i: PatchyParticle, particle_j: PatchyParticle, sepa
     check_overlap : raise ValueError if the hard cores overlap (exact ellipsoid test),
         where the site sum is meaningless.
     """
+    if tolerance is not None:
+        return truncated_site_sum(particle_i, particle_j, separations, rotations_i, rotations_j,
+                                  tolerance, kappa, bjerrum_length, check_overlap,
+                                  parallel).energies
+    if parallel:
+        raise ValueError("parallel=True needs a tolerance (the truncated kernel)")
+    r, rot_i, rot_j, kappa, l_b = _check_configurations(particle_i, particle_j, separations,
+                                                        rotations_i, rotations_j, kappa,
+                                                        bjerrum_length, check_overlap)
+    out = np.empty(r.shape[0])
+    K.site_sum_energies(np.ascontiguousarray(particle_i.site_positions),
+                        np.ascontiguousarray(particle_i.site_charges),
+                        np.ascontiguousarray(particle_j.site_positions),
+                        np.ascontiguousarray(particle_j.site_charges), r, rot_i, rot_j,
+                        kappa, l_b, out)
+    return out
+
+
+def _check_configurations(particle_i, particle_j, separations, rotations_i, rotations_j, kappa,
+                          bjerrum_length, check_overlap):
     for name, p in (("particle_i", particle_i), ("particle_j", particle_j)):
         if not isinstance(p, PatchyParticle):
             raise ValueError(f"{name} must be a PatchyParticle, got {type(p).__name__}")
@@ -278,13 +326,97 @@ def site_sum_energy(particle_i: PatchyParticle, particle_j: PatchyParticle, sepa
             raise ValueError(f"{int(bad.sum())} configurations have overlapping hard cores "
                              f"(first: index {int(np.argmax(bad))}); the site sum is undefined "
                              "there")
+    return r, rot_i, rot_j, kappa, l_b
+
+
+@dataclass(frozen=True, eq=False)
+class SiteSumResult:
+    """Truncated site sums: ``energies (m,)`` Phi / k_BT, ``error_bound (m,)`` [k_BT]
+    (rigorous bound on |Phi_full - Phi|), ``r_cut`` [sigma] and the requested
+    ``tolerance`` [k_BT] (error_bound <= tolerance always)."""
+
+    energies: np.ndarray
+    error_bound: np.ndarray
+    r_cut: float
+    tolerance: float
+
+
+def cutoff_for_tolerance(particle_i: PatchyParticle, particle_j: PatchyParticle,
+                         tolerance: float, kappa: float = PAPER_KAPPA,
+                         bjerrum_length: float = PAPER_BJERRUM_LENGTH) -> float:
+    """Smallest r_cut [sigma] with l_B exp(-kappa r_cut)/r_cut sum|Q_I| sum|Q_J| <= tolerance [k_BT]."""
+    tol = _positive("tolerance", tolerance)
+    kappa = _positive("kappa", kappa)
+    l_b = _positive("bjerrum_length", bjerrum_length)
+    scale = l_b * float(np.abs(particle_i.site_charges).sum() * np.abs(particle_j.site_charges).sum())
+    if scale == 0.0:
+        return 1e-12
+    lo, hi = 1e-12, 1.0
+    while scale * math.exp(-kappa * hi) / hi > tol:
+        lo, hi = hi, 2.0 * hi
+    for _ in range(200):                     # bisection on the decreasing exp(-kappa r)/r
+        mid = 0.5 * (lo + hi)
+        if scale * math.exp(-kappa * mid) / mid > tol:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-13 * hi:
+            break
+    return hi
+
+
+def _site_clusters(particle: PatchyParticle, n_clusters: int):
+    """Group the sites into compact clusters: (sites, charges, ptr, centres, radii, |Q| sums).
+
+    Cluster seeds are a Fibonacci lattice of ``n_clusters`` points on the particle
+    surface; every site joins its nearest seed; a cluster's centre is the mean of its
+    members and its radius the largest member distance [sigma]. Sites are reordered so
+    that each cluster is contiguous (``ptr (n_c + 1,)``).
+    """
+    a, c = float(particle.semi_axes[0]), float(particle.semi_axes[2])
+    n_c = max(1, min(int(n_clusters), particle.n_sites))
+    pos = np.asarray(particle.site_positions)
+    seeds = spheroid_surface_sites(max(n_c, 2), a, c)[0][:n_c]
+    label = np.argmin(((pos[:, None, :] - seeds[None]) ** 2).sum(axis=2), axis=1)
+    order = np.argsort(label, kind="stable")
+    label = label[order]
+    used = np.unique(label)
+    ptr = np.searchsorted(label, np.r_[used, n_c]).astype(np.int64)
+    ptr = np.r_[ptr[:-1], pos.shape[0]].astype(np.int64)
+    sites = np.ascontiguousarray(pos[order])
+    charges = np.ascontiguousarray(particle.site_charges[order])
+    centres = np.array([sites[ptr[k]:ptr[k + 1]].mean(axis=0) for k in range(used.size)])
+    radii = np.array([np.linalg.norm(sites[ptr[k]:ptr[k + 1]] - centres[k], axis=1).max()
+                      for k in range(used.size)]) * (1.0 + 1e-12)
+    abs_q = np.array([np.abs(charges[ptr[k]:ptr[k + 1]]).sum() for k in range(used.size)])
+    return sites, charges, ptr, np.ascontiguousarray(centres), radii, abs_q
+
+
+def truncated_site_sum(particle_i: PatchyParticle, particle_j: PatchyParticle, separations,
+                       rotations_i, rotations_j, tolerance: float = 1e-4,
+                       kappa: float = PAPER_KAPPA, bjerrum_length: float = PAPER_BJERRUM_LENGTH,
+                       check_overlap: bool = True, parallel: bool = False,
+                       n_clusters: int = 32) -> SiteSumResult:
+    """Site-sum energies with site pairs beyond r_cut(tolerance) skipped, and their error bound.
+
+    Arguments as :func:`site_sum_energy`; ``tolerance`` [k_BT] bounds |Phi_full - Phi| for
+    every configuration (see the module docstring); ``parallel`` uses numba threads
+    (``numba.set_num_threads``); ``n_clusters`` site clusters per particle.
+    """
+    r, rot_i, rot_j, kappa, l_b = _check_configurations(particle_i, particle_j, separations,
+                                                        rotations_i, rotations_j, kappa,
+                                                        bjerrum_length, check_overlap)
+    tol = _positive("tolerance", tolerance)
+    if int(n_clusters) != n_clusters or n_clusters < 1:
+        raise ValueError(f"n_clusters must be a positive integer, got {n_clusters!r}")
+    r_cut = cutoff_for_tolerance(particle_i, particle_j, tol, kappa, l_b)
+    m = r.shape[0]
     out = np.empty(m)
-    K.site_sum_energies(np.ascontiguousarray(particle_i.site_positions),
-                        np.ascontiguousarray(particle_i.site_charges),
-                        np.ascontiguousarray(particle_j.site_positions),
-                        np.ascontiguousarray(particle_j.site_charges), r, rot_i, rot_j,
-                        kappa, l_b, out)
-    return out
+    bound = np.empty(m)
+    kernel = K.truncated_site_sums_parallel if parallel else K.truncated_site_sums
+    kernel(*_site_clusters(particle_i, n_clusters), *_site_clusters(particle_j, n_clusters),
+           r, rot_i, rot_j, kappa, l_b, r_cut, out, bound)
+    return SiteSumResult(out, bound, r_cut, tol)
 
 
 def uniform_shells_energy(distance, radius: float, charge_i: float, charge_j: float,
