@@ -59,7 +59,7 @@ def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
                        "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
     out = {"npz": tmp_path / "r.npz", "json": tmp_path / "r.json"}
     run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"}, output=out,
-             params=params, wildcards={"model": "cg", "n": "4"})
+             params=params, wildcards={"potential": "cg", "n": "4"})
     arrays, _ = read_npz(out["npz"])
     summary = json.loads(out["json"].read_text())
     assert arrays["energies"].shape == (12, 3)
@@ -73,11 +73,12 @@ def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
 def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
     params = {"spherocylinder": {"length": 4.0, "diameter": 1.0},
               "sc_eos": {"n_particles": 200, "pressures": [0.2, 3.0], "start_density": 0.05,
+                         "crystal_density": 0.17,
                          "equilibration_sweeps": 20, "production_sweeps": 30, "sample_every": 10,
                          "tune_rounds": 3, "tune_sweeps": 10, "target_acceptance": 0.3},
               "seed": 4}
     out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
-    run_sc_eos(input={}, output=out, params=params, wildcards={"model": "fg"})
+    run_sc_eos(input={}, output=out, params=params, wildcards={"potential": "fg", "branch": "compress"})
     frame = pd.read_csv(out["csv"], comment="#")
     assert list(frame["pressure"]) == [0.2, 3.0]
     assert np.all(frame["acceptance_translation"] > 0.05)
@@ -97,7 +98,7 @@ def test_simulation_figures_are_drawn(tmp_path):
                      "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
     run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"},
              output={"npz": tmp_path / "r.npz", "json": tmp_path / "r.json"}, params=remc,
-             wildcards={"model": "cg", "n": "4"})
+             wildcards={"potential": "cg", "n": "4"})
     plot_fig3b([tmp_path / "r.npz"], tmp_path / "fig3b.png")
     _attractive_model(tmp_path / "v.json", 1.5)
     q2d = {"superball": {"sigma": 1.0, "exponent": 3.5, "sigma_d": 0.3},
@@ -109,7 +110,66 @@ def test_simulation_figures_are_drawn(tmp_path):
                 wildcards={"start": "square"})
     plot_fig5d([tmp_path / "q.npz"], 3.5, 1.0, tmp_path / "fig5d.png")
     pd.DataFrame({"pressure": [0.2, 1.0], "density": [0.05, 0.1], "density_sem": [0.001, 0.001],
-                  "s2": [0.1, 0.6], "tau": [0.05, 0.4]}).to_csv(tmp_path / "eos_fg.csv", index=False)
+                  "s2": [0.1, 0.6], "tau": [0.05, 0.4], "psi6": [0.2, 0.3]}).to_csv(tmp_path / "eos_fg.csv", index=False)
     plot_fig7de([tmp_path / "eos_fg.csv"], tmp_path / "fig7de.png")
     for name in ("fig3b", "fig5d", "fig7de"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
+
+
+def test_phase_boundaries_from_order_parameters():
+    from cgml.papers.anisotropic.simulations import phase_boundaries
+
+    frame = pd.DataFrame({"density": [0.10, 0.12, 0.13, 0.145, 0.16, 0.17],
+                          "s2": [0.05, 0.1, 0.7, 0.9, 0.95, 0.97],
+                          "tau": [0.02, 0.03, 0.1, 0.6, 0.8, 0.9],
+                          "psi6": [0.2, 0.2, 0.3, 0.4, 0.8, 0.9]})
+    b = phase_boundaries(frame, s2_nematic=0.4, tau_smectic=0.4, psi6_solid=0.6)
+    assert b == {"isotropic_max": 0.12, "smectic_min": 0.145, "solid_min": 0.16}
+
+
+def test_fg_rigid_potential_equals_the_site_sum():
+    """The REMC FG pair function is the truncated site sum of the data sets (plus a hard core)."""
+    from cgml.fg.patchy import truncated_site_sum
+    from cgml.geometry.rotations import random_rotation_matrices
+    from cgml.papers.anisotropic.patchy import fg_particle, fg_rigid_potential
+
+    fg = {"n_sites": 120}
+    potential = fg_rigid_potential("ipc", {"fg": fg})
+    particle = fg_particle("ipc", fg)
+    rng = np.random.default_rng(0)
+    rot_i, rot_j = random_rotation_matrices(rng, 5), random_rotation_matrices(rng, 5)
+    sep = np.c_[rng.uniform(1.02, 1.9, 5), np.zeros(5), np.zeros(5)]
+    expected = truncated_site_sum(particle, particle, sep, rot_i, rot_j).energies
+    got = [potential.pair_energy(sep[k], rot_i[k], rot_j[k], potential.params) for k in range(5)]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert potential.pair_energy(np.array([0.99, 0, 0]), rot_i[0], rot_j[0], potential.params) == np.inf
+    with pytest.raises(ValueError, match="spheres"):
+        fg_rigid_potential("ejc", {})
+
+
+def test_soft_spherocylinder_potential_follows_eq17(tmp_path):
+    """The rigid-body CG potential equals the numpy Eq. 17 of the shapes module."""
+    from cgml.geometry.rotations import random_rotation_matrices
+    from cgml.papers.anisotropic.shapes import (
+        fit_contact_function,
+        make_spherocylinder_dataset,
+        pack_soft_potential,
+        soft_potential_pair,
+        soft_spherocylinder_potential,
+    )
+
+    data = make_spherocylinder_dataset(length=4.0, diameter=1.0, n_samples=400,
+                                       rng=np.random.default_rng(1))
+    model = fit_contact_function(data, seed=2, degree=4, max_features=10)[0]
+    model.save(tmp_path / "c.json")
+    potential = soft_spherocylinder_potential(tmp_path / "c.json", {"length": 4.0, "diameter": 1.0})
+    rng = np.random.default_rng(3)
+    rot_i, rot_j = random_rotation_matrices(rng, 50), random_rotation_matrices(rng, 50)
+    u = rng.normal(size=(50, 3))
+    r = u / np.linalg.norm(u, axis=1, keepdims=True) * rng.uniform(0.8, 6.0, (50, 1))
+    params = pack_soft_potential(model)
+    got = np.array([potential.pair_energy(r[k], rot_i[k], rot_j[k], potential.params) for k in range(50)])
+    expected = np.array([soft_potential_pair(r[k], rot_i[k][:, 2].copy(), rot_j[k][:, 2].copy(), params)
+                         for k in range(50)])
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.all(got[np.linalg.norm(r, axis=1) > potential.r_cut] == 0.0)

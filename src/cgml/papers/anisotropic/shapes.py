@@ -765,3 +765,44 @@ def run_spherocylinder_curves(*, input, output, params, wildcards, threads=1):
     meta = provenance({**p, "model": str(input["model"])}, seed=p["seed"])
     write_csv(output["contour"], contour, meta)
     write_csv(output["potential"], pd.concat(frames, ignore_index=True), meta)
+
+
+# ----------------------------------------------------------------------------------------
+# the CG soft potential as a rigid-body pair function (NPT equation of state, Fig. 7)
+# ----------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _soft_rigid_pair(r_ij, rot_i, rot_j, params):
+    """Eq. 17 with the body z axes as the spherocylinder axes (see soft_potential_pair)."""
+    u_i = np.empty(3)
+    u_j = np.empty(3)
+    for a in range(3):
+        u_i[a] = rot_i[a, 2]
+        u_j[a] = rot_j[a, 2]
+    return soft_potential_pair(r_ij, u_i, u_j, params[0])
+
+
+def soft_spherocylinder_potential(model_path, sc: dict):
+    """The CG spherocylinder potential (Eq. 17 with the fitted contact function) for the
+    rigid-body MC, from the contact-function model json at ``model_path``.
+
+    ``sc``: epsilon, lambda_r, gap_cut (optional, defaults 1, 50, 0.5), length and diameter
+    [sigma]. The cutoff is the largest fitted contact distance over orientations (checked
+    on a dense sample) plus gap_cut, so the potential is exactly 0 beyond it.
+    """
+    from cgml.simulate.rigid import rigid_pair_potential
+
+    model = SFunctionPairModel.load(model_path)
+    params = pack_soft_potential(model, epsilon=float(sc.get("epsilon", 1.0)),
+                                 sigma=float(sc.get("diameter", 1.0)),
+                                 lambda_r=float(sc.get("lambda_r", 50.0)),
+                                 gap_cut=float(sc.get("gap_cut", 0.5)))
+    rng = np.random.default_rng(0)
+    u = rng.normal(size=(3, 50_000, 3))
+    u /= np.linalg.norm(u, axis=2, keepdims=True)
+    contact = np.array([contact_from_params(u[0, k], u[1, k], u[2, k], params)
+                        for k in range(u.shape[1])])
+    exact_max = float(sc.get("length", 4.0)) + float(sc.get("diameter", 1.0))
+    r_cut = 1.05 * max(float(contact.max()), exact_max) + float(params[3])
+    return rigid_pair_potential(_soft_rigid_pair, r_cut, (params,), "spherocylinder CG")
