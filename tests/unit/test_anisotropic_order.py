@@ -40,3 +40,15 @@ def test_bond_angles_of_rhombic_lattices(angle):
     angles = bond_angles_2d(grid, None, 1.05)
     interior = angles[np.isfinite(angles)]
     assert np.median(interior) == pytest.approx(angle, abs=1e-9)
+
+
+def test_layer_hexatic_order_separates_crystal_layers_from_liquid_layers():
+    from cgml.analysis.anisotropic_order import layer_hexatic_order
+
+    rng = np.random.default_rng(3)
+    a1, a2 = np.array([1.0, 0.0]), np.array([0.5, np.sqrt(3) / 2])
+    lattice = np.array([i * a1 + j * a2 for i in range(8) for j in range(8)])
+    crystal = np.concatenate([np.c_[lattice, np.full(64, 5.0 * k)] for k in range(3)])
+    assert layer_hexatic_order(crystal, None, [0, 0, 1], 5.0, 1.2) > 0.99
+    liquid = np.concatenate([np.c_[rng.uniform(0, 8, (64, 2)), np.full(64, 5.0 * k)] for k in range(3)])
+    assert layer_hexatic_order(liquid, None, [0, 0, 1], 5.0, 1.2) < 0.6

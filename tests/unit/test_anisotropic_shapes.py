@@ -252,3 +252,12 @@ def test_entry_functions_reject_bad_params_by_name(tmp_path, runner, params, key
                                                  "landscape", "contour", "potential")},
                params=params, wildcards={})
     assert not any(tmp_path.iterdir())
+
+
+def test_superball_fit_accepts_a_list_of_mu():
+    """Config lists reach the fit as lists (regression: 'floats>0' was parsed as a float)."""
+    from cgml.papers.anisotropic.shapes import SUPERBALL_FIT_PARAMS, _params
+
+    assert _params({"seed": 1, "mu": [2.0, 4.0]}, SUPERBALL_FIT_PARAMS)["mu"] == [2.0, 4.0]
+    with pytest.raises(ValueError, match="mu"):
+        _params({"seed": 1, "mu": [0.0]}, SUPERBALL_FIT_PARAMS)

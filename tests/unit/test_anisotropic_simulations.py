@@ -53,7 +53,7 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
 
 def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
     _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
-    write_npz(tmp_path / "d.npz", {}, energies=np.array([-0.02, 0.01]))
+    write_npz(tmp_path / "d.npz", {}, energy=np.array([-0.02, 0.01]))
     params = {"remc": {"n_replicas": 3, "kT_min": 0.05, "kT_max": 0.5, "n_cycles": 60,
                        "sample_every": 5, "box_length": 4.5, "tune_rounds": 2, "tune_sweeps": 10,
                        "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
@@ -92,7 +92,7 @@ def test_simulation_figures_are_drawn(tmp_path):
     from cgml.plotting.anisotropic_simulations import plot_fig3b, plot_fig5d, plot_fig7de
 
     _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
-    write_npz(tmp_path / "d.npz", {}, energies=np.array([-0.02, 0.01]))
+    write_npz(tmp_path / "d.npz", {}, energy=np.array([-0.02, 0.01]))
     remc = {"remc": {"n_replicas": 2, "kT_min": 0.05, "kT_max": 0.5, "n_cycles": 10,
                      "sample_every": 5, "box_length": 4.5, "tune_rounds": 1, "tune_sweeps": 5,
                      "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
@@ -111,7 +111,7 @@ def test_simulation_figures_are_drawn(tmp_path):
     plot_fig5d([tmp_path / "q.npz"], 3.5, 1.0, tmp_path / "fig5d.png")
     pd.DataFrame({"pressure": [0.2, 1.0], "density": [0.05, 0.1], "density_sem": [0.001, 0.001],
                   "s2": [0.1, 0.6], "tau": [0.05, 0.4], "psi6": [0.2, 0.3]}).to_csv(tmp_path / "eos_fg.csv", index=False)
-    plot_fig7de([tmp_path / "eos_fg.csv"], tmp_path / "fig7de.png")
+    plot_fig7de({("fg", "compress"): tmp_path / "eos_fg.csv"}, tmp_path / "fig7de.png")
     for name in ("fig3b", "fig5d", "fig7de"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
 

@@ -10,6 +10,10 @@ angles in degrees where stated.
   (McMillan's tau; Polson & Frenkel, PRE 56, R6260 (1997) use the same form): ~ N^-1/2
   without layers, close to 1 for sharp layers along n. The spacing is scanned on a
   grid, so a few per cent of the box length is the resolution.
+* In-layer hexatic order psi_6 = < |(1/n_b) sum_bonds exp(6 i phi)| > over particles
+  with neighbours in their own layer (layers of spacing d along the director, bonds
+  shorter than ``r_bond`` in the plane normal to it): ~1 for the hexagonal layers of
+  the solid, small for the liquid-like layers of a smectic A.
 * 2D bond angles (the Lambda_1 lattice of superballs, Campos-Villalobos et al. 2024,
   Fig. 5d; Rossi et al. PNAS 2015): neighbours within ``r_bond`` in the XY plane; for
   each particle with >= 2 bonds, the smallest angle between angularly consecutive bonds.
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["NematicOrder", "nematic_order", "smectic_order", "bond_angles_2d"]
+__all__ = ["NematicOrder", "nematic_order", "smectic_order", "bond_angles_2d", "layer_hexatic_order"]
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,31 @@ def bond_angles_2d(positions, box_lengths, r_bond: float) -> np.ndarray:
         gaps = np.diff(np.r_[angles, angles[0] + 2 * np.pi])
         out.append(np.degrees(gaps.min()))
     return np.array(out)
+
+
+def layer_hexatic_order(positions, box_lengths, director, spacing: float, r_bond: float) -> float:
+    """psi_6 of the in-layer bonds (module docstring); nan if no particle has a bond.
+
+    positions (n, 3) [length]; box_lengths (3,) periodic [length] or None; director (3,)
+    unit vector; spacing : layer spacing d [length]; r_bond [length].
+    """
+    r = np.asarray(positions, dtype=np.float64)
+    n_hat = _units("director", np.reshape(director, (1, 3)))[0]
+    if not (spacing > 0 and r_bond > 0):
+        raise ValueError(f"spacing and r_bond must be positive lengths, got {spacing}, {r_bond}")
+    helper = np.array([1.0, 0.0, 0.0]) if abs(n_hat[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    e1 = np.cross(n_hat, helper)
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(n_hat, e1)
+    box = None if box_lengths is None else np.asarray(box_lengths, dtype=np.float64)
+    values = []
+    for i in range(r.shape[0]):
+        d = r - r[i]
+        if box is not None:
+            d -= box * np.rint(d / box)
+        axial = d @ n_hat
+        x, y = d @ e1, d @ e2
+        bonded = (np.abs(axial) < 0.5 * spacing) & (np.hypot(x, y) < r_bond) & (np.hypot(x, y) > 0)
+        if bonded.any():
+            values.append(abs(np.mean(np.exp(6j * np.arctan2(y[bonded], x[bonded])))))
+    return float(np.mean(values)) if values else float("nan")

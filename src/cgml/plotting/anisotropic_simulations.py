@@ -15,7 +15,7 @@ import pandas as pd
 from cgml.io import read_npz
 from cgml.plotting.style import figure, save_figure
 
-__all__ = ["plot_fig3b", "plot_fig5d", "plot_fig7de", "run_fig3b", "run_fig5d", "run_fig7de"]
+__all__ = ["plot_fig3b", "plot_fig5d", "plot_fig7de", "run_fig3b", "run_fig5", "run_fig7"]
 
 MODEL_COLORS = {"fg": "#222222", "cg": "#d6604d"}
 
@@ -47,7 +47,7 @@ def plot_fig3b(remc_npz, path) -> None:
         axes2 = _project(pos)
         xy = (pos - pos.mean(axis=0)) @ axes2.T
         patch = arrays["lowest_rotations"][:, :, 2] @ axes2.T
-        color = MODEL_COLORS.get(meta["model"], "C0")
+        color = MODEL_COLORS.get(meta["potential"], "C0")
         for (x, y), (u, v) in zip(xy, patch):
             ax.add_patch(Circle((x, y), 0.5, fc="#f4f4f4", ec=color, lw=1.2))
             ax.plot([x - 0.45 * u, x + 0.45 * u], [y - 0.45 * v, y + 0.45 * v], color=color, lw=2)
@@ -57,13 +57,13 @@ def plot_fig3b(remc_npz, path) -> None:
         ax.set_ylim(-lim, lim)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"{meta['model'].upper()} N = {meta['n_particles']}\n"
+        ax.set_title(f"{meta['potential'].upper()} N = {meta['n_particles']}\n"
                      f"U/N = {meta['lowest_energy_per_particle']:.3f} " + r"$\epsilon_{max}$",
                      fontsize=8)
     ax = axes[0][-1]
-    labels = [f"{m['model'].upper()} {m['n_particles']}" for m, _ in runs]
+    labels = [f"{m['potential'].upper()} {m['n_particles']}" for m, _ in runs]
     ax.bar(range(len(runs)), [m["mean_energy_per_particle"] for m, _ in runs],
-           yerr=[m["sem"] for m, _ in runs], color=[MODEL_COLORS.get(m["model"], "C0") for m, _ in runs])
+           yerr=[m["sem"] for m, _ in runs], color=[MODEL_COLORS.get(m["potential"], "C0") for m, _ in runs])
     ax.set_xticks(range(len(runs)), labels, rotation=45, fontsize=7)
     ax.set_ylabel(r"$\langle U \rangle / N\epsilon_{max}$ at $T_0$")
     save_figure(fig, path)
@@ -110,26 +110,37 @@ def plot_fig5d(quasi2d_npz, exponent: float, sigma: float, path) -> None:
     save_figure(fig, path)
 
 
-def plot_fig7de(eos_csv, path) -> None:
-    """P* vs rho* (FG hard spherocylinders, CG soft potential) and S_2, tau vs rho*."""
+def plot_fig7de(eos: dict, path, boundaries: dict | None = None) -> None:
+    """P* vs rho* and S_2, tau, psi_6 vs rho* for ``eos {(potential, branch): csv}``.
+
+    potential "fg" (hard spherocylinders) or "cg" (Eq. 17); branch "compress" (filled)
+    or "expand" (open symbols). Dotted lines: the paper's FG boundaries 0.128, 0.143, 0.159.
+    """
     fig, axes = figure(ncols=2, width=3.2, height=2.7)
-    for p in eos_csv:
+    for (potential, branch), p in sorted(eos.items()):
         frame = pd.read_csv(p, comment="#")
-        model = "cg" if "cg" in str(p).split("/")[-1] else "fg"
-        color = MODEL_COLORS[model]
+        color = MODEL_COLORS[potential]
+        face = color if branch == "compress" else "white"
+        label = ("HSC (FG)" if potential == "fg" else "ML-CG") + f", {branch}"
         axes[0][0].errorbar(frame["density"], frame["pressure"], xerr=frame["density_sem"], fmt="o-",
-                            ms=3, color=color, label="HSC (FG)" if model == "fg" else "ML-CG")
-        axes[0][1].plot(frame["density"], frame["s2"], "o-", ms=3, color=color, label=f"$S_2$ {model.upper()}")
-        axes[0][1].plot(frame["density"], frame["tau"], "s--", ms=3, color=color, label=rf"$\tau$ {model.upper()}")
+                            ms=3, color=color, mfc=face, label=label)
+        if branch == "compress":
+            axes[0][1].plot(frame["density"], frame["s2"], "o-", ms=3, color=color,
+                            label=f"$S_2$ {potential.upper()}")
+            axes[0][1].plot(frame["density"], frame["tau"], "s--", ms=3, color=color,
+                            label=rf"$\tau$ {potential.upper()}")
+            if "psi6" in frame:
+                axes[0][1].plot(frame["density"], frame["psi6"], "^:", ms=3, color=color,
+                                label=rf"$\psi_6$ {potential.upper()}")
     for rho in (0.128, 0.143, 0.159):
         axes[0][0].axvline(rho, color="#999999", ls=":", lw=0.8)
     axes[0][0].set_xlabel(r"$\rho^* = \rho\sigma^3$")
     axes[0][0].set_ylabel(r"$P^* = P\sigma^3/k_BT$")
-    axes[0][0].legend(frameon=False)
+    axes[0][0].legend(frameon=False, fontsize=6)
     axes[0][1].set_xlabel(r"$\rho^*$")
-    axes[0][1].set_ylabel("order parameter")
+    axes[0][1].set_ylabel("order parameter (compression)")
     axes[0][1].set_ylim(-0.02, 1.02)
-    axes[0][1].legend(frameon=False, fontsize=7)
+    axes[0][1].legend(frameon=False, fontsize=6)
     save_figure(fig, path)
 
 
@@ -137,10 +148,22 @@ def run_fig3b(*, input, output, params, wildcards, threads=1):
     plot_fig3b(_inputs(input, "remc"), output["png"])
 
 
-def run_fig5d(*, input, output, params, wildcards, threads=1):
+def run_fig5(*, input, output, params, wildcards, threads=1):
+    """Fig. 5b, c (shapes module) and 5d (quasi-2D runs)."""
+    from cgml.plotting.anisotropic_shapes import plot_fig5b, plot_fig5c
+
     sb = params["superball"]
-    plot_fig5d(_inputs(input, "quasi2d"), float(sb["exponent"]), float(sb["sigma"]), output["png"])
+    plot_fig5b(input["landscape"], output["fig5b"])
+    plot_fig5c(input["parity"], input["metrics"], output["fig5c"])
+    plot_fig5d(_inputs(input, "quasi2d"), float(sb["exponent"]), float(sb["sigma"]), output["fig5d"])
 
 
-def run_fig7de(*, input, output, params, wildcards, threads=1):
-    plot_fig7de(_inputs(input, "eos"), output["png"])
+def run_fig7(*, input, output, params, wildcards, threads=1):
+    """Fig. 7a-c (shapes module) and 7d-e (EOS runs, inputs ``eos_<potential>_<branch>``)."""
+    from cgml.plotting.anisotropic_shapes import plot_fig7a, plot_fig7b, plot_fig7c
+
+    plot_fig7a(input["parity"], input["metrics"], output["fig7a"])
+    plot_fig7b(input["contour"], output["fig7b"])
+    plot_fig7c(input["potential"], output["fig7c"])
+    eos = {tuple(k.split("_")[1:3]): v for k, v in input.items() if k.startswith("eos_")}
+    plot_fig7de(eos, output["fig7de"])

@@ -18,6 +18,7 @@ def _get(config: dict, dotted: str):
 
 def check_config(config: dict) -> None:
     """Raise :class:`ConfigError` naming the key if related values disagree."""
+    check_anisotropic(config)
     pairs = [
         ("nanoparticles.pair.r_min_sigma", "nanoparticles.pair.r_max_sigma"),
         ("nanoparticles.pmf.r_eval_min_sigma", "nanoparticles.pmf.r_eval_max_sigma"),
@@ -53,3 +54,31 @@ def check_config(config: dict) -> None:
                 raise ConfigError(
                     f"config key nanoparticles.pair.{key} ({pair[key]}) gives {n_frames} samples in "
                     f"production_steps={pair['production_steps']}: fewer than 2 x n_blocks ({pair['n_blocks']})")
+
+
+def check_anisotropic(config: dict) -> None:
+    """Cross-key checks of the ``anisotropic`` section (raise :class:`ConfigError`)."""
+    an = config.get("anisotropic")
+    if an is None:
+        return
+    remc = an["remc"]
+    if not remc["kT_min"] < remc["kT_max"]:
+        raise ConfigError(f"config key anisotropic.remc.kT_min ({remc['kT_min']}) must be smaller than "
+                          f"anisotropic.remc.kT_max ({remc['kT_max']})")
+    if remc["box_length"] < 4.0:
+        raise ConfigError(f"config key anisotropic.remc.box_length ({remc['box_length']}) must be at least "
+                          f"2 R_c = 4 sigma (minimum image of the IPC model)")
+    if remc["system"] not in an["patchy"]["systems"]:
+        raise ConfigError(f"config key anisotropic.remc.system ({remc['system']}) must be one of "
+                          f"anisotropic.patchy.systems ({an['patchy']['systems']})")
+    eos, sc = an["sc_eos"], an["spherocylinder"]
+    if not eos["start_density"] < eos["crystal_density"]:
+        raise ConfigError(f"config key anisotropic.sc_eos.start_density ({eos['start_density']}) must be "
+                          f"smaller than anisotropic.sc_eos.crystal_density ({eos['crystal_density']})")
+    densest = eos["crystal_density"] * 1.1
+    side = (eos["n_particles"] / densest) ** (1.0 / 3.0)
+    reach = 2.0 * (1.1 * (sc["length"] + sc["diameter"]) + sc["gap_cut"])  # fitted contacts overshoot
+    if side < reach:
+        raise ConfigError(f"config key anisotropic.sc_eos.n_particles ({eos['n_particles']}) is too small: "
+                          f"a box of {side:.2f} sigma at rho* = {densest:.3f} is shorter than twice the "
+                          f"interaction range ({reach:.2f} sigma, minimum image)")

@@ -29,6 +29,8 @@ def _named(io) -> dict:
 def run_script(smk, function: Callable[..., Any]) -> None:
     """Call ``function(input=..., output=..., params=..., wildcards=..., threads=...)``.
 
+    ``params`` is the rule's params without ``code`` (the source hash that triggers reruns).
+
     Logging (and any traceback) goes to ``log[0]`` if the rule has a log.
     Exceptions propagate, so Snakemake marks the job failed and removes its outputs.
     """
@@ -42,7 +44,10 @@ def run_script(smk, function: Callable[..., Any]) -> None:
     log = logging.getLogger("cgml.rule")
     log.info("rule %s wildcards %s", smk.rule, dict(smk.wildcards.items()))
     try:
-        function(input=_named(smk.input), output=_named(smk.output), params=_named(smk.params),
+        # ``code`` (the package source hash) only triggers reruns; it is not a physics parameter
+        # (params are always named in this workflow: no positional '_k' aliases)
+        params = {k: v for k, v in smk.params.items() if k != "code"}
+        function(input=_named(smk.input), output=_named(smk.output), params=params,
                  wildcards=dict(smk.wildcards.items()), threads=smk.threads)
     except Exception as err:
         log.error("%s: %s", type(err).__name__, err)

@@ -167,7 +167,7 @@ def _check(key, value, kind):
         if value < int(kind[-1]):
             raise bad
         return value
-    if kind.startswith("float"):
+    if kind.startswith("float") and kind != "floats>0":
         try:
             x = float(value)
         except (TypeError, ValueError):

@@ -28,7 +28,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from cgml.analysis.anisotropic_order import bond_angles_2d, nematic_order, smectic_order
+from cgml.analysis.anisotropic_order import (
+    bond_angles_2d,
+    layer_hexatic_order,
+    nematic_order,
+    smectic_order,
+)
 from cgml.analysis.stats import block_average
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
@@ -53,6 +58,7 @@ __all__ = [
     "run_remc",
     "run_quasi2d",
     "run_sc_eos",
+    "phase_boundaries",
     "depletant_fugacity",
 ]
 
@@ -103,7 +109,7 @@ def random_configuration(potential, n: int, box_lengths, rng: np.random.Generato
 def _remc_potential(model_kind: str, input: dict, params: dict):
     """(potential, eps_max) for ``model_kind`` "cg" (fitted model + hard sphere) or "fg"."""
     data, _ = read_npz(input["dataset"])
-    eps_max = float(np.max(np.abs(data["energies"])))
+    eps_max = float(np.max(np.abs(data["energy"])))
     if model_kind == "cg":
         model = SFunctionPairModel.load(input["model"])
         return sfunction_potential(model, hard_diameter=1.0, name="IPC CG"), eps_max
@@ -117,7 +123,7 @@ def _remc_potential(model_kind: str, input: dict, params: dict):
 def run_remc(*, input, output, params, wildcards, threads=1):
     """Rule an_remc: replica-exchange MC of N IPCs with the FG or CG potential.
 
-    input: dataset (npz with ``energies``, for eps_max), model (CG json; "cg" only);
+    input: dataset (npz with ``energy`` [kT], for eps_max), model (CG json; "cg" only);
     params: remc (n_replicas, kT_min, kT_max [eps_max], n_cycles, sample_every, box_length
     [sigma], tune_rounds, tune_sweeps, target_acceptance), system, seed;
     wildcards: model ("fg"/"cg"), n (particles).
@@ -128,7 +134,7 @@ def run_remc(*, input, output, params, wildcards, threads=1):
                    "tune_rounds", "tune_sweeps", "target_acceptance"), "anisotropic.remc")
     n = int(wildcards["n"])
     seed = int(params["seed"])
-    potential, eps_max = _remc_potential(wildcards["model"], input, params)
+    potential, eps_max = _remc_potential(wildcards["potential"], input, params)
     rng = np.random.default_rng(seed)
     box = np.full(3, float(cfg["box_length"]))
     betas = geometric_betas(cfg["kT_min"], cfg["kT_max"], int(cfg["n_replicas"])) / eps_max
@@ -151,7 +157,7 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     half = u0[u0.size // 2:]
     mean, sem = block_average(half, n_blocks=min(10, max(2, half.size // 2)))[:2] if half.size >= 4 \
         else (float(np.mean(half)), float("nan"))
-    summary = {"model": wildcards["model"], "n_particles": n, "eps_max": eps_max,
+    summary = {"potential": wildcards["potential"], "n_particles": n, "eps_max": eps_max,
                "mean_energy_per_particle": float(mean), "sem": float(sem),
                "lowest_energy_per_particle": float(result.lowest[0] / (n * eps_max)),
                "swap_acceptance": result.swap_acceptance.tolist(),
@@ -162,7 +168,7 @@ def run_remc(*, input, output, params, wildcards, threads=1):
               lowest_positions=result.lowest[1], lowest_rotations=result.lowest[2],
               box_lengths=box)
     write_json(output["json"], meta)
-    log.info("REMC %s N=%d: <U>/N eps_max = %.4f +- %.4f, lowest %.4f", wildcards["model"], n, mean,
+    log.info("REMC %s N=%d: <U>/N eps_max = %.4f +- %.4f, lowest %.4f", wildcards["potential"], n, mean,
              sem, summary["lowest_energy_per_particle"])
 
 
@@ -272,65 +278,101 @@ def _aligned_lattice(n: int, length: float, diameter: float, density: float):
     return (grid + 0.5) * cell * scale, np.tile(np.eye(3), (n, 1, 1)), box * scale
 
 
+def phase_boundaries(frame: pd.DataFrame, s2_nematic: float, tau_smectic: float,
+                     psi6_solid: float) -> dict:
+    """Phase boundaries [rho*] of an EOS table (columns density, s2, tau, psi6).
+
+    isotropic_max : the largest density of a state with S_2 < ``s2_nematic``;
+    smectic_min : the smallest density with tau > ``tau_smectic`` and psi_6 < ``psi6_solid``;
+    solid_min : the smallest density with tau > ``tau_smectic`` and psi_6 >= ``psi6_solid``
+    (nan when no state qualifies). The paper reads its boundaries off EOS curves with
+    pressure steps of 0.198; these are the same kind of estimate.
+    """
+    f = frame.sort_values("density")
+    iso = f[f["s2"] < s2_nematic]
+    layered = f[f["tau"] > tau_smectic]
+    smectic = layered[layered["psi6"] < psi6_solid]
+    solid = layered[layered["psi6"] >= psi6_solid]
+    return {"isotropic_max": float(iso["density"].max()) if len(iso) else float("nan"),
+            "smectic_min": float(smectic["density"].min()) if len(smectic) else float("nan"),
+            "solid_min": float(solid["density"].min()) if len(solid) else float("nan")}
+
+
 def run_sc_eos(*, input, output, params, wildcards, threads=1):
     """Rule an_sc_eos: NPT MC of spherocylinders along a ladder of pressures.
 
     input: model (CG contact-function json; "cg" only); params: spherocylinder (length,
     diameter [sigma], and the soft-potential keys for "cg"), sc_eos (n_particles,
-    pressures [kT/sigma^3], start_density, equilibration_sweeps, production_sweeps,
-    sample_every, tune_rounds, tune_sweeps, target_acceptance), seed;
-    wildcards: model ("fg"/"cg"). Compression: each pressure starts from the previous
-    state, from a dilute aligned lattice. Writes output["csv"] (per pressure: P*, rho*
-    mean and error, S_2, tau, acceptance) and output["npz"] (final snapshot per pressure).
+    pressures [kT/sigma^3], start_density, crystal_density, equilibration_sweeps,
+    production_sweeps, sample_every, tune_rounds, tune_sweeps, target_acceptance), seed;
+    wildcards: potential ("fg"/"cg"), branch ("compress": ascending pressures from a
+    dilute aligned lattice at start_density; "expand": descending pressures from the
+    aligned crystal at crystal_density). Each pressure starts from the previous state.
+    Writes output["csv"] (per pressure: P*, rho* mean and error, S_2, tau, psi_6,
+    acceptance) and output["npz"] (final snapshot per pressure).
     """
     sc, cfg = params["spherocylinder"], params["sc_eos"]
     _require(sc, ("length", "diameter"), "anisotropic.spherocylinder")
-    _require(cfg, ("n_particles", "pressures", "start_density", "equilibration_sweeps",
-                   "production_sweeps", "sample_every", "tune_rounds", "tune_sweeps",
-                   "target_acceptance"), "anisotropic.sc_eos")
+    _require(cfg, ("n_particles", "pressures", "start_density", "crystal_density",
+                   "equilibration_sweeps", "production_sweeps", "sample_every", "tune_rounds",
+                   "tune_sweeps", "target_acceptance"), "anisotropic.sc_eos")
     seed = int(params["seed"])
-    potential = _sc_potential(wildcards["model"], input, sc)
+    branch = wildcards.get("branch", "compress")
+    if branch not in ("compress", "expand"):
+        raise ValueError(f"branch must be 'compress' or 'expand', got {branch!r}")
+    potential = _sc_potential(wildcards["potential"], input, sc)
     length, diameter = float(sc["length"]), float(sc["diameter"])
-    positions, rotations, box = _aligned_lattice(int(cfg["n_particles"]), length, diameter,
-                                                 float(cfg["start_density"]))
-    state = init_rigid_state(positions, rotations, box, potential)
+    density0 = float(cfg["start_density"] if branch == "compress" else cfg["crystal_density"])
+    positions, rotations, box = _aligned_lattice(int(cfg["n_particles"]), length, diameter, density0)
+    stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))  # minimum image of the range
+    if stretch > 1.0:
+        log.warning("starting lattice stretched by %.3f: box %s shorter than 2 r_cut = %.3f sigma; "
+                    "the densest reachable rho* is n / (2 r_cut)^3 = %.4f", stretch, box,
+                    2 * potential.r_cut, int(cfg["n_particles"]) / (2 * potential.r_cut) ** 3)
+    state = init_rigid_state(positions * stretch, rotations, box * stretch, potential)
+    pressures = sorted(float(x) for x in cfg["pressures"])
+    if branch == "expand":
+        pressures = pressures[::-1]
     spacings = np.linspace(0.8, 1.3, 51) * (length + diameter)
     rows, finals = [], {}
     d, phi, dv = 0.3, 0.3, 0.01
-    for k, pressure in enumerate(np.asarray(cfg["pressures"], float)):
+    for k, pressure in enumerate(pressures):
         state, d, phi, dv, acc = adapt_rigid_steps(
-            state, potential, d, phi, seed + 10 * k + 1, pressure=float(pressure),
+            state, potential, d, phi, seed + 10 * k + 1, pressure=pressure,
             max_log_volume_change=dv, target_acceptance=float(cfg["target_acceptance"]),
             n_rounds=int(cfg["tune_rounds"]), sweeps_per_round=int(cfg["tune_sweeps"]))
-        state = run_rigid(state, potential, int(cfg["equilibration_sweeps"]), d, phi, seed + 10 * k + 2,
-                          int(cfg["equilibration_sweeps"]), pressure=float(pressure),
-                          max_log_volume_change=dv).state
+        if int(cfg["equilibration_sweeps"]):
+            state = run_rigid(state, potential, int(cfg["equilibration_sweeps"]), d, phi,
+                              seed + 10 * k + 2, int(cfg["equilibration_sweeps"]),
+                              pressure=pressure, max_log_volume_change=dv).state
         orders = []
 
         def measure(sweep, s):
-            axes = s.rotations[:, :, 2]
-            nem = nematic_order(axes)
-            orders.append((nem.s2, smectic_order(s.positions, nem.director, spacings)[0]))
+            nem = nematic_order(s.rotations[:, :, 2])
+            tau, spacing = smectic_order(s.positions, nem.director, spacings)
+            psi6 = layer_hexatic_order(s.positions, s.box_lengths, nem.director, spacing,
+                                       1.4 * diameter)
+            orders.append((nem.s2, tau, psi6))
 
         result = run_rigid(state, potential, int(cfg["production_sweeps"]), d, phi,
-                           seed + 10 * k + 3, int(cfg["sample_every"]), pressure=float(pressure),
+                           seed + 10 * k + 3, int(cfg["sample_every"]), pressure=pressure,
                            max_log_volume_change=dv, on_sample=measure)
         state = result.state
         rho = result.densities * diameter ** 3
         mean, sem = block_average(rho, n_blocks=min(5, max(2, rho.size // 2)))[:2]
-        s2, tau = np.mean(np.array(orders), axis=0)
-        rows.append({"pressure": float(pressure), "density": float(mean), "density_sem": float(sem),
-                     "s2": float(s2), "tau": float(tau),
+        s2, tau, psi6 = np.nanmean(np.array(orders), axis=0)
+        rows.append({"pressure": pressure, "density": float(mean), "density_sem": float(sem),
+                     "s2": float(s2), "tau": float(tau), "psi6": float(psi6),
                      "acceptance_translation": result.acceptance["translation"],
                      "acceptance_rotation": result.acceptance["rotation"],
                      "acceptance_volume": result.acceptance["volume"]})
         finals[f"positions_{k:03d}"] = state.positions
         finals[f"axes_{k:03d}"] = state.rotations[:, :, 2]
         finals[f"box_{k:03d}"] = state.box_lengths
-        log.info("%s P* = %.3f: rho* = %.4f +- %.4f, S2 = %.3f, tau = %.3f", wildcards["model"],
-                 pressure, mean, sem, s2, tau)
+        log.info("%s %s P* = %.3f: rho* = %.4f +- %.4f, S2 = %.3f, tau = %.3f, psi6 = %.3f",
+                 wildcards["potential"], branch, pressure, mean, sem, s2, tau, psi6)
     frame = pd.DataFrame(rows)
-    meta = provenance(params, seed, model=wildcards["model"],
+    meta = provenance(params, seed, potential=wildcards["potential"], branch=branch,
                       units="P* = P sigma^3/kT, rho* = rho sigma^3")
     write_csv(output["csv"], frame, meta)
-    write_npz(output["npz"], meta, **finals)
+    write_npz(output["npz"], meta, pressures=np.array(pressures), **finals)

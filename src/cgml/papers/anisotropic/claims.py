@@ -1,0 +1,53 @@
+"""Replication claims of Campos-Villalobos et al., npj Comput. Mater. 2024, with
+tolerances per scale.
+
+Tolerances are our judgement of what each scale can resolve. N_s depends on the
+stopping rule of the selection (the paper stops "when the correlation stops increasing
+appreciably"), so N_s claims are compared at paper scale only and loosely. Evidence
+paths are relative to the repository root with ``{scale}`` filled in by :func:`claims_for`.
+"""
+
+from __future__ import annotations
+
+from cgml.papers.scorecard import Claim
+
+PAPER = "anisotropic"
+TABLE = "results/{scale}/anisotropic/tables/table_models.csv"
+FIG3 = "results/{scale}/anisotropic/figures/fig3b_remc_clusters.png"
+FIG5 = "results/{scale}/anisotropic/figures/fig5d_quasi2d.png"
+FIG7 = "results/{scale}/anisotropic/figures/fig7de_eos.png"
+
+#: the paper's phase boundaries of the spherocylinder EOS [rho sigma^3] (text, Fig. 7)
+PHASE_BOUNDARIES = {("fg", "isotropic_max"): 0.128, ("cg", "isotropic_max"): 0.119,
+                    ("fg", "smectic_min"): 0.143, ("cg", "smectic_min"): 0.141,
+                    ("fg", "solid_min"): 0.159, ("cg", "solid_min"): 0.163}
+
+_CLAIMS = [
+    Claim(PAPER, "jc_n_s", "N_s of the JC model (text)", 106, "1", TABLE, tolerance={"paper": 40}),
+    Claim(PAPER, "ipc_n_s", "N_s of the IPC model (text)", 64, "1", TABLE, tolerance={"paper": 30}),
+    Claim(PAPER, "superball_n_s", "N_s of the overlap-volume model (text)", 30, "1", TABLE,
+          tolerance={"paper": 10}),
+    Claim(PAPER, "superball_rmse", "test RMSE of the overlap-volume model (text)", 0.0023, "sigma^3", TABLE,
+          tolerance={"laptop": 0.005, "paper": 0.001}, mode="max"),
+    Claim(PAPER, "spherocylinder_n_s", "N_s of the contact-function model (text)", 64, "1", TABLE,
+          tolerance={"paper": 20}),
+    Claim(PAPER, "spherocylinder_rmse", "test RMSE of the contact-function model (text)", 0.0129, "sigma",
+          TABLE, tolerance={"laptop": 0.01, "paper": 0.005}, mode="max"),
+    *[Claim(PAPER, f"remc_energy_difference_n{n}",
+            f"|<U>_CG - <U>_FG| / |<U>_FG| per particle at T_0, N = {n} IPCs (text: 2-5%)", 0.05, "1", FIG3,
+            tolerance={"laptop": 0.05, "paper": 0.0}, mode="max") for n in (4, 5)],
+    Claim(PAPER, "lambda1_bond_angle", "mean bond angle of the assembled Lambda_1 lattice (text)", 53.0, "deg",
+          FIG5, tolerance={"laptop": 6.0, "paper": 3.0}),
+    *[Claim(PAPER, f"sc_{potential}_{boundary}", f"{label} of the {'HSC (FG)' if potential == 'fg' else 'CG'} "
+            "spherocylinder EOS (text)", value, "rho sigma^3", FIG7, tolerance={"laptop": 0.02, "paper": 0.008})
+      for (potential, boundary), value in PHASE_BOUNDARIES.items()
+      for label in [{"isotropic_max": "densest isotropic state", "smectic_min": "first smectic state",
+                     "solid_min": "first solid state"}[boundary]]],
+]
+
+
+def claims_for(scale: str) -> list[Claim]:
+    """The claims with ``{scale}`` filled into their evidence paths."""
+    from dataclasses import replace
+
+    return [replace(c, evidence=c.evidence.format(scale=scale)) for c in _CLAIMS]

@@ -1,0 +1,76 @@
+"""Model table and scorecard of the ``anisotropic`` paper (rule an_scorecard)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from cgml.io import provenance, write_csv
+from cgml.papers.anisotropic.claims import claims_for
+from cgml.papers.anisotropic.simulations import phase_boundaries
+from cgml.papers.scorecard import scorecard
+
+#: the paper's N_s and RMSE (text; None: shown only in a figure we cannot read numbers from)
+PAPER_MODELS = {"jc": (106, None, "kT"), "ipc": (64, None, "kT"), "ejc": (None, None, "kT"),
+                "eipc": (None, None, "kT"), "superball": (30, 0.0023, "sigma^3"),
+                "spherocylinder": (64, 0.0129, "sigma")}
+
+
+def _json(path) -> dict:
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def model_table(input: dict) -> pd.DataFrame:
+    """One row per fitted model: N_s, R^2 and RMSE (train, test) beside the paper's."""
+    rows = []
+    for name, (paper_n, paper_rmse, unit) in PAPER_MODELS.items():
+        key = f"metrics_{name}"
+        if key not in input:
+            continue
+        m = _json(input[key])
+        rows.append({"model": name, "n_s": int(m.get("n_features", m.get("n_s"))),
+                     "r2_train": m["r2_train"], "r2_test": m["r2_test"],
+                     "rmse_train": m["rmse_train"], "rmse_test": m["rmse_test"], "unit": unit,
+                     "paper_n_s": paper_n, "paper_rmse": paper_rmse})
+    return pd.DataFrame(rows)
+
+
+def reproduced_values(input: dict, table: pd.DataFrame, phases: dict) -> dict:
+    """Claim name -> reproduced value, from the model table and the simulation results."""
+    values = {}
+    by_model = table.set_index("model")
+    for name in ("jc", "ipc", "superball", "spherocylinder"):
+        values[f"{name}_n_s"] = float(by_model.loc[name, "n_s"]) if name in by_model.index else float("nan")
+    for name in ("superball", "spherocylinder"):
+        values[f"{name}_rmse"] = float(by_model.loc[name, "rmse_test"])
+    remc = {k: _json(v) for k, v in input.items() if k.startswith("remc_")}
+    for n in (4, 5):
+        fg, cg = remc.get(f"remc_fg_{n}"), remc.get(f"remc_cg_{n}")
+        if fg and cg and fg["mean_energy_per_particle"] != 0:
+            values[f"remc_energy_difference_n{n}"] = abs(
+                cg["mean_energy_per_particle"] * cg["eps_max"] - fg["mean_energy_per_particle"] * fg["eps_max"]
+            ) / abs(fg["mean_energy_per_particle"] * fg["eps_max"])
+        else:
+            values[f"remc_energy_difference_n{n}"] = float("nan")
+    angles = [_json(v)["mean_bond_angle_deg"] for k, v in input.items() if k.startswith("quasi2d_")]
+    values["lambda1_bond_angle"] = float(np.nanmean(angles)) if np.any(np.isfinite(angles)) else float("nan")
+    for potential in ("fg", "cg"):
+        frames = [pd.read_csv(v, comment="#") for k, v in input.items()
+                  if k.startswith(f"eos_{potential}_")]
+        bounds = phase_boundaries(pd.concat(frames, ignore_index=True), phases["s2_nematic"],
+                                  phases["tau_smectic"], phases["psi6_solid"])
+        for boundary, value in bounds.items():
+            values[f"sc_{potential}_{boundary}"] = value
+    return values
+
+
+def run_scorecard(*, input, output, params, wildcards, threads=1):
+    """Write the model table and the scorecard (claims: :mod:`cgml.papers.anisotropic.claims`)."""
+    table = model_table(input)
+    write_csv(output["table"], table, provenance({"scale": params["scale"]}))
+    values = reproduced_values(input, table, params["phases"])
+    card = scorecard(claims_for(params["scale"]), values, params["scale"])
+    write_csv(output["scorecard"], card)

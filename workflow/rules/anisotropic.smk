@@ -1,0 +1,628 @@
+# Paper `anisotropic`: Campos-Villalobos, Subert, Giunta, Dijkstra, npj Comput. Mater. (2024).
+AN = config["anisotropic"]
+AN_DIR = f"{RESULTS}/anisotropic"
+# the package code these rules can run (their import closure), see code_hash
+AN_CODE = code_hash("scripts/anisotropic/*.py")
+AN_SYSTEMS = AN["patchy"]["systems"]
+AN_SB = AN["superball"]
+AN_SC = AN["spherocylinder"]
+AN_SB_SHAPE = {k: AN_SB[k] for k in ("sigma", "exponent", "sigma_d", "exponent_zone")}
+AN_SC_SHAPE = {k: AN_SC[k] for k in ("length", "diameter")}
+AN_REMC_N = [str(n) for n in AN["remc"]["n_particles"]]
+AN_POTENTIALS = ["fg", "cg"]
+AN_BRANCHES = ["compress", "expand"]
+
+PAPER_TARGETS["anisotropic"] = [
+    f"{AN_DIR}/figures/fig2_spheres.png",
+    f"{AN_DIR}/figures/fig3_ipc_curves.png",
+    f"{AN_DIR}/figures/fig3b_remc_clusters.png",
+    f"{AN_DIR}/figures/fig4_ellipsoids.png",
+    f"{AN_DIR}/figures/fig5b_overlap_landscape.png",
+    f"{AN_DIR}/figures/fig5c_overlap_parity.png",
+    f"{AN_DIR}/figures/fig5d_quasi2d.png",
+    f"{AN_DIR}/figures/fig7a_contact_parity.png",
+    f"{AN_DIR}/figures/fig7b_contour.png",
+    f"{AN_DIR}/figures/fig7c_soft_potential.png",
+    f"{AN_DIR}/figures/fig7de_eos.png",
+    f"{AN_DIR}/figures/selection_trace.png",
+    f"{AN_DIR}/tables/table_models.csv",
+    f"{AN_DIR}/scorecard.csv",
+]
+
+
+wildcard_constraints:
+    system=r"jc|ipc|ejc|eipc",
+    potential=r"fg|cg",
+    start=r"isotropic|square",
+    n=r"[0-9]+",
+
+
+# ------------------------------------------------------------------ surface-patterned particles
+
+
+rule an_patchy_dataset:
+    """FG site-sum energies of pair configurations on the paper's grid (JC, IPC, EJC, EIPC)."""
+    output:
+        dataset=f"{AN_DIR}/data/patchy_{{system}}.npz",
+    log:
+        f"{LOGS}/anisotropic/patchy_dataset_{{system}}.log",
+    benchmark:
+        f"{BENCH}/anisotropic/patchy_dataset_{{system}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 2
+    resources:
+        runtime=24 * 60,
+        mem_mb=4000,
+    params:
+        system=lambda w: w.system,
+        dataset=AN["patchy"]["dataset"],
+        fg=AN["patchy"]["fg"],
+        seed=lambda w: seed_for("an_patchy_dataset", w.system),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/patchy_dataset.py"
+
+
+rule an_patchy_fit:
+    """Stepwise selection and least squares of the S-function pair model (Eqs. 18-19)."""
+    input:
+        dataset=rules.an_patchy_dataset.output.dataset,
+    output:
+        model=f"{AN_DIR}/models/patchy_{{system}}.json",
+        trace=f"{AN_DIR}/tables/selection_trace_{{system}}.csv",
+        metrics=f"{AN_DIR}/tables/metrics_{{system}}.json",
+        parity=f"{AN_DIR}/tables/parity_{{system}}.csv",
+    log:
+        f"{LOGS}/anisotropic/patchy_fit_{{system}}.log",
+    benchmark:
+        f"{BENCH}/anisotropic/patchy_fit_{{system}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=4 * 60,
+        mem_mb=8000,
+    params:
+        system=lambda w: w.system,
+        fit=AN["patchy"]["fit"],
+        seed=lambda w: seed_for("an_patchy_fit", w.system),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/patchy_fit.py"
+
+
+rule an_patchy_landscape:
+    """theta_1-theta_2 landscapes (Figs. 2, 4) and the IPC curves (Fig. 3a, c): FG vs CG."""
+    input:
+        model=rules.an_patchy_fit.output.model,
+    output:
+        landscape=f"{AN_DIR}/tables/landscape_{{system}}.npz",
+        curves=f"{AN_DIR}/tables/curves_{{system}}.csv",
+    log:
+        f"{LOGS}/anisotropic/patchy_landscape_{{system}}.log",
+    benchmark:
+        f"{BENCH}/anisotropic/patchy_landscape_{{system}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=4 * 60,
+        mem_mb=2000,
+    params:
+        system=lambda w: w.system,
+        fg=AN["patchy"]["fg"],
+        landscape=AN["patchy"]["landscape"],
+        seed=lambda w: seed_for("an_patchy_landscape", w.system),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/patchy_landscape.py"
+
+
+rule an_fig2:
+    """Fig. 2: JC and IPC landscapes and parity plots."""
+    input:
+        landscape_jc=f"{AN_DIR}/tables/landscape_jc.npz",
+        landscape_ipc=f"{AN_DIR}/tables/landscape_ipc.npz",
+        parity_jc=f"{AN_DIR}/tables/parity_jc.csv",
+        parity_ipc=f"{AN_DIR}/tables/parity_ipc.csv",
+    output:
+        figure=report(
+            f"{AN_DIR}/figures/fig2_spheres.png",
+            caption="../report/an_fig2.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/fig2.log",
+    benchmark:
+        f"{BENCH}/anisotropic/fig2.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/fig2.py"
+
+
+rule an_fig4:
+    """Fig. 4: EJC and EIPC landscapes and parity plots."""
+    input:
+        landscape_ejc=f"{AN_DIR}/tables/landscape_ejc.npz",
+        landscape_eipc=f"{AN_DIR}/tables/landscape_eipc.npz",
+        parity_ejc=f"{AN_DIR}/tables/parity_ejc.csv",
+        parity_eipc=f"{AN_DIR}/tables/parity_eipc.csv",
+    output:
+        figure=report(
+            f"{AN_DIR}/figures/fig4_ellipsoids.png",
+            caption="../report/an_fig4.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/fig4.log",
+    benchmark:
+        f"{BENCH}/anisotropic/fig4.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/fig4.py"
+
+
+rule an_fig3:
+    """Fig. 3a, c: IPC energy vs theta_2 and vs separation, FG points and CG lines."""
+    input:
+        curves=f"{AN_DIR}/tables/curves_ipc.csv",
+    output:
+        figure=report(
+            f"{AN_DIR}/figures/fig3_ipc_curves.png",
+            caption="../report/an_fig3.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/fig3.log",
+    benchmark:
+        f"{BENCH}/anisotropic/fig3.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/fig3.py"
+
+
+# ------------------------------------------------------------------ superballs
+
+
+rule an_superball_dataset:
+    """Overlap volumes of two depletion zones by MC integration (Fig. 5)."""
+    output:
+        dataset=f"{AN_DIR}/data/superball.npz",
+    log:
+        f"{LOGS}/anisotropic/superball_dataset.log",
+    benchmark:
+        f"{BENCH}/anisotropic/superball_dataset.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=72 * 60,
+        mem_mb=2000,
+    params:
+        **AN_SB_SHAPE,
+        **AN_SB["dataset"],
+        seed=seed_for("an_superball_dataset"),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/superball_dataset.py"
+
+
+rule an_superball_fit:
+    """S-function model of the overlap volume V_f (Fig. 5c)."""
+    input:
+        dataset=rules.an_superball_dataset.output.dataset,
+    output:
+        model=f"{AN_DIR}/models/superball.json",
+        trace=f"{AN_DIR}/tables/selection_trace_superball.csv",
+        metrics=f"{AN_DIR}/tables/metrics_superball.json",
+        parity=f"{AN_DIR}/tables/parity_superball.csv",
+    log:
+        f"{LOGS}/anisotropic/superball_fit.log",
+    benchmark:
+        f"{BENCH}/anisotropic/superball_fit.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=4000,
+    params:
+        **AN_SB["fit"],
+        seed=seed_for("an_superball_fit"),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/superball_fit.py"
+
+
+rule an_superball_landscape:
+    """Overlap volume vs two angles, MC integration vs the model (Fig. 5b)."""
+    input:
+        model=rules.an_superball_fit.output.model,
+    output:
+        landscape=f"{AN_DIR}/tables/superball_landscape.npz",
+    log:
+        f"{LOGS}/anisotropic/superball_landscape.log",
+    benchmark:
+        f"{BENCH}/anisotropic/superball_landscape.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=4 * 60,
+        mem_mb=2000,
+    params:
+        **AN_SB_SHAPE,
+        **AN_SB["landscape"],
+        seed=seed_for("an_superball_landscape"),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/superball_landscape.py"
+
+
+rule an_quasi2d:
+    """Quasi-2D NVT MC of hard rounded cubes with the CG depletion attraction (Fig. 5d)."""
+    input:
+        model=rules.an_superball_fit.output.model,
+    output:
+        npz=f"{AN_DIR}/sim/quasi2d_{{start}}.npz",
+        json=f"{AN_DIR}/sim/quasi2d_{{start}}.json",
+    log:
+        f"{LOGS}/anisotropic/quasi2d_{{start}}.log",
+    benchmark:
+        f"{BENCH}/anisotropic/quasi2d_{{start}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=24 * 60,
+        mem_mb=2000,
+    params:
+        superball=AN_SB_SHAPE,
+        quasi2d=AN["quasi2d"],
+        seed=lambda w: seed_for("an_quasi2d", w.start),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/quasi2d.py"
+
+
+rule an_fig5:
+    """Fig. 5b, c, d: overlap-volume landscape, parity, quasi-2D snapshots and bond angles."""
+    input:
+        landscape=rules.an_superball_landscape.output.landscape,
+        parity=rules.an_superball_fit.output.parity,
+        metrics=rules.an_superball_fit.output.metrics,
+        **{
+            f"quasi2d_{s}": f"{AN_DIR}/sim/quasi2d_{s}.npz"
+            for s in AN["quasi2d"]["starts"]
+        },
+    output:
+        fig5b=report(
+            f"{AN_DIR}/figures/fig5b_overlap_landscape.png",
+            caption="../report/an_fig5.rst",
+            category="anisotropic",
+        ),
+        fig5c=report(
+            f"{AN_DIR}/figures/fig5c_overlap_parity.png",
+            caption="../report/an_fig5.rst",
+            category="anisotropic",
+        ),
+        fig5d=report(
+            f"{AN_DIR}/figures/fig5d_quasi2d.png",
+            caption="../report/an_fig5.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/fig5.log",
+    benchmark:
+        f"{BENCH}/anisotropic/fig5.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        superball=AN_SB_SHAPE,
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/fig5.py"
+
+
+# ------------------------------------------------------------------ spherocylinders
+
+
+rule an_sc_dataset:
+    """Contact distances of hard spherocylinders (Vega-Lago), random configurations."""
+    output:
+        dataset=f"{AN_DIR}/data/spherocylinder.npz",
+    log:
+        f"{LOGS}/anisotropic/sc_dataset.log",
+    benchmark:
+        f"{BENCH}/anisotropic/sc_dataset.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=2000,
+    params:
+        **AN_SC_SHAPE,
+        **AN_SC["dataset"],
+        seed=seed_for("an_sc_dataset"),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/sc_dataset.py"
+
+
+rule an_sc_fit:
+    """Contact-function model sigma_s (Lambda = f_c = 1; Fig. 7a)."""
+    input:
+        dataset=rules.an_sc_dataset.output.dataset,
+    output:
+        model=f"{AN_DIR}/models/spherocylinder.json",
+        trace=f"{AN_DIR}/tables/selection_trace_spherocylinder.csv",
+        metrics=f"{AN_DIR}/tables/metrics_spherocylinder.json",
+        parity=f"{AN_DIR}/tables/parity_spherocylinder.csv",
+    log:
+        f"{LOGS}/anisotropic/sc_fit.log",
+    benchmark:
+        f"{BENCH}/anisotropic/sc_fit.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=60,
+        mem_mb=4000,
+    params:
+        **AN_SC["fit"],
+        seed=seed_for("an_sc_fit"),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/sc_fit.py"
+
+
+rule an_sc_curves:
+    """Contour encoded by the contact function and Eq. 17 curves (Fig. 7b, c)."""
+    input:
+        model=rules.an_sc_fit.output.model,
+    output:
+        contour=f"{AN_DIR}/tables/sc_contour.csv",
+        potential=f"{AN_DIR}/tables/sc_soft_potential.csv",
+    log:
+        f"{LOGS}/anisotropic/sc_curves.log",
+    benchmark:
+        f"{BENCH}/anisotropic/sc_curves.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=30,
+        mem_mb=1000,
+    params:
+        **AN_SC_SHAPE,
+        **AN_SC["curves"],
+        epsilon=AN_SC["epsilon"],
+        lambda_r=AN_SC["lambda_r"],
+        gap_cut=AN_SC["gap_cut"],
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/sc_curves.py"
+
+
+rule an_sc_eos:
+    """NPT MC equation of state of spherocylinders, hard (FG) or CG, one branch (Fig. 7)."""
+    input:
+        model=rules.an_sc_fit.output.model,
+    output:
+        csv=f"{AN_DIR}/tables/sc_eos_{{potential}}_{{branch}}.csv",
+        npz=f"{AN_DIR}/sim/sc_eos_{{potential}}_{{branch}}.npz",
+    log:
+        f"{LOGS}/anisotropic/sc_eos_{{potential}}_{{branch}}.log",
+    benchmark:
+        f"{BENCH}/anisotropic/sc_eos_{{potential}}_{{branch}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=72 * 60,
+        mem_mb=2000,
+    params:
+        spherocylinder={
+            k: AN_SC[k] for k in ("length", "diameter", "epsilon", "lambda_r", "gap_cut")
+        },
+        sc_eos=AN["sc_eos"],
+        seed=lambda w: seed_for("an_sc_eos", w.potential, w.branch),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/sc_eos.py"
+
+
+rule an_fig7:
+    """Fig. 7a-e: contact parity, contour, soft potential, EOS with order parameters."""
+    input:
+        parity=rules.an_sc_fit.output.parity,
+        metrics=rules.an_sc_fit.output.metrics,
+        contour=rules.an_sc_curves.output.contour,
+        potential=rules.an_sc_curves.output.potential,
+        **{
+            f"eos_{p}_{b}": f"{AN_DIR}/tables/sc_eos_{p}_{b}.csv"
+            for p in AN_POTENTIALS
+            for b in AN_BRANCHES
+        },
+    output:
+        fig7a=report(
+            f"{AN_DIR}/figures/fig7a_contact_parity.png",
+            caption="../report/an_fig7.rst",
+            category="anisotropic",
+        ),
+        fig7b=report(
+            f"{AN_DIR}/figures/fig7b_contour.png",
+            caption="../report/an_fig7.rst",
+            category="anisotropic",
+        ),
+        fig7c=report(
+            f"{AN_DIR}/figures/fig7c_soft_potential.png",
+            caption="../report/an_fig7.rst",
+            category="anisotropic",
+        ),
+        fig7de=report(
+            f"{AN_DIR}/figures/fig7de_eos.png",
+            caption="../report/an_fig7.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/fig7.log",
+    benchmark:
+        f"{BENCH}/anisotropic/fig7.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/fig7.py"
+
+
+# ------------------------------------------------------------------ IPC clusters (REMC)
+
+
+rule an_remc:
+    """Replica-exchange MC of N IPCs with the FG site sums or the CG model (Fig. 3b)."""
+    input:
+        dataset=f"{AN_DIR}/data/patchy_{AN['remc']['system']}.npz",
+        model=f"{AN_DIR}/models/patchy_{AN['remc']['system']}.json",
+    output:
+        npz=f"{AN_DIR}/sim/remc_{{potential}}_n{{n}}.npz",
+        json=f"{AN_DIR}/sim/remc_{{potential}}_n{{n}}.json",
+    log:
+        f"{LOGS}/anisotropic/remc_{{potential}}_n{{n}}.log",
+    benchmark:
+        f"{BENCH}/anisotropic/remc_{{potential}}_n{{n}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=72 * 60,
+        mem_mb=2000,
+    params:
+        remc=lambda w: {
+            **AN["remc"],
+            "n_cycles": AN["remc"]["n_cycles_fg" if w.potential == "fg" else "n_cycles"],
+        },
+        system=AN["remc"]["system"],
+        fg=AN["patchy"]["fg"],
+        seed=lambda w: seed_for("an_remc", w.potential, w.n),
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/remc.py"
+
+
+rule an_fig3b:
+    """Fig. 3b: lowest-energy clusters of N = 4, 5 IPCs, FG vs CG, and <U>/N."""
+    input:
+        **{
+            f"remc_{p}_{n}": f"{AN_DIR}/sim/remc_{p}_n{n}.npz"
+            for p in AN_POTENTIALS
+            for n in AN_REMC_N
+        },
+    output:
+        png=report(
+            f"{AN_DIR}/figures/fig3b_remc_clusters.png",
+            caption="../report/an_fig3.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/fig3b.log",
+    benchmark:
+        f"{BENCH}/anisotropic/fig3b.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/fig3b.py"
+
+
+# ------------------------------------------------------------------ selection trace, table, scorecard
+
+
+rule an_selection_figure:
+    """Selection traces of every model (as Supplementary Fig. 1)."""
+    input:
+        **{
+            f"trace_{k:02d}": f"{AN_DIR}/tables/selection_trace_{name}.csv"
+            for k, name in enumerate(AN_SYSTEMS + ["superball", "spherocylinder"])
+        },
+    output:
+        figure=report(
+            f"{AN_DIR}/figures/selection_trace.png",
+            caption="../report/an_selection.rst",
+            category="anisotropic",
+        ),
+    log:
+        f"{LOGS}/anisotropic/selection_figure.log",
+    benchmark:
+        f"{BENCH}/anisotropic/selection_figure.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        labels=[s.upper() for s in AN_SYSTEMS] + ["superball V_f", "spherocylinder contact"],
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/selection_figure.py"
+
+
+rule an_scorecard:
+    """Model table and scorecard of the anisotropic paper at this scale."""
+    input:
+        **{
+            f"metrics_{name}": f"{AN_DIR}/tables/metrics_{name}.json"
+            for name in AN_SYSTEMS + ["superball", "spherocylinder"]
+        },
+        **{
+            f"remc_{p}_{n}": f"{AN_DIR}/sim/remc_{p}_n{n}.json"
+            for p in AN_POTENTIALS
+            for n in AN_REMC_N
+        },
+        **{
+            f"quasi2d_{s}": f"{AN_DIR}/sim/quasi2d_{s}.json"
+            for s in AN["quasi2d"]["starts"]
+        },
+        **{
+            f"eos_{p}_{b}": f"{AN_DIR}/tables/sc_eos_{p}_{b}.csv"
+            for p in AN_POTENTIALS
+            for b in AN_BRANCHES
+        },
+    output:
+        table=f"{AN_DIR}/tables/table_models.csv",
+        scorecard=f"{AN_DIR}/scorecard.csv",
+    log:
+        f"{LOGS}/anisotropic/scorecard.log",
+    benchmark:
+        f"{BENCH}/anisotropic/scorecard.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        scale=SCALE,
+        phases=AN["phases"],
+        code=AN_CODE,
+    script:
+        "../../scripts/anisotropic/scorecard.py"
