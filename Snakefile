@@ -18,6 +18,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/nanoparticles.smk"
+include: "workflow/rules/anisotropic.smk"
 
 
 rule all:
