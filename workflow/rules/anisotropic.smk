@@ -301,13 +301,13 @@ rule an_quasi2d:
 rule an_fig5:
     """Fig. 5b, c, d: overlap-volume landscape, parity, quasi-2D snapshots and bond angles."""
     input:
-        landscape=rules.an_superball_landscape.output.landscape,
-        parity=rules.an_superball_fit.output.parity,
-        metrics=rules.an_superball_fit.output.metrics,
         **{
             f"quasi2d_{s}": f"{AN_DIR}/sim/quasi2d_{s}.npz"
             for s in AN["quasi2d"]["starts"]
         },
+        landscape=rules.an_superball_landscape.output.landscape,
+        parity=rules.an_superball_fit.output.parity,
+        metrics=rules.an_superball_fit.output.metrics,
     output:
         fig5b=report(
             f"{AN_DIR}/figures/fig5b_overlap_landscape.png",
@@ -436,7 +436,8 @@ rule an_sc_eos:
         mem_mb=2000,
     params:
         spherocylinder={
-            k: AN_SC[k] for k in ("length", "diameter", "epsilon", "lambda_r", "gap_cut")
+            k: AN_SC[k]
+            for k in ("length", "diameter", "epsilon", "lambda_r", "gap_cut")
         },
         sc_eos=AN["sc_eos"],
         seed=lambda w: seed_for("an_sc_eos", w.potential, w.branch),
@@ -448,15 +449,15 @@ rule an_sc_eos:
 rule an_fig7:
     """Fig. 7a-e: contact parity, contour, soft potential, EOS with order parameters."""
     input:
-        parity=rules.an_sc_fit.output.parity,
-        metrics=rules.an_sc_fit.output.metrics,
-        contour=rules.an_sc_curves.output.contour,
-        potential=rules.an_sc_curves.output.potential,
         **{
             f"eos_{p}_{b}": f"{AN_DIR}/tables/sc_eos_{p}_{b}.csv"
             for p in AN_POTENTIALS
             for b in AN_BRANCHES
         },
+        parity=rules.an_sc_fit.output.parity,
+        metrics=rules.an_sc_fit.output.metrics,
+        contour=rules.an_sc_curves.output.contour,
+        potential=rules.an_sc_curves.output.potential,
     output:
         fig7a=report(
             f"{AN_DIR}/figures/fig7a_contact_parity.png",
@@ -516,7 +517,9 @@ rule an_remc:
     params:
         remc=lambda w: {
             **AN["remc"],
-            "n_cycles": AN["remc"]["n_cycles_fg" if w.potential == "fg" else "n_cycles"],
+            "n_cycles": AN["remc"][
+                "n_cycles_fg" if w.potential == "fg" else "n_cycles"
+            ],
         },
         system=AN["remc"]["system"],
         fg=AN["patchy"]["fg"],
@@ -581,7 +584,8 @@ rule an_selection_figure:
         runtime=10,
         mem_mb=1000,
     params:
-        labels=[s.upper() for s in AN_SYSTEMS] + ["superball V_f", "spherocylinder contact"],
+        labels=[s.upper() for s in AN_SYSTEMS]
+        + ["superball V_f", "spherocylinder contact"],
         code=AN_CODE,
     script:
         "../../scripts/anisotropic/selection_figure.py"
