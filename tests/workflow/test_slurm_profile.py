@@ -58,9 +58,11 @@ def toy_solvent(repo: Path) -> float:
 
 
 def write_small_config(repo: Path) -> str:
-    """config/toy.yaml made smaller still: one solvent, three separations."""
+    """config/toy.yaml made smaller still: the nanoparticle paper, one solvent, three separations."""
     solvent = toy_solvent(repo)
-    small = {"nanoparticles": {"solvents": [solvent], "pair": {"n_separations": 3},
+    # the profile is what is tested here: one paper's DAG (every rule of every paper runs in
+    # the toy fixture of test_toy_workflow.py)
+    small = {"papers": ["nanoparticles"], "nanoparticles": {"solvents": [solvent], "pair": {"n_separations": 3},
                                "clusters": {"samples_per_radius": 1}, "eos": {"pressures": [1.0]},
                                "gr": {"solvent": solvent, "densities": [0.12]}}}
     path = repo / "small.yaml"
