@@ -116,10 +116,10 @@ def test_ideal_gas_isobar():
     rng = np.random.default_rng(3)
     state = init_rigid_state(rng.uniform(0, 2.2, (10, 3)), random_rotation_matrices(rng, 10),
                              np.full(3, 2.2), potential)
-    result = run_rigid(state, potential, 40000, 0.5, 0.5, seed=7, sample_every=5, pressure=1.0,
+    result = run_rigid(state, potential, 40000, 0.5, 0.5, seed=7, sample_every=20, pressure=1.0,
                        max_log_volume_change=0.5)
     volumes = np.prod(result.box_lengths, axis=1)
-    assert np.mean(volumes[1000:]) == pytest.approx(11.0, rel=0.06)
+    assert np.mean(volumes[250:]) == pytest.approx(11.0, rel=0.06)
 
 
 @pytest.mark.parametrize("mode", ["nvt", "npt", "planar"])
