@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cgml.io import read_npz
+from cgml.plotting.selection import plot_selection_trace
 from cgml.plotting.style import figure, save_figure
 
 __all__ = ["plot_fig2", "plot_fig3", "plot_fig4", "plot_landscapes_and_parity",
@@ -110,28 +111,6 @@ def plot_fig3(curves, path) -> None:
     save_figure(fig, path)
 
 
-def plot_selection_trace(traces, labels, path) -> None:
-    """Supplementary Fig. 1: R^2 (train) and RMSE (train, test) against the selection step."""
-    if len(traces) != len(labels):
-        raise ValueError("traces and labels must have equal lengths")
-    fig, axes = figure(2, 1, width=3.2, height=2.6)
-    for trace, label in zip(traces, labels):
-        t = pd.read_csv(trace)
-        axes[0, 0].plot(t["step"], t["r2_train"], "o-", ms=2.5, label=label)
-        line = axes[0, 1].plot(t["step"], t["rmse_train"], "o-", ms=2.5, label=f"{label} train")[0]
-        if t["rmse_test"].notna().any():
-            axes[0, 1].plot(t["step"], t["rmse_test"], "x--", ms=3, color=line.get_color(),
-                            label=f"{label} test")
-    axes[0, 0].set_xlabel(r"$N_s$")
-    axes[0, 0].set_ylabel(r"$R^2$")
-    axes[0, 0].legend(frameon=False)
-    axes[0, 1].set_yscale("log")
-    axes[0, 1].set_xlabel(r"$N_s$")
-    axes[0, 1].set_ylabel(r"RMSE $[k_BT]$")
-    axes[0, 1].legend(frameon=False)
-    save_figure(fig, path)
-
-
 def run_fig2(*, input, output, params, wildcards, threads=1):
     """input: landscape_jc, landscape_ipc (npz), parity_jc, parity_ipc (csv); output: figure."""
     plot_fig2([input["landscape_jc"], input["landscape_ipc"]],
@@ -153,4 +132,4 @@ def run_selection_figure(*, input, output, params, wildcards, threads=1):
     """input: trace* (csv, sorted by key); params: labels (one per trace); output: figure."""
     traces = _inputs(input, "trace")
     labels = params.get("labels") or [f"model {k}" for k in range(len(traces))]
-    plot_selection_trace(traces, labels, output["figure"])
+    plot_selection_trace(traces, labels, output["figure"], rmse_unit=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cgml.plotting.selection import plot_selection_trace
 from cgml.plotting.style import COLORS, figure, save_figure
 
 
@@ -36,31 +37,14 @@ def plot_fig2(pmf_tables, solvents, path) -> None:
     save_figure(fig, path)
 
 
-def plot_selection_trace(traces, labels, path) -> None:
-    """Selection trace: R^2 and train/test RMSE against the number of selected functions."""
-    fig, axes = figure(2, 1, width=3.2, height=2.6)
-    for trace, label in zip(traces, labels):
-        t = pd.read_csv(trace)
-        axes[0, 0].plot(t["step"], 1.0 - t["r2_train"], "o-", ms=2.5, label=label)
-        axes[0, 1].plot(t["step"], t["rmse_train"], "o-", ms=2.5, label=f"{label} train")
-        if t["rmse_test"].notna().any():
-            axes[0, 1].plot(t["step"], t["rmse_test"], "x--", ms=3, label=f"{label} test")
-    axes[0, 0].set_yscale("log")
-    axes[0, 0].set_xlabel(r"$N_{SF}$")
-    axes[0, 0].set_ylabel(r"$1 - R^2$")
-    axes[0, 1].set_xlabel(r"$N_{SF}$")
-    axes[0, 1].set_ylabel(r"RMSE $[k_BT/\sigma_c]$")
-    axes[0, 1].legend(frameon=False)
-    save_figure(fig, path)
-
-
 def run_fig2(*, input, output, params, wildcards, threads=1):
     plot_fig2(_inputs(input, "pmf"), params["solvents"], output["figure"])
 
 
 def run_selection_figure(*, input, output, params, wildcards, threads=1):
     labels = [f"ML2, s = {s}" for s in params["solvents"]] + [f"ML12, s = {s}" for s in params["solvents"]]
-    plot_selection_trace(_inputs(input, "trace"), labels, output["figure"])
+    plot_selection_trace(_inputs(input, "trace"), labels, output["figure"], n_label=r"$N_{SF}$",
+                         rmse_unit=r"k_BT/\sigma_c")
 
 
 def plot_fig3(parity_tables, solvents, path) -> None:

@@ -247,6 +247,21 @@ def rescaled_cells(positions, new_box, scale, r_cut, origin, periodic, capacity)
 
 
 @njit
+def propose_volume_move(box_lengths, max_log_volume_change, r_cut):
+    """A trial ln V move: ``(ok, d_log_volume, scale, new_box, volume, new_volume)``.
+
+    d ln V uniform in [-max, max]; box lengths scale by exp(d ln V / 3); ``ok`` is False
+    when a new box length would fall below 2 r_cut (minimum image).
+    """
+    volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
+    d_log_volume = (2.0 * np.random.random() - 1.0) * max_log_volume_change
+    scale = np.exp(d_log_volume / 3.0)
+    new_box = box_lengths * scale
+    new_volume = new_box[0] * new_box[1] * new_box[2]
+    return np.min(new_box) >= 2.0 * r_cut, d_log_volume, scale, new_box, volume, new_volume
+
+
+@njit
 def volume_log_acceptance(beta, d_energy, pressure, volume, new_volume, n, d_log_volume):
     """ln of the NPT acceptance of a ln V move: -beta (dU + P dV) + (N + 1) d ln V."""
     return -beta * (d_energy + pressure * (new_volume - volume)) + (n + 1) * d_log_volume
@@ -275,13 +290,10 @@ def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, perio
         for trial in range(trials):
             if do_volume and np.random.random() < volume_probability:
                 attempted_volume += 1
-                volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
-                d_log_volume = (2.0 * np.random.random() - 1.0) * max_log_volume_change
-                scale = np.exp(d_log_volume / 3.0)
-                new_box = box_lengths * scale
-                if np.min(new_box) < 2.0 * r_cut:
+                ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
+                    box_lengths, max_log_volume_change, r_cut)
+                if not ok:
                     continue
-                new_volume = new_box[0] * new_box[1] * new_box[2]
                 (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
                  new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
                                                members.shape[1])

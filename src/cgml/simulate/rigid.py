@@ -60,6 +60,7 @@ from cgml.neighbors import CellList, build_cell_list
 from cgml.neighbors._kernels import neighbors_of_point, relocate
 from cgml.simulate.mc import (
     kernel_seed,
+    propose_volume_move,
     rescaled_cells,
     run_blocks,
     volume_log_acceptance,
@@ -237,13 +238,10 @@ def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_
         for trial in range(trials):
             if do_volume and np.random.random() < volume_probability:
                 tally[5] += 1
-                volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
-                d_log_volume = (2.0 * np.random.random() - 1.0) * max_log_volume_change
-                scale = math.exp(d_log_volume / 3.0)
-                new_box = box_lengths * scale
-                if np.min(new_box) < 2.0 * r_cut:
+                ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
+                    box_lengths, max_log_volume_change, r_cut)
+                if not ok:
                     continue
-                new_volume = new_box[0] * new_box[1] * new_box[2]
                 (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
                  new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
                                                members.shape[1])
