@@ -124,6 +124,38 @@ def shape_rows(record, rng, quick: bool) -> None:
            f"Eq. 17 with the exchange-averaged contact ({int(params[5])} polynomial terms)")
 
 
+def mc_rows(record, rng, quick: bool) -> None:
+    """Rigid-body MC sweeps per second of N = 896 spherocylinders (the paper's EOS system):
+    hard (FG) and the CG Eq. 17 potential with a fitted contact function, NPT near rho* = 0.13."""
+    from cgml.papers.anisotropic.shapes import (
+        fit_contact_function,
+        make_spherocylinder_dataset,
+        soft_spherocylinder_potential,
+    )
+    from cgml.papers.anisotropic.simulations import _aligned_lattice
+    from cgml.simulate.rigid import init_rigid_state, run_rigid
+    from cgml.simulate.rigid_potentials import hard_spherocylinder_potential
+    import tempfile
+
+    data = make_spherocylinder_dataset(length=4.0, diameter=1.0, n_samples=5000, rng=rng)
+    model = fit_contact_function(data, seed=SEED, degree=8, max_features=32)[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save(Path(tmp) / "contact.json")
+        cg = soft_spherocylinder_potential(Path(tmp) / "contact.json", {"length": 4.0, "diameter": 1.0})
+    n = 896
+    sweeps = 2 if quick else 10
+    for name, potential in (("hard", hard_spherocylinder_potential(4.0, 1.0)), ("cg", cg)):
+        pos, rot, box = _aligned_lattice(n, 4.0, 1.0, 0.13)
+        stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))
+        state = init_rigid_state(pos * stretch, rot, box * stretch, potential)
+        record(f"mc_sweeps_spherocylinder_{name}_N896", "sweeps",
+               lambda potential=potential, state=state: run_rigid(
+                   state, potential, sweeps, 0.2, 0.2, seed=2, sample_every=sweeps, pressure=1.0,
+                   max_log_volume_change=0.01),
+               sweeps, f"N = {n}, NPT, rho* = {n / np.prod(box * stretch):.3f}, r_cut = "
+                       f"{potential.r_cut:.2f} sigma, N translation/rotation trials per sweep")
+
+
 def main(argv=None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="results/benchmarks/anisotropic_speed.csv")
@@ -222,6 +254,7 @@ def main(argv=None) -> Path:
            n_mc, "M' = 2.5, sigma' = 1.3 sigma")
 
     shape_rows(record, rng, args.quick)
+    mc_rows(record, rng, args.quick)
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
