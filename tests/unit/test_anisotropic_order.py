@@ -46,9 +46,13 @@ def test_layer_hexatic_order_separates_crystal_layers_from_liquid_layers():
     from cgml.analysis.anisotropic_order import layer_hexatic_order
 
     rng = np.random.default_rng(3)
-    a1, a2 = np.array([1.0, 0.0]), np.array([0.5, np.sqrt(3) / 2])
-    lattice = np.array([i * a1 + j * a2 for i in range(8) for j in range(8)])
+    # hexagonal layers in a periodic box (8 x 8 sites, rows offset by half a spacing)
+    lattice = np.array([(i + 0.5 * (j % 2), j * np.sqrt(3) / 2) for i in range(8) for j in range(8)])
     crystal = np.concatenate([np.c_[lattice, np.full(64, 5.0 * k)] for k in range(3)])
-    assert layer_hexatic_order(crystal, None, [0, 0, 1], 5.0, 1.2) > 0.99
+    box = np.array([8.0, 4.0 * np.sqrt(3), 15.0])
+    assert layer_hexatic_order(crystal, box, [0, 0, 1], 5.0, 1.2) == pytest.approx(1.0)
     liquid = np.concatenate([np.c_[rng.uniform(0, 8, (64, 2)), np.full(64, 5.0 * k)] for k in range(3)])
     assert layer_hexatic_order(liquid, None, [0, 0, 1], 5.0, 1.2) < 0.6
+    # dilute: isolated pairs are not hexatic (one bond counts 1/6)
+    pairs = np.concatenate([[[3.0 * k, 0, 0], [3.0 * k + 1.0, 0, 0]] for k in range(10)])
+    assert layer_hexatic_order(pairs, None, [0, 0, 1], 5.0, 1.2) == pytest.approx(1 / 6)

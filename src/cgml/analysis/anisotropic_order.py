@@ -10,10 +10,11 @@ angles in degrees where stated.
   (McMillan's tau; Polson & Frenkel, PRE 56, R6260 (1997) use the same form): ~ N^-1/2
   without layers, close to 1 for sharp layers along n. The spacing is scanned on a
   grid, so a few per cent of the box length is the resolution.
-* In-layer hexatic order psi_6 = < |(1/n_b) sum_bonds exp(6 i phi)| > over particles
-  with neighbours in their own layer (layers of spacing d along the director, bonds
-  shorter than ``r_bond`` in the plane normal to it): ~1 for the hexagonal layers of
-  the solid, small for the liquid-like layers of a smectic A.
+* In-layer hexatic order psi_6 = < |sum_bonds exp(6 i phi)| / max(n_b, 6) > over all
+  particles, bonds to the n_b neighbours in the particle's own layer (layer of spacing
+  d along the director, bond shorter than ``r_bond`` in the plane normal to it): 1 for
+  the hexagonal layers of the solid, small for liquid-like layers (smectic A) and for
+  dilute states (a particle with one bond counts 1/6, not 1).
 * 2D bond angles (the Lambda_1 lattice of superballs, Campos-Villalobos et al. 2024,
   Fig. 5d; Rossi et al. PNAS 2015): neighbours within ``r_bond`` in the XY plane; for
   each particle with >= 2 bonds, the smallest angle between angularly consecutive bonds.
@@ -100,7 +101,7 @@ def bond_angles_2d(positions, box_lengths, r_bond: float) -> np.ndarray:
 
 
 def layer_hexatic_order(positions, box_lengths, director, spacing: float, r_bond: float) -> float:
-    """psi_6 of the in-layer bonds (module docstring); nan if no particle has a bond.
+    """psi_6 of the in-layer bonds (module docstring); 0 for particles without bonds.
 
     positions (n, 3) [length]; box_lengths (3,) periodic [length] or None; director (3,)
     unit vector; spacing : layer spacing d [length]; r_bond [length].
@@ -122,6 +123,7 @@ def layer_hexatic_order(positions, box_lengths, director, spacing: float, r_bond
         axial = d @ n_hat
         x, y = d @ e1, d @ e2
         bonded = (np.abs(axial) < 0.5 * spacing) & (np.hypot(x, y) < r_bond) & (np.hypot(x, y) > 0)
-        if bonded.any():
-            values.append(abs(np.mean(np.exp(6j * np.arctan2(y[bonded], x[bonded])))))
+        n_b = int(bonded.sum())
+        values.append(abs(np.sum(np.exp(6j * np.arctan2(y[bonded], x[bonded])))) / max(n_b, 6)
+                      if n_b else 0.0)
     return float(np.mean(values)) if values else float("nan")

@@ -305,9 +305,9 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     diameter [sigma], and the soft-potential keys for "cg"), sc_eos (n_particles,
     pressures [kT/sigma^3], start_density, crystal_density, equilibration_sweeps,
     production_sweeps, sample_every, tune_rounds, tune_sweeps, target_acceptance), seed;
-    wildcards: potential ("fg"/"cg"), branch ("compress": ascending pressures from a
-    dilute aligned lattice at start_density; "expand": descending pressures from the
-    aligned crystal at crystal_density). Each pressure starts from the previous state.
+    wildcards: potential ("fg"/"cg"), branch ("compress": ascending pressures from an
+    isotropic fluid made by random insertion at start_density; "expand": descending
+    pressures from the aligned crystal at crystal_density). Each pressure starts from the previous state.
     Writes output["csv"] (per pressure: P*, rho* mean and error, S_2, tau, psi_6,
     acceptance) and output["npz"] (final snapshot per pressure).
     """
@@ -322,13 +322,18 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         raise ValueError(f"branch must be 'compress' or 'expand', got {branch!r}")
     potential = _sc_potential(wildcards["potential"], input, sc)
     length, diameter = float(sc["length"]), float(sc["diameter"])
-    density0 = float(cfg["start_density"] if branch == "compress" else cfg["crystal_density"])
-    positions, rotations, box = _aligned_lattice(int(cfg["n_particles"]), length, diameter, density0)
+    n = int(cfg["n_particles"])
+    if branch == "compress":  # an isotropic start: random sequential insertion at start_density
+        side = (n / float(cfg["start_density"])) ** (1.0 / 3.0)
+        box = np.full(3, max(side, 2.02 * potential.r_cut))
+        positions, rotations = random_configuration(potential, n, box, np.random.default_rng(seed))
+    else:
+        positions, rotations, box = _aligned_lattice(n, length, diameter, float(cfg["crystal_density"]))
     stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))  # minimum image of the range
     if stretch > 1.0:
         log.warning("starting lattice stretched by %.3f: box %s shorter than 2 r_cut = %.3f sigma; "
                     "the densest reachable rho* is n / (2 r_cut)^3 = %.4f", stretch, box,
-                    2 * potential.r_cut, int(cfg["n_particles"]) / (2 * potential.r_cut) ** 3)
+                    2 * potential.r_cut, n / (2 * potential.r_cut) ** 3)
     state = init_rigid_state(positions * stretch, rotations, box * stretch, potential)
     pressures = sorted(float(x) for x in cfg["pressures"])
     if branch == "expand":
