@@ -34,6 +34,10 @@ BAD_CONFIGS = {
         {"nanoparticles": {"pair": {"r_min_sigma": 2.0, "r_max_sigma": 2.0}}},
         "nanoparticles.pair.r_min_sigma",
     ),
+    "unknown patchy system": ({"anisotropic": {"patchy": {"systems": ["jc", "cube"]}}},
+                              "anisotropic.patchy.systems.1"),
+    "REMC temperatures reversed": ({"anisotropic": {"remc": {"kT_min": 0.2}}}, "anisotropic.remc.kT_min"),
+    "EOS box too small": ({"anisotropic": {"sc_eos": {"n_particles": 50}}}, "anisotropic.sc_eos.n_particles"),
 }
 
 
@@ -49,7 +53,7 @@ def named_keys(output: str) -> set[str]:
     From jsonschema's ``On instance['a']['b']`` (plus ``('x' was unexpected)`` for
     unknown keys) and from dotted names written out (``nanoparticles.pair.r_min_sigma``).
     """
-    keys = set(re.findall(r"\b[a-z_]+(?:\.[a-z_]+)+\b", output))
+    keys = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\b", output))
     for match in re.finditer(r"On instance((?:\[[^\]]+\])*)", output):
         parts = re.findall(r"\[([^\]]+)\]", match.group(1))
         path = ".".join(p.strip("'\"") for p in parts)
