@@ -72,15 +72,15 @@ def _require(params: dict, keys, where: str):
 def random_configuration(potential, n: int, box_lengths, rng: np.random.Generator,
                          planar_z: float | None = None, max_tries: int = 100000):
     """``n`` bodies at random non-overlapping positions and orientations (random sequential
-    insertion with the potential's own hard core). ``planar_z``: all at this z with
-    in-plane rotations (body z along lab z). Returns ``(positions, rotations)``."""
-    from cgml.simulate.rigid import init_rigid_state as _init
-
+    insertion: a trial body is kept unless its pair energy with a body already placed is
+    infinite). ``planar_z``: all at this z with in-plane rotations (body z along lab z).
+    Returns ``(positions (n, 3), rotations (n, 3, 3))``; ValueError after ``max_tries``
+    rejected trials (too dense for random insertion)."""
     box = np.asarray(box_lengths, dtype=np.float64)
-    positions = np.empty((0, 3))
-    rotations = np.empty((0, 3, 3))
-    tries = 0
-    while positions.shape[0] < n:
+    positions = np.empty((n, 3))
+    rotations = np.empty((n, 3, 3))
+    placed, tries = 0, 0
+    while placed < n:
         tries += 1
         if tries > max_tries:
             raise ValueError(f"could not insert {n} bodies into box {box} in {max_tries} tries "
@@ -88,16 +88,16 @@ def random_configuration(potential, n: int, box_lengths, rng: np.random.Generato
         p = rng.uniform(0, box)
         if planar_z is not None:
             p[2] = planar_z
-            r = rotation_matrix_about_axis([0.0, 0.0, 1.0], rng.uniform(0, 2 * np.pi))[None]
+            r = rotation_matrix_about_axis([0.0, 0.0, 1.0], rng.uniform(0, 2 * np.pi))
         else:
-            r = random_rotation_matrices(rng, 1)
-        trial_p = np.vstack([positions, p])
-        trial_r = np.concatenate([rotations, r])
-        try:
-            _init(trial_p, trial_r, box, potential)
-        except ValueError:
+            r = random_rotation_matrices(rng, 1)[0]
+        d = positions[:placed] - p
+        d -= box * np.rint(d / box)
+        near = np.flatnonzero(np.einsum("ij,ij->i", d, d) < potential.r_cut ** 2)
+        if any(potential.pair_energy(d[j], r, rotations[j], potential.params) == np.inf for j in near):
             continue
-        positions, rotations = trial_p, trial_r
+        positions[placed], rotations[placed] = p, r
+        placed += 1
     return positions, rotations
 
 
