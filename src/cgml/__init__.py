@@ -9,6 +9,8 @@ Angstrom, kcal/mol, fs) until a mapping function converts them explicitly.
 
 from __future__ import annotations
 
+import functools
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "source_hash"]
@@ -39,7 +41,7 @@ def source_hash(*modules: str) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+        digest.update(_file_digest(str(path), path.stat().st_mtime_ns))
     return digest.hexdigest()[:16]
 
 
@@ -54,9 +56,28 @@ def _module_files(root, name: str) -> list:
     return []
 
 
-def _import_closure(root, modules) -> set:
+@functools.lru_cache(maxsize=None)
+def _direct_imports(path_text: str, mtime_ns: int) -> tuple:
+    """``cgml`` module names imported anywhere in one file (cached per file version)."""
     import ast
+    from pathlib import Path
 
+    path = Path(path_text)
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=path_text)):
+        if isinstance(node, ast.Import):
+            out.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                out.append(("relative", node.level, node.module or "", tuple(a.name for a in node.names)))
+            else:
+                stem = node.module or ""
+                out.append(stem)
+                out.extend(f"{stem}.{alias.name}" for alias in node.names)
+    return tuple(out)
+
+
+def _import_closure(root, modules) -> set:
     pending, seen = [], set()
     for name in modules:
         if name != "cgml" and not name.startswith("cgml."):
@@ -71,24 +92,29 @@ def _import_closure(root, modules) -> set:
             continue
         seen.add(path)
         rel = path.relative_to(root).with_suffix("").parts
-        package = ["cgml", *rel[:-1]] if rel[-1] != "__init__" else ["cgml", *rel[:-1]]
+        package = ["cgml", *rel[:-1]]
         for k in range(1, len(package) + 1):  # the __init__ of every enclosing package
             init = root.joinpath(*package[1:k], "__init__.py")
             if init.is_file():
                 pending.append(init)
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package[: len(package) - node.level + 1]
-                    stem = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    stem = node.module or ""
-                names = [stem] + [f"{stem}.{alias.name}" for alias in node.names]
+        for item in _direct_imports(str(path), path.stat().st_mtime_ns):
+            if isinstance(item, tuple):  # relative import: resolve against this package
+                _, level, module, names = item
+                base = package[: len(package) - level + 1]
+                stem = ".".join(base + ([module] if module else []))
+                names = [stem] + [f"{stem}.{n}" for n in names]
+            else:
+                names = [item]
             for name in names:
                 if name == "cgml" or name.startswith("cgml."):
                     pending.extend(_module_files(root, name) if name != "cgml" else
                                    [root / "__init__.py"])
     return seen
+
+
+@functools.lru_cache(maxsize=None)
+def _file_digest(path_text: str, mtime_ns: int) -> bytes:
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(Path(path_text).read_bytes()).digest()

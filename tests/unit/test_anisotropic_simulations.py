@@ -173,3 +173,22 @@ def test_soft_spherocylinder_potential_follows_eq17(tmp_path):
                          for k in range(50)])
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     assert np.all(got[np.linalg.norm(r, axis=1) > potential.r_cut] == 0.0)
+
+
+def test_random_insertion_avoids_deep_soft_overlaps():
+    """Soft bodies are not inserted deep inside each other (energies stay O(kT))."""
+    from numba import njit
+
+    from cgml.papers.anisotropic.simulations import random_configuration
+    from cgml.simulate.rigid import init_rigid_state, rigid_pair_potential
+
+    @njit
+    def soft(r_ij, rot_i, rot_j, params):
+        d = np.sqrt(r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2)
+        return (1.0 / d) ** 50 if d < 1.5 else 0.0
+
+    potential = rigid_pair_potential(soft, 1.5, (0.0,), "soft")
+    box = np.full(3, 5.0)
+    positions, rotations = random_configuration(potential, 40, box, np.random.default_rng(2))
+    state = init_rigid_state(positions, rotations, box, potential)
+    assert state.energy < 40 * 5.0

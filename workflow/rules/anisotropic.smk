@@ -1,8 +1,6 @@
 # Paper `anisotropic`: Campos-Villalobos, Subert, Giunta, Dijkstra, npj Comput. Mater. (2024).
 AN = config["anisotropic"]
 AN_DIR = f"{RESULTS}/anisotropic"
-# the package code these rules can run (their import closure), see code_hash
-AN_CODE = code_hash("scripts/anisotropic/*.py")
 AN_SYSTEMS = AN["patchy"]["systems"]
 AN_SB = AN["superball"]
 AN_SC = AN["spherocylinder"]
@@ -59,7 +57,7 @@ rule an_patchy_dataset:
         dataset=AN["patchy"]["dataset"],
         fg=AN["patchy"]["fg"],
         seed=lambda w: seed_for("an_patchy_dataset", w.system),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/patchy_dataset.py"),
     script:
         "../../scripts/anisotropic/patchy_dataset.py"
 
@@ -86,7 +84,7 @@ rule an_patchy_fit:
         system=lambda w: w.system,
         fit=AN["patchy"]["fit"],
         seed=lambda w: seed_for("an_patchy_fit", w.system),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/patchy_fit.py"),
     script:
         "../../scripts/anisotropic/patchy_fit.py"
 
@@ -112,7 +110,7 @@ rule an_patchy_landscape:
         fg=AN["patchy"]["fg"],
         landscape=AN["patchy"]["landscape"],
         seed=lambda w: seed_for("an_patchy_landscape", w.system),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/patchy_landscape.py"),
     script:
         "../../scripts/anisotropic/patchy_landscape.py"
 
@@ -140,7 +138,7 @@ rule an_fig2:
         runtime=10,
         mem_mb=1000,
     params:
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/fig2.py"),
     script:
         "../../scripts/anisotropic/fig2.py"
 
@@ -168,7 +166,7 @@ rule an_fig4:
         runtime=10,
         mem_mb=1000,
     params:
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/fig4.py"),
     script:
         "../../scripts/anisotropic/fig4.py"
 
@@ -193,7 +191,7 @@ rule an_fig3:
         runtime=10,
         mem_mb=1000,
     params:
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/fig3.py"),
     script:
         "../../scripts/anisotropic/fig3.py"
 
@@ -218,7 +216,7 @@ rule an_superball_dataset:
         **AN_SB_SHAPE,
         **AN_SB["dataset"],
         seed=seed_for("an_superball_dataset"),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/superball_dataset.py"),
     script:
         "../../scripts/anisotropic/superball_dataset.py"
 
@@ -244,7 +242,7 @@ rule an_superball_fit:
     params:
         **AN_SB["fit"],
         seed=seed_for("an_superball_fit"),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/superball_fit.py"),
     script:
         "../../scripts/anisotropic/superball_fit.py"
 
@@ -268,7 +266,7 @@ rule an_superball_landscape:
         **AN_SB_SHAPE,
         **AN_SB["landscape"],
         seed=seed_for("an_superball_landscape"),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/superball_landscape.py"),
     script:
         "../../scripts/anisotropic/superball_landscape.py"
 
@@ -293,7 +291,7 @@ rule an_quasi2d:
         superball=AN_SB_SHAPE,
         quasi2d=AN["quasi2d"],
         seed=lambda w: seed_for("an_quasi2d", w.start),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/quasi2d.py"),
     script:
         "../../scripts/anisotropic/quasi2d.py"
 
@@ -335,7 +333,7 @@ rule an_fig5:
         mem_mb=1000,
     params:
         superball=AN_SB_SHAPE,
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/fig5.py"),
     script:
         "../../scripts/anisotropic/fig5.py"
 
@@ -360,7 +358,7 @@ rule an_sc_dataset:
         **AN_SC_SHAPE,
         **AN_SC["dataset"],
         seed=seed_for("an_sc_dataset"),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/sc_dataset.py"),
     script:
         "../../scripts/anisotropic/sc_dataset.py"
 
@@ -386,7 +384,7 @@ rule an_sc_fit:
     params:
         **AN_SC["fit"],
         seed=seed_for("an_sc_fit"),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/sc_fit.py"),
     script:
         "../../scripts/anisotropic/sc_fit.py"
 
@@ -413,7 +411,7 @@ rule an_sc_curves:
         epsilon=AN_SC["epsilon"],
         lambda_r=AN_SC["lambda_r"],
         gap_cut=AN_SC["gap_cut"],
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/sc_curves.py"),
     script:
         "../../scripts/anisotropic/sc_curves.py"
 
@@ -441,7 +439,7 @@ rule an_sc_eos:
         },
         sc_eos=AN["sc_eos"],
         seed=lambda w: seed_for("an_sc_eos", w.potential, w.branch),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/sc_eos.py"),
     script:
         "../../scripts/anisotropic/sc_eos.py"
 
@@ -489,7 +487,7 @@ rule an_fig7:
         runtime=10,
         mem_mb=1000,
     params:
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/fig7.py"),
     script:
         "../../scripts/anisotropic/fig7.py"
 
@@ -524,7 +522,7 @@ rule an_remc:
         system=AN["remc"]["system"],
         fg=AN["patchy"]["fg"],
         seed=lambda w: seed_for("an_remc", w.potential, w.n),
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/remc.py"),
     script:
         "../../scripts/anisotropic/remc.py"
 
@@ -553,7 +551,7 @@ rule an_fig3b:
         runtime=10,
         mem_mb=1000,
     params:
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/fig3b.py"),
     script:
         "../../scripts/anisotropic/fig3b.py"
 
@@ -586,7 +584,7 @@ rule an_selection_figure:
     params:
         labels=[s.upper() for s in AN_SYSTEMS]
         + ["superball V_f", "spherocylinder contact"],
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/selection_figure.py"),
     script:
         "../../scripts/anisotropic/selection_figure.py"
 
@@ -627,6 +625,6 @@ rule an_scorecard:
     params:
         scale=SCALE,
         phases=AN["phases"],
-        code=AN_CODE,
+        code=code_hash("scripts/anisotropic/scorecard.py"),
     script:
         "../../scripts/anisotropic/scorecard.py"

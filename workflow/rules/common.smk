@@ -8,9 +8,9 @@ SCALE = config["scale"]
 RESULTS = f"results/{SCALE}"
 LOGS = f"{RESULTS}/logs"
 BENCH = f"{RESULTS}/benchmarks"
-# Snakemake does not see imported code: every rule carries a hash of the package code
-# it can run in its params (a paper's rules: code_hash of its scripts' import closure),
-# so a change to that code reruns them.
+# Snakemake does not see imported code: every rule carries in its params the hash of the
+# package code its script can import (code_hash: the static import closure), so a change
+# to that code reruns the rule and no other.
 CODE = code_hash("scripts/gather_scorecard.py")
 LAMMPS = config["engines"]["lammps"]
 PAPER_TARGETS = {}

@@ -1,8 +1,6 @@
 # Paper `nanoparticles`: Giunta, Campos-Villalobos, Dijkstra, ACS Nano 17, 23391 (2023).
 NP = config["nanoparticles"]
 NP_DIR = f"{RESULTS}/nanoparticles"
-# the package code these rules can run (their import closure), see code_hash
-NP_CODE = code_hash("scripts/nanoparticles/*.py")
 NP_SOLVENTS = [f"{s:g}" for s in NP["solvents"]]
 NP_PAIR_INDEX = [f"{k:03d}" for k in range(NP["pair"]["n_separations"])]
 NP_ATOMS_PER_PARTICLE = NP["model"]["n_core"] * (1 + NP["model"]["ligand_length"])
@@ -88,7 +86,7 @@ rule np_pair_fg:
         np=NP_FG_PARAMS,
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_pair_fg", w.solvent, w.index),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/pair_fg.py"),
     script:
         "../../scripts/nanoparticles/pair_fg.py"
 
@@ -117,7 +115,7 @@ rule np_pair_map:
         mem_mb=4000,
     params:
         np=NP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/pair_map.py"),
     script:
         "../../scripts/nanoparticles/pair_map.py"
 
@@ -139,7 +137,7 @@ rule np_pair_features:
         mem_mb=4000,
     params:
         np=NP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/pair_features.py"),
     script:
         "../../scripts/nanoparticles/pair_features.py"
 
@@ -163,7 +161,7 @@ rule np_pair_fit:
     params:
         np=NP,
         seed=lambda w: seed_for("np_pair_fit", w.solvent),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/pair_fit.py"),
     script:
         "../../scripts/nanoparticles/pair_fit.py"
 
@@ -187,7 +185,7 @@ rule np_pair_pmf:
     params:
         np=NP,
         seed=lambda w: seed_for("np_pair_pmf", w.solvent),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/pair_pmf.py"),
     script:
         "../../scripts/nanoparticles/pair_pmf.py"
 
@@ -216,7 +214,7 @@ rule np_fig2:
         mem_mb=1000,
     params:
         solvents=NP_SOLVENTS,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fig2.py"),
     script:
         "../../scripts/nanoparticles/fig2.py"
 
@@ -249,7 +247,7 @@ rule np_selection_figure:
         mem_mb=1000,
     params:
         solvents=NP_SOLVENTS,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/selection_figure.py"),
     script:
         "../../scripts/nanoparticles/selection_figure.py"
 
@@ -282,7 +280,7 @@ rule np_table:
         mem_mb=1000,
     params:
         solvents=NP_SOLVENTS,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/table.py"),
     script:
         "../../scripts/nanoparticles/table.py"
 
@@ -347,7 +345,7 @@ rule np_scorecard:
         densities=NP_DENSITIES,
         cp_etaps=[f"{x:g}" for x in NP["colloid_polymer"]["eta_p_reservoir"]],
         seed=seed_for("np_scorecard"),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/scorecard.py"),
     script:
         "../../scripts/nanoparticles/scorecard.py"
 
@@ -389,7 +387,7 @@ rule np_cluster_confine:
         },
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_cluster_confine", w.solvent, w.wall),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cluster_confine.py"),
     script:
         "../../scripts/nanoparticles/cluster_confine.py"
 
@@ -430,7 +428,7 @@ rule np_cluster_fg:
         },
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_cluster_fg", w.solvent, w.wall, w.sample),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cluster_fg.py"),
     script:
         "../../scripts/nanoparticles/cluster_fg.py"
 
@@ -461,7 +459,7 @@ rule np_cluster_map:
         mem_mb=8000,
     params:
         np=NP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cluster_map.py"),
     script:
         "../../scripts/nanoparticles/cluster_map.py"
 
@@ -483,7 +481,7 @@ rule np_cluster_features:
         mem_mb=8000,
     params:
         np=NP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cluster_features.py"),
     script:
         "../../scripts/nanoparticles/cluster_features.py"
 
@@ -507,7 +505,7 @@ rule np_cluster_fit:
     params:
         np=NP,
         seed=lambda w: seed_for("np_cluster_fit", w.solvent),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cluster_fit.py"),
     script:
         "../../scripts/nanoparticles/cluster_fit.py"
 
@@ -535,7 +533,7 @@ rule np_cluster_eval:
     params:
         triplet_r_sigma=NP["triplet_r_sigma"],
         seed=lambda w: seed_for("np_cluster_eval", w.solvent),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cluster_eval.py"),
     script:
         "../../scripts/nanoparticles/cluster_eval.py"
 
@@ -564,7 +562,7 @@ rule np_fig3:
         mem_mb=1000,
     params:
         solvents=NP_SOLVENTS,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fig3.py"),
     script:
         "../../scripts/nanoparticles/fig3.py"
 
@@ -597,7 +595,7 @@ rule np_fig4:
         mem_mb=1000,
     params:
         solvents=NP_SOLVENTS,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fig4.py"),
     script:
         "../../scripts/nanoparticles/fig4.py"
 
@@ -626,7 +624,7 @@ rule np_fig5:
         mem_mb=1000,
     params:
         solvents=NP_SOLVENTS,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fig5.py"),
     script:
         "../../scripts/nanoparticles/fig5.py"
 
@@ -649,7 +647,7 @@ rule np_eos:
     params:
         eos=NP_EOS,
         seed=lambda w: seed_for("np_eos", w.model, w.solvent, w.branch),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/eos.py"),
     script:
         "../../scripts/nanoparticles/eos.py"
 
@@ -679,7 +677,7 @@ rule np_fig6:
         runtime=10,
         mem_mb=1000,
     params:
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fig6.py"),
     script:
         "../../scripts/nanoparticles/fig6.py"
 
@@ -703,7 +701,7 @@ rule np_mc_gr:
         gr=NP_GR,
         hard_core_sigma=NP_EOS["hard_core_sigma"],
         seed=lambda w: seed_for("np_mc_gr", w.model, w.density),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/mc_gr.py"),
     script:
         "../../scripts/nanoparticles/mc_gr.py"
 
@@ -735,7 +733,7 @@ rule np_fg_bulk:
         },
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_fg_bulk", w.density),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fg_bulk.py"),
     script:
         "../../scripts/nanoparticles/fg_bulk.py"
 
@@ -758,7 +756,7 @@ rule np_fg_gr:
         mem_mb=4000,
     params:
         np=NP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fg_gr.py"),
     script:
         "../../scripts/nanoparticles/fg_gr.py"
 
@@ -799,7 +797,7 @@ rule np_fig7:
         mem_mb=1000,
     params:
         densities=NP_DENSITIES,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/fig7.py"),
     script:
         "../../scripts/nanoparticles/fig7.py"
 
@@ -840,7 +838,7 @@ rule np_cp_fg:
         # sweeps: Fig. 8's state or a training density
         run=lambda w: NP_CP["fg"] if w.etac == NP_CP_ETAC else NP_CP["many_body"]["fg"],
         seed=lambda w: seed_for("np_cp_fg", w.etac, w.etap),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_fg.py"),
     script:
         "../../scripts/nanoparticles/cp_fg.py"
 
@@ -861,7 +859,7 @@ rule np_cp_pair_data:
     params:
         cp=NP_CP,
         seed=lambda w: seed_for("np_cp_pair_data", w.etap),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_pair_data.py"),
     script:
         "../../scripts/nanoparticles/cp_pair_data.py"
 
@@ -887,7 +885,7 @@ rule np_cp_many_data:
     params:
         cp=NP_CP,
         seed=lambda w: seed_for("np_cp_many_data", w.etap),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_many_data.py"),
     script:
         "../../scripts/nanoparticles/cp_many_data.py"
 
@@ -912,7 +910,7 @@ rule np_cp_fit_ml2:
         cp=NP_CP,
         descriptors=NP_CP_DESC,
         seed=lambda w: seed_for("np_cp_fit_ml2", w.etap),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_fit_ml2.py"),
     script:
         "../../scripts/nanoparticles/cp_fit_ml2.py"
 
@@ -937,7 +935,7 @@ rule np_cp_fit_ml108:
         cp=NP_CP,
         descriptors=NP_CP_DESC,
         seed=lambda w: seed_for("np_cp_fit_ml108", w.etap),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_fit_ml108.py"),
     script:
         "../../scripts/nanoparticles/cp_fit_ml108.py"
 
@@ -961,7 +959,7 @@ rule np_cp_cg:
     params:
         cp=NP_CP,
         seed=lambda w: seed_for("np_cp_cg", w.model, w.etap),
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_cg.py"),
     script:
         "../../scripts/nanoparticles/cp_cg.py"
 
@@ -992,7 +990,7 @@ rule np_cp_summary:
         mem_mb=1000,
     params:
         etaps=NP_CP_ETAP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_summary.py"),
     script:
         "../../scripts/nanoparticles/cp_summary.py"
 
@@ -1024,6 +1022,6 @@ rule np_cp_fig8:
         mem_mb=1000,
     params:
         etaps=NP_CP_ETAP,
-        code=NP_CODE,
+        code=code_hash("scripts/nanoparticles/cp_fig8.py"),
     script:
         "../../scripts/nanoparticles/cp_fig8.py"

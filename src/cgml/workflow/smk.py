@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from cgml.workflow.entry import rule_seed
 
 __all__ = ["rule_seed", "lammps_runtime_minutes", "code_hash"]
 
 
+@functools.lru_cache(maxsize=None)
 def code_hash(*script_globs: str) -> str:
     """:func:`cgml.source_hash` of the package code the given rule scripts can run.
 

@@ -70,10 +70,13 @@ def _require(params: dict, keys, where: str):
 
 
 def random_configuration(potential, n: int, box_lengths, rng: np.random.Generator,
-                         planar_z: float | None = None, max_tries: int = 100000):
+                         planar_z: float | None = None, max_tries: int = 100000,
+                         max_pair_energy: float = 5.0):
     """``n`` bodies at random non-overlapping positions and orientations (random sequential
-    insertion: a trial body is kept unless its pair energy with a body already placed is
-    infinite). ``planar_z``: all at this z with in-plane rotations (body z along lab z).
+    insertion: a trial body is kept unless its pair energy with a body already placed
+    exceeds ``max_pair_energy`` [kT]: hard overlaps, and deep overlaps of soft bodies whose
+    astronomically large energies would swamp a running energy sum).
+    ``planar_z``: all at this z with in-plane rotations (body z along lab z).
     Returns ``(positions (n, 3), rotations (n, 3, 3))``; ValueError after ``max_tries``
     rejected trials (too dense for random insertion)."""
     box = np.asarray(box_lengths, dtype=np.float64)
@@ -94,7 +97,8 @@ def random_configuration(potential, n: int, box_lengths, rng: np.random.Generato
         d = positions[:placed] - p
         d -= box * np.rint(d / box)
         near = np.flatnonzero(np.einsum("ij,ij->i", d, d) < potential.r_cut ** 2)
-        if any(potential.pair_energy(d[j], r, rotations[j], potential.params) == np.inf for j in near):
+        if any(potential.pair_energy(d[j], r, rotations[j], potential.params) > max_pair_energy
+               for j in near):
             continue
         positions[placed], rotations[placed] = p, r
         placed += 1
