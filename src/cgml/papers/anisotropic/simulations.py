@@ -71,12 +71,13 @@ def _require(params: dict, keys, where: str):
 
 def random_configuration(potential, n: int, box_lengths, rng: np.random.Generator,
                          planar_z: float | None = None, max_tries: int = 100000,
-                         max_pair_energy: float = 5.0):
+                         max_pair_energy: float = 5.0, region: float | None = None):
     """``n`` bodies at random non-overlapping positions and orientations (random sequential
     insertion: a trial body is kept unless its pair energy with a body already placed
     exceeds ``max_pair_energy`` [kT]: hard overlaps, and deep overlaps of soft bodies whose
     astronomically large energies would swamp a running energy sum).
-    ``planar_z``: all at this z with in-plane rotations (body z along lab z).
+    ``planar_z``: all at this z with in-plane rotations (body z along lab z); ``region``
+    [length]: insert inside a cube of this edge at the box centre (a compact cluster).
     Returns ``(positions (n, 3), rotations (n, 3, 3))``; ValueError after ``max_tries``
     rejected trials (too dense for random insertion)."""
     box = np.asarray(box_lengths, dtype=np.float64)
@@ -88,7 +89,10 @@ def random_configuration(potential, n: int, box_lengths, rng: np.random.Generato
         if tries > max_tries:
             raise ValueError(f"could not insert {n} bodies into box {box} in {max_tries} tries "
                              f"(too dense for random insertion)")
-        p = rng.uniform(0, box)
+        if region is None:
+            p = rng.uniform(0, box)
+        else:
+            p = 0.5 * box + rng.uniform(-0.5, 0.5, 3) * min(float(region), float(np.min(box)))
         if planar_z is not None:
             p[2] = planar_z
             r = rotation_matrix_about_axis([0.0, 0.0, 1.0], rng.uniform(0, 2 * np.pi))
@@ -144,7 +148,9 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     betas = geometric_betas(cfg["kT_min"], cfg["kT_max"], int(cfg["n_replicas"])) / eps_max
     states, steps_d, steps_r = [], [], []
     for k, beta in enumerate(betas):
-        positions, rotations = random_configuration(potential, n, box, rng)
+        # a compact start: at T_0 the steps are then tuned for moves inside a cluster
+        positions, rotations = random_configuration(potential, n, box, rng,
+                                                    region=1.5 * n ** (1.0 / 3.0))
         state = init_rigid_state(positions, rotations, box, potential)
         state, d, phi, _, acc = adapt_rigid_steps(
             state, potential, 0.2, 0.5, seed + 17 * k + 1, beta=float(beta),
