@@ -58,7 +58,9 @@ def plot_fig3b(remc_npz, path) -> None:
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(f"{meta['potential'].upper()} N = {meta['n_particles']}\n"
-                     f"U/N = {meta['lowest_energy_per_particle']:.3f} " + r"$\epsilon_{max}$",
+                     f"U/N = {meta['lowest_energy_per_particle']:.3f} " + r"$\epsilon_{max}$"
+                     + (f" (FG {meta['lowest_fg_energy_per_particle']:.3f})"
+                        if meta["potential"] == "cg" and "lowest_fg_energy_per_particle" in meta else ""),
                      fontsize=8)
     ax = axes[0][-1]
     labels = [f"{m['potential'].upper()} {m['n_particles']}" for m, _ in runs]

@@ -167,7 +167,14 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     half = u0[u0.size // 2:]
     mean, sem = block_average(half, n_blocks=min(10, max(2, half.size // 2)))[:2] if half.size >= 4 \
         else (float(np.mean(half)), float("nan"))
+    # the lowest configuration re-evaluated with the FG site sums: for the CG run this
+    # tells a CG minimum the FG model shares from a spurious one of the fit
+    from cgml.papers.anisotropic.patchy import fg_rigid_potential
+
+    fg = fg_rigid_potential(params["system"], params) if wildcards["potential"] == "cg" else potential
+    lowest_state = init_rigid_state(result.lowest[1], result.lowest[2], box, fg)
     summary = {"potential": wildcards["potential"], "n_particles": n, "eps_max": eps_max,
+               "lowest_fg_energy_per_particle": float(lowest_state.energy / (n * eps_max)),
                "mean_energy_per_particle": float(mean), "sem": float(sem),
                "lowest_energy_per_particle": float(result.lowest[0] / (n * eps_max)),
                "swap_acceptance": result.swap_acceptance.tolist(),
