@@ -55,6 +55,12 @@ def reproduced_values(input: dict, table: pd.DataFrame, phases: dict) -> dict:
             ) / abs(fg["mean_energy_per_particle"] * fg["eps_max"])
         else:
             values[f"remc_energy_difference_n{n}"] = float("nan")
+        if cg and "lowest_fg_energy_per_particle" in cg and cg["lowest_fg_energy_per_particle"] != 0:
+            values[f"remc_cg_minimum_fg_error_n{n}"] = abs(
+                cg["lowest_energy_per_particle"] - cg["lowest_fg_energy_per_particle"]
+            ) / abs(cg["lowest_fg_energy_per_particle"])
+        else:
+            values[f"remc_cg_minimum_fg_error_n{n}"] = float("nan")
     angles = [_json(v)["mean_bond_angle_deg"] for k, v in input.items() if k.startswith("quasi2d_")]
     values["lambda1_bond_angle"] = float(np.nanmean(angles)) if np.any(np.isfinite(angles)) else float("nan")
     for potential in ("fg", "cg"):
