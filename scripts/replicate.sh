@@ -16,7 +16,7 @@ esac
 source "$ROOT/scripts/setup_env.sh"
 cd "$ROOT"
 snakemake --profile workflow/profiles/default "${CONFIG[@]}" "$@"
-snakemake --profile workflow/profiles/default "${CONFIG[@]}" --report "results/$SCALE/report.html"
+snakemake --profile workflow/profiles/default "${CONFIG[@]}" "$@" --report "results/$SCALE/report.html"
 echo "[replicate] scorecard: results/$SCALE/scorecard.csv"
 python - "results/$SCALE/scorecard.csv" <<'PY'
 import sys
