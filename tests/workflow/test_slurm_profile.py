@@ -187,6 +187,9 @@ def test_a_job_that_fails_once_is_retried(repo_copy, slurm_env):
 @pytest.mark.slow
 def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
     env, state = slurm_env
+    # the job idles 120 s before its script starts, so it is surely running at the Ctrl-C
+    # (a 12 s LAMMPS job once finished first on a loaded machine)
+    env = {**env, "CGML_STANDIN_START_DELAY_S": "120"}
     args = [tool("snakemake"), *toy_slurm_args(repo_copy, one_fg_target(repo_copy))]
     proc = subprocess.Popen(args, cwd=repo_copy, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)

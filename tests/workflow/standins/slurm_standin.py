@@ -26,6 +26,7 @@ CGML_STANDIN_FAIL_ONCE      comma-separated rule names: the first submission of 
 CGML_STANDIN_FAIL_ALWAYS    comma-separated rule names: every submission exits 1.
 CGML_STANDIN_PARTITION      partition name reported by sinfo/scontrol (default ``test``)
 CGML_STANDIN_ACCOUNTS       comma-separated accounts known to sacctmgr (default ``test``)
+CGML_STANDIN_START_DELAY_S  seconds a job waits (RUNNING) before its script starts
 
 States are PENDING (submitted, runner not yet alive), RUNNING, COMPLETED, FAILED,
 TIMEOUT (the ``-t`` limit passed; the process group is killed) and CANCELLED.
@@ -396,6 +397,9 @@ def run_job(root_text: str, key: str) -> int:
         finish("FAILED", 1)
         return 1
 
+    delay = float(os.environ.get("CGML_STANDIN_START_DELAY_S", "0") or 0)
+    if delay > 0:  # a job that is surely still running when a test interrupts it
+        time.sleep(delay)
     env = dict(os.environ)
     env.update(job["env"])
     script = job["script"]
@@ -608,8 +612,11 @@ def cancel_all(root: Path) -> list[str]:
     for key in job_keys(root):
         pid_file = root / "jobs" / f"{key}.pid"
         if pid_file.exists() and not (root / "jobs" / f"{key}.final").exists():
+            pid = int(pid_file.read_text())
+            if not pid_alive(pid):  # gone without writing .final (e.g. SIGKILLed under load)
+                continue
             (root / "jobs" / f"{key}.cancelled").touch()
-            kill_group(int(pid_file.read_text()))
+            kill_group(pid)
             killed.append(key)
     return killed
 
