@@ -64,6 +64,10 @@ def cluster_centers(n: int, radius: float, min_distance: float, rng: np.random.G
 
 
 # --------------------------------------------------------------------------- cluster_confine
+#: steps at a quarter of the time step before the confined equilibration (stability)
+SETTLE_STEPS = 1000
+
+
 def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     """Confined cluster run; writes ``samples_per_radius`` configurations."""
     np_cfg = params["np"]
@@ -83,6 +87,9 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
         boundary="s s s", data_file="system.data", minimize_steps=cl["minimize_steps"],
         temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
         timestep=md["timestep_fs"], thermo_every=max(1, cl["sample_every"]),
+        # our choice: a settling stage of 1000 steps at dt / 4 before the equilibration
+        settle_timestep=0.25 * md["timestep_fs"],
+        settle_steps=min(SETTLE_STEPS, cl["equilibration_steps"]),
         equilibration_steps=cl["equilibration_steps"], sample_every=cl["sample_every"],
         n_samples=cl["samples_per_radius"],
         # the wall acts on core beads: core centres stay within ~radius_sigma
