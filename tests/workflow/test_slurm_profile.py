@@ -19,6 +19,7 @@ import dataclasses
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -193,20 +194,26 @@ def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
     args = [tool("snakemake"), *toy_slurm_args(repo_copy, one_fg_target(repo_copy))]
     proc = subprocess.Popen(args, cwd=repo_copy, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 60
-        while not standin_jobs(state) and proc.poll() is None and time.monotonic() < deadline:
+        # interrupt only once Snakemake itself reports the SLURM job id: before that it does
+        # not know the job it should cancel (a fixed sleep was too short under heavy load)
+        deadline = time.monotonic() + 120
+        while (not any("has been submitted with SLURM jobid" in line for line in lines)
+               and proc.poll() is None and time.monotonic() < deadline):
             time.sleep(0.5)
-        assert standin_jobs(state), "no job was submitted within 60 s"
-        # sbatch has answered; give the plugin a moment to record the job id, otherwise
-        # Snakemake does not yet know the job it should cancel (seen once under heavy load)
-        time.sleep(5.0)
+        assert standin_jobs(state), "no job was submitted within 120 s:\n" + "".join(lines)
+        time.sleep(1.0)
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C
-        output, _ = proc.communicate(timeout=60)
+        proc.wait(timeout=90)
+        reader.join(timeout=10)
+        output = "".join(lines)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+            proc.wait()
     assert proc.returncode != 0, output
     assert standin_calls(state, "scancel"), output
     assert [job["state"] for job in standin_jobs(state)] == ["CANCELLED"], output
