@@ -192,8 +192,12 @@ def test_interrupting_snakemake_cancels_its_slurm_jobs(repo_copy, slurm_env):
     # (a 12 s LAMMPS job once finished first on a loaded machine)
     env = {**env, "CGML_STANDIN_START_DELAY_S": "120"}
     args = [tool("snakemake"), *toy_slurm_args(repo_copy, one_fg_target(repo_copy))]
+    # a shell that starts the tests in the background (nohup ... &, CI runners) hands them
+    # SIGINT ignored, and Python then never installs its Ctrl-C handler: give Snakemake the
+    # default disposition a terminal would
     proc = subprocess.Popen(args, cwd=repo_copy, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
     reader.start()
