@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cgml.descriptors.sfunctions import EVEN_FUNCTIONS, AngularBasis, RadialBasis
+from cgml.descriptors.sfunctions import AngularBasis, RadialBasis
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.io import read_npz, write_npz
 from cgml.papers.anisotropic.simulations import (

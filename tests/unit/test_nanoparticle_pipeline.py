@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles, fibonacci_sphere
+from cgml.fg.nanoparticle import build_nanoparticles, fibonacci_sphere
 from cgml.papers.nanoparticles.claims import claims_for
-from cgml.papers.nanoparticles.pipeline import integrate_mean_force, pair_separations
+from cgml.papers.nanoparticles.fine_grained import pair_separations
+from cgml.papers.nanoparticles.pipeline import integrate_mean_force
 from cgml.papers.scorecard import COLUMNS, Claim, scorecard
 from cgml.workflow import ConfigError, check_config
 
@@ -112,7 +113,7 @@ def test_triplet_configurations_geometry():
 
 
 def test_cluster_centers_respect_radius_and_spacing():
-    from cgml.papers.nanoparticles.clusters import cluster_centers
+    from cgml.papers.nanoparticles.fine_grained import cluster_centers
 
     c = cluster_centers(12, 1.9, 1.0, np.random.default_rng(3))
     assert np.all(np.linalg.norm(c, axis=1) <= 1.9)

@@ -7,7 +7,6 @@ Units: sigma, k_BT; REMC energies in eps_max.
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pandas as pd

@@ -15,23 +15,18 @@ Units: sigma_c and k_BT (pressure in k_BT / sigma_c^3); FG in LAMMPS real.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cgml.analysis import RDF, compute_bond_order, count_crystalline_bonds
 from cgml.analysis.stats import block_average
-from cgml.fg.lammps import run_lammps_job
-from cgml.fg.nanoparticle import build_nanoparticles
-from cgml.fg.topology import write_lammps_data
 from cgml.fitting.sf_model import SymmetryFunctionModel
 from cgml.io import provenance, write_csv, write_npz
 from cgml.mapping import map_lammps_dump
-from cgml.papers.nanoparticles.pipeline import _forcefield, _spec
 from cgml.papers.nanoparticles.units import ReducedUnits
 from cgml.simulate import adapt_step_sizes, init_state, run_npt, run_nvt
-from cgml.simulate.mc import fcc_lattice
+from cgml.lattices import fcc_lattice
 
 log = logging.getLogger(__name__)
 
@@ -146,35 +141,6 @@ def run_mc_gr(*, input, output, params, wildcards, threads=1):
     frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
     write_csv(output["gr"], frame, provenance({"gr": gr, "density": density, "Q6": q6, "solid_fraction": solid,
                                                **dict(wildcards)}, seed=seed))
-
-
-# --------------------------------------------------------------------------- FG bulk MD
-def run_fg_bulk(*, input, output, params, wildcards, threads=1):
-    """LAMMPS: N NPs with diffusing rigid cores at one density; core beads dumped."""
-    np_cfg = params["np"]
-    gr = np_cfg["gr"]
-    density = float(wildcards["density"])
-    solvent = float(gr["solvent"])
-    seed = int(params["seed"])
-    rng = np.random.default_rng(seed)
-    units = ReducedUnits.from_config(np_cfg)
-    centers, box = fcc_lattice(gr["fg_fcc_cells"], density)
-    topology = build_nanoparticles(centers * units.sigma_c, _spec(np_cfg), box_lengths=box * units.sigma_c,
-                                   rng=rng)
-    md = np_cfg["md"]
-    variables = _forcefield(np_cfg, solvent).lammps_variables()
-    variables.update(
-        data_file="system.data", minimize_steps=gr["fg_minimize_steps"], temperature=np_cfg["temperature_K"],
-        seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"], timestep=md["timestep_fs"],
-        thermo_every=max(1, gr["fg_production_steps"] // 10), equilibration_steps=gr["fg_equilibration_steps"],
-        production_steps=gr["fg_production_steps"], dump_every=gr["fg_dump_every"], dump_file="cores.dump",
-        push_steps=gr["fg_push_steps"], push_max=30.0, comm_cutoff=f"{units.sigma_c + 28.0:.1f}")
-    run_lammps_job(
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=Path(output["dump"]).parent, lammps_log=output["lammps_log"],
-        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
-        keep=("in.lammps",), products={"cores.dump": output["dump"]},
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
 
 
 def run_fg_gr(*, input, output, params, wildcards, threads=1):

@@ -25,107 +25,13 @@ import numpy as np
 import pandas as pd
 
 from cgml.descriptors import AngularSet, RadialSet, compute_symmetry_functions
-from cgml.fg.lammps import run_lammps_job
-from cgml.fg.nanoparticle import build_nanoparticles
-from cgml.fg.topology import write_lammps_data
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
-from cgml.papers.nanoparticles.pipeline import (
-    _forcefield,
-    _md_variables,
-    _spec,
-    fit_force_model,
-    map_constrained_run,
-    random_unit_vector,
-)
+from cgml.io import provenance, read_npz, write_csv, write_npz
+from cgml.papers.nanoparticles.fine_grained import random_unit_vector
+from cgml.papers.nanoparticles.pipeline import fit_force_model, map_constrained_run
 from cgml.papers.nanoparticles.units import ReducedUnits
 
 log = logging.getLogger(__name__)
-
-
-def cluster_centers(n: int, radius: float, min_distance: float, rng: np.random.Generator,
-                    max_tries: int = 200_000) -> np.ndarray:
-    """``n`` points uniformly in a ball of ``radius`` with pair distances >= ``min_distance``.
-
-    Random sequential addition; raises ValueError if the packing is infeasible.
-    """
-    points = []
-    tries = 0
-    while len(points) < n:
-        tries += 1
-        if tries > max_tries:
-            raise ValueError(f"cannot place {n} points with spacing {min_distance} in radius {radius}")
-        p = rng.uniform(-radius, radius, 3)
-        if p @ p > radius * radius:
-            continue
-        if all(np.linalg.norm(p - q) >= min_distance for q in points):
-            points.append(p)
-    return np.asarray(points)
-
-
-# --------------------------------------------------------------------------- cluster_confine
-#: steps at a quarter of the time step before the confined equilibration (stability)
-SETTLE_STEPS = 1000
-
-
-def run_cluster_confine(*, input, output, params, wildcards, threads=1):
-    """Confined cluster run; writes ``samples_per_radius`` configurations."""
-    np_cfg = params["np"]
-    cl = np_cfg["clusters"]
-    solvent = float(wildcards["solvent"])
-    wall = int(wildcards["wall"])
-    radius_sigma = float(cl["confinement_radii_sigma"][wall])
-    seed = int(params["seed"])
-    rng = np.random.default_rng(seed)
-    units = ReducedUnits.from_config(np_cfg)
-    centers = units.sigma_c * cluster_centers(cl["n_particles"], radius_sigma, cl["min_distance_sigma"], rng)
-    topology = build_nanoparticles(centers, _spec(np_cfg), rng=rng)  # ball centred at the origin, as the wall
-    md = np_cfg["md"]
-    variables = _forcefield(np_cfg, solvent).lammps_variables()
-    core_radius = 0.5 * units.sigma_c
-    variables.update(
-        boundary="s s s", data_file="system.data", minimize_steps=cl["minimize_steps"],
-        temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
-        timestep=md["timestep_fs"], thermo_every=max(1, cl["sample_every"]),
-        # our choice: a settling stage of 1000 steps at dt / 4 before the equilibration
-        settle_timestep=0.25 * md["timestep_fs"],
-        settle_steps=min(SETTLE_STEPS, cl["equilibration_steps"]),
-        equilibration_steps=cl["equilibration_steps"], sample_every=cl["sample_every"],
-        n_samples=cl["samples_per_radius"],
-        # the wall acts on core beads: core centres stay within ~radius_sigma
-        wall_radius=f"{radius_sigma * units.sigma_c + core_radius:.4f}",
-        push_steps=cl["push_steps"], push_max=cl["push_max_kcal"],
-        wall_k=cl["wall_k_kcal_A3"],
-        comm_cutoff=f"{units.sigma_c + 2 * 12.0 + 4.0:.1f}")
-    samples = {f"sample_{k:03d}.data": output[f"sample_{k:03d}"] for k in range(cl["samples_per_radius"])}
-    out_dir = Path(output["lammps_log"]).parent
-    log.info("LAMMPS: %d NPs confined in R_w = %.2f sigma_c, s = %s", cl["n_particles"], radius_sigma, solvent)
-    run_lammps_job(
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
-        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
-        keep=("in.lammps", "forcefield.in"), products=samples,
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
-    write_json(out_dir / "run.json", provenance(
-        {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "clusters": cl}, seed=seed))
-
-
-# --------------------------------------------------------------------------- cluster_fg
-def run_cluster_fg(*, input, output, params, wildcards, threads=1):
-    """Constrained run: cores frozen at a sampled configuration, no wall."""
-    import shutil
-
-    np_cfg = params["np"]
-    solvent = float(wildcards["solvent"])
-    seed = int(params["seed"])
-    variables = _md_variables(np_cfg, solvent, seed, np_cfg["clusters"]["constrained"])
-    out_dir = Path(output["dump"]).parent
-    run_lammps_job(
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
-        prepare=lambda tmp: shutil.copyfile(input["data"], tmp / "system.data"),
-        keep=("in.lammps",), products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
 
 
 # --------------------------------------------------------------------------- cluster_map

@@ -79,7 +79,8 @@ from cgml.descriptors import AngularSet, RadialSet, compute_symmetry_functions
 from cgml.fitting.sf_model import SymmetryFunctionModel
 from cgml.io import provenance, read_npz, write_csv, write_npz
 from cgml.neighbors import build_neighbor_list
-from cgml.papers.nanoparticles.pipeline import fit_force_model, random_unit_vector
+from cgml.papers.nanoparticles.fine_grained import random_unit_vector
+from cgml.papers.nanoparticles.pipeline import fit_force_model
 from cgml.simulate import fcc_lattice, simple_cubic_lattice
 from cgml.simulate.potentials import PairPotential, mie_energy, pseudo_hard_spheres
 

@@ -17,102 +17,21 @@ Mean Forces", Fig. 2):
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cgml.analysis.stats import block_average
 from cgml.descriptors import RadialSet, compute_symmetry_functions
-from cgml.fg.forcefield import NanoparticleForceField
-from cgml.fg.lammps import run_lammps_job
-from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
-from cgml.fg.topology import write_lammps_data
 from cgml.fitting import fit_linear, r2_score, rmse
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
+from cgml.io import provenance, read_npz, write_csv, write_npz
 from cgml.mapping import map_lammps_dump
+from cgml.papers.nanoparticles.fine_grained import random_unit_vector
 from cgml.papers.nanoparticles.units import ReducedUnits
 from cgml.selection import forward_stepwise, split_by_group
 
 log = logging.getLogger(__name__)
-
-
-# --------------------------------------------------------------------------- geometry
-def pair_separations(pair_cfg: dict) -> np.ndarray:
-    """Separations R_IJ / sigma_c of data set (i), evenly spaced."""
-    return np.linspace(pair_cfg["r_min_sigma"], pair_cfg["r_max_sigma"], pair_cfg["n_separations"])
-
-
-def random_unit_vector(rng: np.random.Generator) -> np.ndarray:
-    v = rng.normal(size=3)
-    return v / np.linalg.norm(v)
-
-
-def pair_centers(separation_sigma: float, sigma_c: float, rng: np.random.Generator) -> np.ndarray:
-    """Two core centres [Angstrom] at ``separation_sigma`` along a random axis."""
-    axis = random_unit_vector(rng)
-    half = 0.5 * separation_sigma * sigma_c * axis
-    return np.array([-half, half])
-
-
-def _forcefield(np_cfg: dict, solvent: float) -> NanoparticleForceField:
-    ff = np_cfg["forcefield"]
-    return NanoparticleForceField(
-        solvent_s=float(solvent), sigma_b_nm=ff["sigma_b_nm"], epsilon=ff["epsilon_kcal"],
-        r_cut_nm=ff["r_cut_nm"], k_bond_nm=ff["k_bond_kcal_nm2"], b0_nm=np_cfg["model"]["bond_length_nm"],
-        k_angle=ff["k_angle_kcal"])
-
-
-def _spec(np_cfg: dict) -> NanoparticleSpec:
-    m = np_cfg["model"]
-    return NanoparticleSpec(n_core=m["n_core"], core_diameter=np_cfg["sigma_c_nm"] * 10.0,
-                            ligand_length=m["ligand_length"], bond_length=m["bond_length_nm"] * 10.0,
-                            ligand_mass=m["ligand_mass"], core_bead_mass=m["core_bead_mass"])
-
-
-# --------------------------------------------------------------------------- pair_fg
-def run_pair_fg(*, input, output, params, wildcards, threads=1):
-    """One constrained FG run: two frozen cores at separation index ``wildcards['index']``."""
-    np_cfg = params["np"]
-    solvent = float(wildcards["solvent"])
-    index = int(wildcards["index"])
-    separation = float(pair_separations(np_cfg["pair"])[index])
-    seed = int(params["seed"])
-    rng = np.random.default_rng(seed)
-    units = ReducedUnits.from_config(np_cfg)
-    centers = pair_centers(separation, units.sigma_c, rng)
-    topology = build_nanoparticles(centers, _spec(np_cfg), rng=rng)
-    out_dir = Path(output["dump"]).parent
-    variables = _md_variables(np_cfg, solvent, seed, np_cfg["pair"])
-    log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
-    run_lammps_job(
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
-        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
-                                              title=f"two NPs R={separation:.4f} sigma_c s={solvent}"),
-        keep=("system.data", "in.lammps", "forcefield.in"),
-        products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
-    write_json(out_dir / "run.json", provenance(
-        {"separation_sigma": separation, "solvent": solvent, "index": index, "centers_A": centers,
-         **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}}, seed=seed))
-
-
-def _md_variables(np_cfg: dict, solvent: float, seed: int, run_cfg: dict, data_file: str = "system.data") -> dict:
-    """Template variables of a constrained run (np_constrained.in) from the config."""
-    md = np_cfg["md"]
-    variables = _forcefield(np_cfg, solvent).lammps_variables()
-    variables.update(
-        boundary="s s s", data_file=data_file, minimize_steps=md["minimize_steps"],
-        temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
-        timestep=md["timestep_fs"], thermo_every=max(1, run_cfg["production_steps"] // 20),
-        equilibration_steps=run_cfg["equilibration_steps"], dump_every=run_cfg["dump_every"],
-        dump_file="forces.dump", production_steps=run_cfg["production_steps"],
-        force_every=run_cfg["force_every"], force_file="np_forces.txt")
-    return variables
 
 
 # --------------------------------------------------------------------------- pair_map

@@ -1,0 +1,218 @@
+"""The fine-grained LAMMPS runs of the nanoparticle paper (Giunta et al. 2023, Methods).
+
+Rules ``np_pair_fg``, ``np_cluster_confine``, ``np_cluster_fg`` and ``np_fg_bulk`` call
+these functions. They are kept apart from the mapping, fitting and Monte Carlo code on
+purpose: a rule's code hash (:func:`cgml.workflow.smk.code_hash`) covers the modules its
+script can import, so editing a fit or the MC engine does not rerun hours of LAMMPS.
+
+Units: LAMMPS ``real`` (Angstrom, kcal/mol, fs) for everything handed to LAMMPS;
+separations and radii in the config are in sigma_c.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from cgml.fg.forcefield import NanoparticleForceField
+from cgml.fg.lammps import run_lammps_job
+from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
+from cgml.fg.topology import write_lammps_data
+from cgml.io import provenance, write_json
+from cgml.lattices import fcc_lattice
+from cgml.papers.nanoparticles.units import ReducedUnits
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- geometry
+def pair_separations(pair_cfg: dict) -> np.ndarray:
+    """Separations R_IJ / sigma_c of data set (i), evenly spaced."""
+    return np.linspace(pair_cfg["r_min_sigma"], pair_cfg["r_max_sigma"], pair_cfg["n_separations"])
+
+
+def random_unit_vector(rng: np.random.Generator) -> np.ndarray:
+    v = rng.normal(size=3)
+    return v / np.linalg.norm(v)
+
+
+def pair_centers(separation_sigma: float, sigma_c: float, rng: np.random.Generator) -> np.ndarray:
+    """Two core centres [Angstrom] at ``separation_sigma`` along a random axis."""
+    axis = random_unit_vector(rng)
+    half = 0.5 * separation_sigma * sigma_c * axis
+    return np.array([-half, half])
+
+
+def forcefield_for(np_cfg: dict, solvent: float) -> NanoparticleForceField:
+    ff = np_cfg["forcefield"]
+    return NanoparticleForceField(
+        solvent_s=float(solvent), sigma_b_nm=ff["sigma_b_nm"], epsilon=ff["epsilon_kcal"],
+        r_cut_nm=ff["r_cut_nm"], k_bond_nm=ff["k_bond_kcal_nm2"], b0_nm=np_cfg["model"]["bond_length_nm"],
+        k_angle=ff["k_angle_kcal"])
+
+
+def nanoparticle_spec(np_cfg: dict) -> NanoparticleSpec:
+    m = np_cfg["model"]
+    return NanoparticleSpec(n_core=m["n_core"], core_diameter=np_cfg["sigma_c_nm"] * 10.0,
+                            ligand_length=m["ligand_length"], bond_length=m["bond_length_nm"] * 10.0,
+                            ligand_mass=m["ligand_mass"], core_bead_mass=m["core_bead_mass"])
+
+
+# --------------------------------------------------------------------------- pair_fg
+def run_pair_fg(*, input, output, params, wildcards, threads=1):
+    """One constrained FG run: two frozen cores at separation index ``wildcards['index']``."""
+    np_cfg = params["np"]
+    solvent = float(wildcards["solvent"])
+    index = int(wildcards["index"])
+    separation = float(pair_separations(np_cfg["pair"])[index])
+    seed = int(params["seed"])
+    rng = np.random.default_rng(seed)
+    units = ReducedUnits.from_config(np_cfg)
+    centers = pair_centers(separation, units.sigma_c, rng)
+    topology = build_nanoparticles(centers, nanoparticle_spec(np_cfg), rng=rng)
+    out_dir = Path(output["dump"]).parent
+    variables = md_variables(np_cfg, solvent, seed, np_cfg["pair"])
+    log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
+    run_lammps_job(
+        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
+        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
+        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
+                                              title=f"two NPs R={separation:.4f} sigma_c s={solvent}"),
+        keep=("system.data", "in.lammps", "forcefield.in"),
+        products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
+        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    write_json(out_dir / "run.json", provenance(
+        {"separation_sigma": separation, "solvent": solvent, "index": index, "centers_A": centers,
+         **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}}, seed=seed))
+
+
+def md_variables(np_cfg: dict, solvent: float, seed: int, run_cfg: dict, data_file: str = "system.data") -> dict:
+    """Template variables of a constrained run (np_constrained.in) from the config."""
+    md = np_cfg["md"]
+    variables = forcefield_for(np_cfg, solvent).lammps_variables()
+    variables.update(
+        boundary="s s s", data_file=data_file, minimize_steps=md["minimize_steps"],
+        temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
+        timestep=md["timestep_fs"], thermo_every=max(1, run_cfg["production_steps"] // 20),
+        equilibration_steps=run_cfg["equilibration_steps"], dump_every=run_cfg["dump_every"],
+        dump_file="forces.dump", production_steps=run_cfg["production_steps"],
+        force_every=run_cfg["force_every"], force_file="np_forces.txt")
+    return variables
+
+
+
+def cluster_centers(n: int, radius: float, min_distance: float, rng: np.random.Generator,
+                    max_tries: int = 200_000) -> np.ndarray:
+    """``n`` points uniformly in a ball of ``radius`` with pair distances >= ``min_distance``.
+
+    Random sequential addition; raises ValueError if the packing is infeasible.
+    """
+    points = []
+    tries = 0
+    while len(points) < n:
+        tries += 1
+        if tries > max_tries:
+            raise ValueError(f"cannot place {n} points with spacing {min_distance} in radius {radius}")
+        p = rng.uniform(-radius, radius, 3)
+        if p @ p > radius * radius:
+            continue
+        if all(np.linalg.norm(p - q) >= min_distance for q in points):
+            points.append(p)
+    return np.asarray(points)
+
+
+# --------------------------------------------------------------------------- cluster_confine
+#: steps at a quarter of the time step before the confined equilibration (stability)
+SETTLE_STEPS = 1000
+
+
+def run_cluster_confine(*, input, output, params, wildcards, threads=1):
+    """Confined cluster run; writes ``samples_per_radius`` configurations."""
+    np_cfg = params["np"]
+    cl = np_cfg["clusters"]
+    solvent = float(wildcards["solvent"])
+    wall = int(wildcards["wall"])
+    radius_sigma = float(cl["confinement_radii_sigma"][wall])
+    seed = int(params["seed"])
+    rng = np.random.default_rng(seed)
+    units = ReducedUnits.from_config(np_cfg)
+    centers = units.sigma_c * cluster_centers(cl["n_particles"], radius_sigma, cl["min_distance_sigma"], rng)
+    topology = build_nanoparticles(centers, nanoparticle_spec(np_cfg), rng=rng)  # ball centred at the origin, as the wall
+    md = np_cfg["md"]
+    variables = forcefield_for(np_cfg, solvent).lammps_variables()
+    core_radius = 0.5 * units.sigma_c
+    variables.update(
+        boundary="s s s", data_file="system.data", minimize_steps=cl["minimize_steps"],
+        temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
+        timestep=md["timestep_fs"], thermo_every=max(1, cl["sample_every"]),
+        # our choice: a settling stage of 1000 steps at dt / 4 before the equilibration
+        settle_timestep=0.25 * md["timestep_fs"],
+        settle_steps=min(SETTLE_STEPS, cl["equilibration_steps"]),
+        equilibration_steps=cl["equilibration_steps"], sample_every=cl["sample_every"],
+        n_samples=cl["samples_per_radius"],
+        # the wall acts on core beads: core centres stay within ~radius_sigma
+        wall_radius=f"{radius_sigma * units.sigma_c + core_radius:.4f}",
+        push_steps=cl["push_steps"], push_max=cl["push_max_kcal"],
+        wall_k=cl["wall_k_kcal_A3"],
+        comm_cutoff=f"{units.sigma_c + 2 * 12.0 + 4.0:.1f}")
+    samples = {f"sample_{k:03d}.data": output[f"sample_{k:03d}"] for k in range(cl["samples_per_radius"])}
+    out_dir = Path(output["lammps_log"]).parent
+    log.info("LAMMPS: %d NPs confined in R_w = %.2f sigma_c, s = %s", cl["n_particles"], radius_sigma, solvent)
+    run_lammps_job(
+        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
+        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
+        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
+        keep=("in.lammps", "forcefield.in"), products=samples,
+        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    write_json(out_dir / "run.json", provenance(
+        {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "clusters": cl}, seed=seed))
+
+
+# --------------------------------------------------------------------------- cluster_fg
+def run_cluster_fg(*, input, output, params, wildcards, threads=1):
+    """Constrained run: cores frozen at a sampled configuration, no wall."""
+
+    np_cfg = params["np"]
+    solvent = float(wildcards["solvent"])
+    seed = int(params["seed"])
+    variables = md_variables(np_cfg, solvent, seed, np_cfg["clusters"]["constrained"])
+    out_dir = Path(output["dump"]).parent
+    run_lammps_job(
+        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
+        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
+        prepare=lambda tmp: shutil.copyfile(input["data"], tmp / "system.data"),
+        keep=("in.lammps",), products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
+        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+
+
+
+# --------------------------------------------------------------------------- FG bulk MD
+def run_fg_bulk(*, input, output, params, wildcards, threads=1):
+    """LAMMPS: N NPs with diffusing rigid cores at one density; core beads dumped."""
+    np_cfg = params["np"]
+    gr = np_cfg["gr"]
+    density = float(wildcards["density"])
+    solvent = float(gr["solvent"])
+    seed = int(params["seed"])
+    rng = np.random.default_rng(seed)
+    units = ReducedUnits.from_config(np_cfg)
+    centers, box = fcc_lattice(gr["fg_fcc_cells"], density)
+    topology = build_nanoparticles(centers * units.sigma_c, nanoparticle_spec(np_cfg), box_lengths=box * units.sigma_c,
+                                   rng=rng)
+    md = np_cfg["md"]
+    variables = forcefield_for(np_cfg, solvent).lammps_variables()
+    variables.update(
+        data_file="system.data", minimize_steps=gr["fg_minimize_steps"], temperature=np_cfg["temperature_K"],
+        seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"], timestep=md["timestep_fs"],
+        thermo_every=max(1, gr["fg_production_steps"] // 10), equilibration_steps=gr["fg_equilibration_steps"],
+        production_steps=gr["fg_production_steps"], dump_every=gr["fg_dump_every"], dump_file="cores.dump",
+        push_steps=gr["fg_push_steps"], push_max=30.0, comm_cutoff=f"{units.sigma_c + 28.0:.1f}")
+    run_lammps_job(
+        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
+        variables=variables, out_dir=Path(output["dump"]).parent, lammps_log=output["lammps_log"],
+        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
+        keep=("in.lammps",), products={"cores.dump": output["dump"]},
+        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
