@@ -102,3 +102,64 @@ def test_fit_linear_rejects_nan():
     A[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         fit_linear(A, np.ones(5))
+
+
+def test_weighted_selection_is_the_selection_of_the_rescaled_problem():
+    """Weights w act as rows scaled by sqrt(w): same features, same weighted gains."""
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(300, 40))
+    y = X[:, [3, 8, 21]] @ np.array([2.0, -1.0, 0.5]) + rng.normal(0, 0.1, 300)
+    w = rng.uniform(0.1, 10.0, 300)
+    weighted = forward_stepwise(X, y, max_features=6, min_gain=0.0, weights=w)
+    sw = np.sqrt(w)
+    # the rescaled problem has no intercept column; compare without one
+    scaled = forward_stepwise(X * sw[:, None], y * sw, max_features=6, min_gain=0.0)
+    np.testing.assert_array_equal(weighted.selected, scaled.selected)
+    ybar = np.sum(w * y) / np.sum(w)
+    sst_w, sst_s = np.sum(w * (y - ybar) ** 2), np.sum((y * sw - (y * sw).mean()) ** 2)
+    # (the plain trace's first gain is the first fit's R^2, which without an intercept
+    # also counts the target's mean; from the second step on both are criterion gains)
+    np.testing.assert_allclose(weighted.trace["gain"][1:] * sst_w, scaled.trace["gain"][1:] * sst_s, rtol=1e-8)
+    # unit weights change nothing
+    plain = forward_stepwise(X, y, max_features=6, min_gain=0.0)
+    ones = forward_stepwise(X, y, max_features=6, min_gain=0.0, weights=np.ones(300))
+    np.testing.assert_array_equal(plain.selected, ones.selected)
+    np.testing.assert_allclose(plain.trace["r2_train"], ones.trace["r2_train"], rtol=1e-12)
+
+
+def test_inverse_variance_weights_find_the_small_signal_under_noisy_rows():
+    """Half the rows carry noise 100x larger: only the weighted selection finds the
+    weak third feature; plain least squares is pulled by the noisy rows."""
+    rng = np.random.default_rng(5)
+    n = 400
+    X = rng.normal(size=(n, 30))
+    truth = X[:, 2] * 3.0 + X[:, 9] * 0.05
+    sigma = np.where(np.arange(n) < n // 2, 10.0, 0.01)
+    y = truth + rng.normal(size=n) * sigma
+    weighted = forward_stepwise(X, y, max_features=2, min_gain=0.0, weights=1.0 / sigma**2)
+    assert set(weighted.selected) == {2, 9}
+    fit = fit_linear(X[:, weighted.selected], y, weights=1.0 / sigma**2)
+    np.testing.assert_allclose(fit.coef[list(weighted.selected).index(9)], 0.05, atol=0.005)
+    plain = forward_stepwise(X, y, max_features=2, min_gain=0.0)
+    assert 9 not in plain.selected
+
+
+@pytest.mark.parametrize("bad", [np.full(10, -1.0), np.full(9, 1.0), np.full(10, np.nan)])
+def test_selection_rejects_bad_weights(bad):
+    X = np.random.default_rng(0).normal(size=(10, 3))
+    with pytest.raises(ValueError, match="weights"):
+        forward_stepwise(X, X[:, 0], weights=bad)
+
+
+def test_force_weights_follow_the_config():
+    from cgml.papers.nanoparticles.pipeline import force_weights
+
+    sem = np.array([[3.0, 0.0], [4.0, 1.0]])
+    assert force_weights(sem, {"weighting": "none"}) is None
+    assert force_weights(sem, {}) is None
+    w = force_weights(sem, {"weighting": "inverse_variance", "sem_floor": 1.0})
+    np.testing.assert_allclose(w, [0.1, 1.0, 1.0 / 17.0, 0.5])
+    with pytest.raises(ValueError, match="selection.weighting"):
+        force_weights(sem, {"weighting": "huber"})
+    with pytest.raises(ValueError, match="forces_sem"):
+        force_weights(None, {"weighting": "inverse_variance", "sem_floor": 1.0})

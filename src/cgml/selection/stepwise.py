@@ -17,6 +17,12 @@ centred first (the paper's Pearson form); force matching uses ``intercept=False`
 so that the model has no constant (Eq. 8 must vanish at infinite dilution), and
 SST stays the variance about the mean in both cases.
 
+With ``weights`` (one per row, e.g. inverse variances of the targets) the same
+criterion is applied to the weighted problem, rows scaled by sqrt(w), with a weighted
+SST: generalised least squares for targets of unequal precision. The trace still
+reports the plain (unweighted) R^2 and RMSE of the weighted fit, the numbers a paper's
+table compares; its ``gain`` column is the weighted criterion's.
+
 Selection stops at ``max_features``, when the gain in R^2 falls below ``min_gain``,
 or when no candidate is linearly independent of the selected set. Each step's
 train R^2 and train/test RMSE come from :func:`cgml.fitting.fit_linear`, the
@@ -57,10 +63,11 @@ def split_by_group(groups, test_fraction: float, seed: int):
 
 def forward_stepwise(features, target, *, train=None, test=None, max_features: int = 50,
                      min_gain: float = 1e-5, intercept: bool = False, labels=None,
-                     tolerance: float = 1e-10) -> SelectionResult:
+                     tolerance: float = 1e-10, weights=None) -> SelectionResult:
     """Select columns of ``features (n, m)`` that best explain ``target (n,)``.
 
-    ``train``/``test`` are boolean row masks (default: all rows train, no test).
+    ``train``/``test`` are boolean row masks (default: all rows train, no test);
+    ``weights (n,)`` non-negative row weights (default: all 1).
     """
     X = np.asarray(features, dtype=np.float64)
     y = np.asarray(target, dtype=np.float64)
@@ -76,16 +83,24 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
     if max_features < 1:
         raise ValueError(f"max_features must be >= 1, got {max_features}")
 
-    Xt, yt = X[train], y[train]
-    sst = float(np.sum((yt - yt.mean()) ** 2))
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(f"weights must be {n} finite non-negative numbers")
+    Xt, yt, wt = X[train], y[train], w[train]
+    if not wt.sum() > 0:
+        raise ValueError("all training rows have zero weight")
+    sw = np.sqrt(wt)
+    y_mean = float(np.sum(wt * yt) / np.sum(wt))
+    sst = float(np.sum(wt * (yt - y_mean) ** 2))
     if sst == 0.0:
         raise ValueError("target has zero variance on the training rows")
     if intercept:
-        Xw = Xt - Xt.mean(axis=0)
-        r = yt - yt.mean()
+        x_mean = (wt[:, None] * Xt).sum(axis=0) / wt.sum()
+        Xw = (Xt - x_mean) * sw[:, None]
+        r = (yt - y_mean) * sw
     else:
-        Xw = Xt.copy()
-        r = yt.copy()
+        Xw = Xt * sw[:, None]
+        r = yt * sw
     norms0 = np.sum(Xw * Xw, axis=0)
     active = norms0 > 0
     selected: list[int] = []
@@ -107,9 +122,9 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
         Xw -= np.outer(q, q @ Xw)
         active[j] = False
         selected.append(j)
-        fit = fit_linear(Xt[:, selected], yt, intercept=intercept)
+        fit = fit_linear(Xt[:, selected], yt, weights=None if weights is None else wt, intercept=intercept)
         row = {"step": step + 1, "feature": j, "label": labels[j], "r2_train": fit.r2,
-               "gain": fit.r2 - r2_prev, "rmse_train": fit.rmse}
+               "gain": gain if weights is not None else fit.r2 - r2_prev, "rmse_train": fit.rmse}
         if np.any(test):
             pred = fit.predict(X[test][:, selected])
             row["rmse_test"] = rmse(y[test], pred)

@@ -67,7 +67,8 @@ def run_cluster_features(*, input, output, params, wildcards, threads=1):
         for pos in arrays["positions"]])
     labels = np.asarray(radial.labels() + angular.labels())
     write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
-              forces=arrays["forces"], labels=labels, n_radial=np.asarray(len(radial.mu)))
+              forces=arrays["forces"], forces_sem=arrays["forces_sem"], labels=labels,
+              n_radial=np.asarray(len(radial.mu)))
 
 
 def run_cluster_fit(*, input, output, params, wildcards, threads=1):
@@ -78,7 +79,7 @@ def run_cluster_fit(*, input, output, params, wildcards, threads=1):
     seed = int(params["seed"])
     sel, fit, trace, metrics = fit_force_model(arrays["force_features"], arrays["forces"],
                                                labels=arrays["labels"], selection_cfg=np_cfg["cluster_selection"],
-                                               seed=seed)
+                                               seed=seed, forces_sem=arrays["forces_sem"])
     radial, angular = cluster_pools(desc)
     n_rad = int(arrays["n_radial"])
     rad_sel = np.sort(sel[sel < n_rad])

@@ -115,27 +115,53 @@ def run_pair_features(*, input, output, params, wildcards, threads=1):
         feats.append(res.force_features)
     feats = np.asarray(feats)  # (n_conf, 2, 3, k)
     write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
-              forces=arrays["forces"], mu=pool.mu, r_s=pool.r_s, labels=np.asarray(pool.labels()))
+              forces=arrays["forces"], forces_sem=arrays["forces_sem"], mu=pool.mu, r_s=pool.r_s,
+              labels=np.asarray(pool.labels()))
 
 
 # --------------------------------------------------------------------------- pair_fit
-def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int):
+def force_weights(forces_sem, selection_cfg: dict):
+    """Row weights of the force match from the config ``weighting`` (default ``none``).
+
+    ``inverse_variance``: w = 1 / (sem^2 + floor^2), sem the block-average standard error
+    of each mean-force component and floor = ``sem_floor`` [k_BT/sigma_c] (the block
+    estimate is itself uncertain, and vanishes beyond the interaction range). Returns
+    None for ``none``. Raises ValueError for an unknown scheme or missing errors.
+    """
+    scheme = selection_cfg.get("weighting", "none")
+    if scheme == "none":
+        return None
+    if scheme != "inverse_variance":
+        raise ValueError(f"selection.weighting: unknown scheme '{scheme}' (none, inverse_variance)")
+    if forces_sem is None:
+        raise ValueError("selection.weighting = inverse_variance needs the mean forces' errors (forces_sem)")
+    floor = float(selection_cfg["sem_floor"])
+    if not floor > 0:
+        raise ValueError(f"selection.sem_floor must be > 0, got {floor}")
+    return 1.0 / (np.asarray(forces_sem, dtype=np.float64).reshape(-1) ** 2 + floor**2)
+
+
+def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int, forces_sem=None):
     """Stepwise-select and fit F = -sum_k w_k Psi_k (Eq. 7) on configurations.
 
-    ``features (n_conf, n_sites, 3, k)``, ``forces (n_conf, n_sites, 3)``. Rows of one
-    configuration stay together in the train/test split. Returns
-    ``(selected, fit, trace, metrics)``.
+    ``features (n_conf, n_sites, 3, k)``, ``forces (n_conf, n_sites, 3)``; optional
+    ``forces_sem`` (same shape as ``forces``) for ``selection_cfg['weighting']``
+    (:func:`force_weights`). Rows of one configuration stay together in the train/test
+    split. Metrics (R^2, RMSE) are the plain, unweighted ones the paper's table quotes.
+    Returns ``(selected, fit, trace, metrics)``.
     """
     n_conf, n_sites, _, k = features.shape
     design = -features.reshape(-1, k)
     target = forces.reshape(-1)
+    weights = force_weights(forces_sem, selection_cfg)
     groups = np.repeat(np.arange(n_conf), n_sites * 3)
     train, test = split_by_group(groups, selection_cfg["test_fraction"], seed)
     result = forward_stepwise(design, target, train=train, test=test,
                               max_features=selection_cfg["max_features"],
-                              min_gain=selection_cfg["min_gain"], intercept=False, labels=list(labels))
+                              min_gain=selection_cfg["min_gain"], intercept=False, labels=list(labels),
+                              weights=weights)
     sel = result.selected
-    fit = fit_linear(design[train][:, sel], target[train])
+    fit = fit_linear(design[train][:, sel], target[train], weights=None if weights is None else weights[train])
     pred = design[:, sel] @ fit.coef
     metrics = {
         "n_sf": int(len(sel)), "r2_train": fit.r2, "rmse_train": fit.rmse,
@@ -143,6 +169,7 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int)
         "rmse_test": rmse(target[test], pred[test]) if test.any() else float("nan"),
         "r2_all": r2_score(target, pred), "rmse_all": rmse(target, pred),
         "n_train_rows": int(train.sum()), "n_test_rows": int(test.sum()),
+        "weighting": selection_cfg.get("weighting", "none"),
     }
     return sel, fit, result.trace, metrics
 
@@ -154,7 +181,7 @@ def run_pair_fit(*, input, output, params, wildcards, threads=1):
     seed = int(params["seed"])
     sel, fit, trace, metrics = fit_force_model(arrays["force_features"], arrays["forces"],
                                                labels=arrays["labels"], selection_cfg=np_cfg["selection"],
-                                               seed=seed)
+                                               seed=seed, forces_sem=arrays["forces_sem"])
     desc = np_cfg["descriptors"]
     model = SymmetryFunctionModel(
         r_cut=desc["r_cut_sigma"], cutoff=desc["cutoff"],
