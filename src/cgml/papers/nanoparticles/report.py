@@ -57,6 +57,10 @@ def pmf_minimum(frame: pd.DataFrame, source: str) -> tuple[float, float]:
     return float(sub["phi_kT"].iloc[i]), float(sub["R_sigma"].iloc[i])
 
 
+#: R_IJ / sigma_c of the paper's PMF minimum, s = 0.3 (Fig. 2)
+PAPER_MINIMUM_R = 1.88
+
+
 def well_difference(frame: pd.DataFrame, r_lo: float = 1.8, r_hi: float = 2.5) -> float:
     """max |Phi_ML2 - Phi_FG| at the FG separations in [r_lo, r_hi] (ML2 curve interpolated)."""
     fg = frame[frame["source"] == "FG"].sort_values("R_sigma")
@@ -84,6 +88,9 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         values[f"pmf_repulsive_{tag}"] = fg_min
         values[f"ml2_min_depth_{tag}"] = ml_min
         values[f"ml2_vs_fg_well_{tag}"] = well_difference(frame)
+        fg = frame[frame["source"] == "FG"].sort_values("R_sigma")
+        values[f"fg_force_at_paper_minimum_{tag}"] = float(np.interp(PAPER_MINIMUM_R, fg["R_sigma"],
+                                                                     fg["mean_force_kT_sigma"]))
         model = SymmetryFunctionModel.load(model_path)
         values[f"ml2_r2_{tag}"] = model.metrics["r2_train"]
         values[f"ml2_rmse_{tag}"] = model.metrics["rmse_train"]
