@@ -163,3 +163,12 @@ def test_force_weights_follow_the_config():
         force_weights(sem, {"weighting": "huber"})
     with pytest.raises(ValueError, match="forces_sem"):
         force_weights(None, {"weighting": "inverse_variance", "sem_floor": 1.0})
+
+
+def test_group_split_never_holds_out_kept_groups():
+    groups = np.repeat(np.arange(20), 6)
+    for seed in range(30):
+        train, test = split_by_group(groups, 0.25, seed, keep_in_train=[0, 19])
+        held = set(np.unique(groups[test]))
+        assert len(held) == 5 and not held & {0, 19}
+        assert np.all(train[groups == 0]) and np.all(train[groups == 19])

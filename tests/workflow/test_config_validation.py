@@ -38,6 +38,8 @@ BAD_CONFIGS = {
                               "anisotropic.patchy.systems.1"),
     "REMC temperatures reversed": ({"anisotropic": {"remc": {"kT_min": 0.2}}}, "anisotropic.remc.kT_min"),
     "EOS box too small": ({"anisotropic": {"sc_eos": {"n_particles": 50}}}, "anisotropic.sc_eos.n_particles"),
+    "MC hard core inside the extrapolated range": ({"nanoparticles": {"eos": {"hard_core_sigma": 1.2}}},
+                                                   "nanoparticles.eos.hard_core_sigma"),
     "unknown fit weighting": ({"nanoparticles": {"selection": {"weighting": "huber"}}},
                               "nanoparticles.selection.weighting"),
     "weighting without its floor": ({"nanoparticles": {"selection": {"weighting": "inverse_variance"}}},

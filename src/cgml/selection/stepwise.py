@@ -48,15 +48,22 @@ class SelectionResult:
     trace: pd.DataFrame
 
 
-def split_by_group(groups, test_fraction: float, seed: int):
-    """Split rows into train/test masks keeping rows of one group (configuration) together."""
+def split_by_group(groups, test_fraction: float, seed: int, keep_in_train=()):
+    """Split rows into train/test masks keeping rows of one group (configuration) together.
+
+    ``keep_in_train``: groups never held out (e.g. the ends of a one-dimensional data set,
+    so that the test set measures interpolation, not extrapolation past the data).
+    ``test_fraction`` is of all groups.
+    """
     groups = np.asarray(groups)
     if not 0.0 <= test_fraction < 1.0:
         raise ValueError(f"test_fraction must lie in [0, 1), got {test_fraction}")
     unique = np.unique(groups)
     rng = np.random.default_rng(seed)
     n_test = int(round(test_fraction * len(unique)))
-    test_groups = rng.choice(unique, size=n_test, replace=False) if n_test else np.array([], groups.dtype)
+    candidates = np.setdiff1d(unique, np.asarray(keep_in_train, dtype=unique.dtype))
+    n_test = min(n_test, len(candidates))
+    test_groups = rng.choice(candidates, size=n_test, replace=False) if n_test else np.array([], groups.dtype)
     test = np.isin(groups, test_groups)
     return ~test, test
 

@@ -34,6 +34,12 @@ def check_config(config: dict) -> None:
             raise ConfigError(
                 f"config key nanoparticles.pair.r_max_sigma ({np_cfg['pair']['r_max_sigma']}) lies far beyond "
                 f"the descriptor cutoff nanoparticles.descriptors.r_cut_sigma ({r_cut}): the model cannot see it")
+        hard, r_min = np_cfg["eos"]["hard_core_sigma"], np_cfg["pair"]["r_min_sigma"]
+        if hard < r_min:
+            raise ConfigError(
+                f"config key nanoparticles.eos.hard_core_sigma ({hard}) lies below the smallest training "
+                f"separation nanoparticles.pair.r_min_sigma ({r_min}): the fitted models are extrapolations "
+                f"there (measured: ML2 at 1.3 sigma_c reached -1800 kT and collapsed the MC)")
         if float(np_cfg["gr"]["solvent"]) not in [float(x) for x in np_cfg["solvents"]]:
             raise ConfigError(f"config key nanoparticles.gr.solvent ({np_cfg['gr']['solvent']}) must be one of "
                               f"nanoparticles.solvents ({np_cfg['solvents']})")

@@ -115,7 +115,8 @@ def run_pair_features(*, input, output, params, wildcards, threads=1):
         feats.append(res.force_features)
     feats = np.asarray(feats)  # (n_conf, 2, 3, k)
     write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
-              forces=arrays["forces"], forces_sem=arrays["forces_sem"], mu=pool.mu, r_s=pool.r_s,
+              forces=arrays["forces"], forces_sem=arrays["forces_sem"], separation=arrays["separation"],
+              mu=pool.mu, r_s=pool.r_s,
               labels=np.asarray(pool.labels()))
 
 
@@ -141,13 +142,15 @@ def force_weights(forces_sem, selection_cfg: dict):
     return 1.0 / (np.asarray(forces_sem, dtype=np.float64).reshape(-1) ** 2 + floor**2)
 
 
-def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int, forces_sem=None):
+def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int, forces_sem=None,
+                    keep_in_train=()):
     """Stepwise-select and fit F = -sum_k w_k Psi_k (Eq. 7) on configurations.
 
     ``features (n_conf, n_sites, 3, k)``, ``forces (n_conf, n_sites, 3)``; optional
     ``forces_sem`` (same shape as ``forces``) for ``selection_cfg['weighting']``
     (:func:`force_weights`). Rows of one configuration stay together in the train/test
-    split. Metrics (R^2, RMSE) are the plain, unweighted ones the paper's table quotes.
+    split; configurations listed in ``keep_in_train`` are never held out. Metrics (R^2,
+    RMSE) are the plain, unweighted ones the paper's table quotes.
     Returns ``(selected, fit, trace, metrics)``.
     """
     n_conf, n_sites, _, k = features.shape
@@ -155,7 +158,7 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
     target = forces.reshape(-1)
     weights = force_weights(forces_sem, selection_cfg)
     groups = np.repeat(np.arange(n_conf), n_sites * 3)
-    train, test = split_by_group(groups, selection_cfg["test_fraction"], seed)
+    train, test = split_by_group(groups, selection_cfg["test_fraction"], seed, keep_in_train=keep_in_train)
     result = forward_stepwise(design, target, train=train, test=test,
                               max_features=selection_cfg["max_features"],
                               min_gain=selection_cfg["min_gain"], intercept=False, labels=list(labels),
@@ -181,7 +184,11 @@ def run_pair_fit(*, input, output, params, wildcards, threads=1):
     seed = int(params["seed"])
     sel, fit, trace, metrics = fit_force_model(arrays["force_features"], arrays["forces"],
                                                labels=arrays["labels"], selection_cfg=np_cfg["selection"],
-                                               seed=seed, forces_sem=arrays["forces_sem"])
+                                               seed=seed, forces_sem=arrays["forces_sem"],
+                                               # the closest and farthest separations stay in
+                                               # training: the test set measures interpolation
+                                               keep_in_train=[int(np.argmin(arrays["separation"])),
+                                                              int(np.argmax(arrays["separation"]))])
     desc = np_cfg["descriptors"]
     model = SymmetryFunctionModel(
         r_cut=desc["r_cut_sigma"], cutoff=desc["cutoff"],
