@@ -1,5 +1,5 @@
 """Rule an_fig4: Fig. 4."""
-from cgml.workflow import run_script
+from cgml.entry import run_script
 from cgml.plotting.anisotropic_patchy import run_fig4
 
 run_script(snakemake, run_fig4)  # noqa: F821 (injected by Snakemake)

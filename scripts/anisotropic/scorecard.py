@@ -1,5 +1,5 @@
 """Rule an_scorecard: model table and scorecard."""
-from cgml.workflow import run_script
+from cgml.entry import run_script
 from cgml.papers.anisotropic.report import run_scorecard
 
 run_script(snakemake, run_scorecard)  # noqa: F821 (injected by Snakemake)

@@ -1,5 +1,5 @@
 """Rule an_superball_fit: overlap-volume model."""
-from cgml.workflow import run_script
+from cgml.entry import run_script
 from cgml.papers.anisotropic.shapes import run_superball_fit
 
 run_script(snakemake, run_superball_fit)  # noqa: F821 (injected by Snakemake)

@@ -1,5 +1,5 @@
 """Rule np_cluster_map: mean forces of the cluster data set."""
-from cgml.workflow import run_script
+from cgml.entry import run_script
 from cgml.papers.nanoparticles.clusters import run_cluster_map
 
 run_script(snakemake, run_cluster_map)  # noqa: F821 (injected by Snakemake)

@@ -1,5 +1,5 @@
 """Rule np_fig6: Fig. 6."""
-from cgml.workflow import run_script
+from cgml.entry import run_script
 from cgml.plotting.nanoparticles import run_fig6
 
 run_script(snakemake, run_fig6)  # noqa: F821 (injected by Snakemake)

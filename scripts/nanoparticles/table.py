@@ -1,5 +1,5 @@
 """Rule np_table: the table of fitted models."""
-from cgml.workflow import run_script
+from cgml.entry import run_script
 from cgml.papers.nanoparticles.report import run_table
 
 run_script(snakemake, run_table)  # noqa: F821 (injected by Snakemake)

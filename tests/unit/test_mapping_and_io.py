@@ -110,3 +110,19 @@ def test_paper_code_hash_ignores_other_papers_modules():
     closure = cgml._import_closure(root, ["cgml.papers.nanoparticles"])
     assert root / "simulate" / "mc.py" in closure
     assert root / "fg" / "patchy.py" not in closure
+
+
+def test_lammps_rules_do_not_depend_on_fitting_mc_or_config_code():
+    """Editing a fit, the MC engine or a config check must not rerun hours of LAMMPS: the
+    FG rules' import closure (entry point + fine_grained) holds none of that code."""
+    from pathlib import Path
+
+    import cgml
+
+    root = Path(cgml.__file__).parent
+    closure = {p.relative_to(root).as_posix() for p in
+               cgml._import_closure(root, ["cgml.entry", "cgml.papers.nanoparticles.fine_grained"])}
+    assert {"fg/lammps.py", "fg/nanoparticle.py", "papers/nanoparticles/fine_grained.py", "entry.py"} <= closure
+    for path in closure:
+        assert not path.startswith(("fitting/", "selection/", "simulate/", "descriptors/", "workflow/")), path
+    assert "papers/nanoparticles/pipeline.py" not in closure

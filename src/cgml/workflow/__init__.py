@@ -6,7 +6,7 @@ Nothing here computes physics. ``run_script`` is the one entry point every file 
 the logic is testable without Snakemake.
 """
 
-from cgml.workflow.entry import run_script, rule_seed
+from cgml.entry import run_script, rule_seed
 from cgml.workflow.config import check_config, ConfigError
 
 __all__ = ["run_script", "rule_seed", "check_config", "ConfigError"]

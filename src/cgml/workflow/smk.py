@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from cgml.workflow.entry import rule_seed
+from cgml.entry import rule_seed
 
 __all__ = ["rule_seed", "lammps_runtime_minutes", "code_hash"]
 
@@ -24,7 +24,7 @@ def code_hash(*script_globs: str) -> str:
 
     import cgml
 
-    modules = {"cgml.workflow"}
+    modules = {"cgml.entry"}  # the entry point every script runs through
     paths = sorted(path for pattern in script_globs for path in glob.glob(pattern))
     if not paths:
         raise ValueError(f"code_hash: no rule scripts match {script_globs}")

@@ -1,4 +1,8 @@
-"""``run_script(snakemake, function)``: the thin entry point for every rule script."""
+"""``run_script(snakemake, function)``: the thin entry point for every rule script.
+
+A module of its own, outside :mod:`cgml.workflow`, so that a rule's code hash
+(:func:`cgml.workflow.smk.code_hash`) covers the entry point but not the config checks.
+"""
 
 from __future__ import annotations
 
