@@ -180,3 +180,30 @@ def test_angular_model_mc_potential_matches_the_model_and_has_a_hard_core():
     close[1] = np.mod(close[0] + [1.2, 0, 0], box)  # inside the hard core (1.3)
     with pytest.raises(ValueError):
         init_state(close, box, pot)
+
+
+@pytest.mark.parametrize("angular", [False, True])
+def test_mc_hard_core_rises_to_the_closest_pair_of_the_training_data(angular):
+    """Below the closest training pair a fit is an extrapolation: the MC potential is
+    infinite there, whatever smaller hard core the config asks for."""
+    from cgml.descriptors import AngularSet, RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+    from cgml.papers.nanoparticles.bulk import mc_potential
+    from cgml.simulate import init_state
+    from cgml.simulate.mc import recompute_energy
+
+    ang = AngularSet.grid(mu_a=[0.1], lam=[1], xi=[1.0]) if angular else None
+    n_w = 4 + (1 if angular else 0)
+    box = np.full(3, 8.0)
+    for r_min_data, expect_finite in ((1.6, False), (None, True)):
+        metrics = {} if r_min_data is None else {"r_min_data": r_min_data}
+        model = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=[1.7, 8.6], r_s=[0.0, 1.0]),
+                                      angular=ang, weights=0.1 * np.ones(n_w), metrics=metrics)
+        pot = mc_potential(model, hard_core=1.35)
+        pos = np.array([[1.0, 1.0, 1.0], [2.5, 1.0, 1.0], [5.0, 5.0, 5.0]])  # a pair at 1.5 sigma_c
+        try:
+            energy = recompute_energy(init_state(pos, box, pot), pot)
+        except ValueError as err:  # init_state refuses a configuration inside a hard core
+            assert "overlap" in str(err).lower() or "infinite" in str(err).lower(), err
+            energy = np.inf
+        assert np.isfinite(energy) == expect_finite, (r_min_data, energy)

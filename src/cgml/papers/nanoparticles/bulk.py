@@ -68,10 +68,17 @@ def mc_potential(model: SymmetryFunctionModel, hard_core: float):
     faster); models with angular functions (ML12) run through the exact pair +
     triangle decomposition of a linear SF energy
     (:func:`cgml.simulate.sf_triangles.triangle_sf_potential`, O(n_nb^2) per move)
-    plus a hard-sphere pair term. Both are infinite below ``hard_core`` [sigma_c].
+    plus a hard-sphere pair term. Both are infinite below ``hard_core`` [sigma_c],
+    raised to the closest pair in the model's training data (``metrics['r_min_data']``)
+    when that lies farther out: below it the fit is an extrapolation (measured at
+    laptop scale: ML12 fitted to clusters with no pair closer than ~1.6 sigma_c gave
+    -3e6 k_BT at 1.35 sigma_c).
     """
     from cgml.simulate import hard_spheres, sf_potential, tabulated
     from cgml.simulate.sf_triangles import triangle_sf_potential
+
+    hard_core = max(hard_core, float(model.metrics.get("r_min_data", 0.0)))
+    log.info("MC hard core at %.3f sigma_c", hard_core)
 
     if model.angular is None and hard_core > 0:
         r, u = ml2_pair_table(model, hard_core)

@@ -56,6 +56,13 @@ def cluster_pools(desc_cfg: dict) -> tuple[RadialSet, AngularSet]:
             AngularSet.grid(mu_a=pool["mu_a"], lam=pool["lam"], xi=pool["xi"]))
 
 
+def min_pair_distance(positions) -> float:
+    """Smallest centre-centre distance of one open-boundary configuration [sigma_c]."""
+    pos = np.asarray(positions, dtype=float)
+    d = np.linalg.norm(pos[:, None] - pos[None], axis=-1)
+    return float(d[np.triu_indices(len(pos), 1)].min())
+
+
 def run_cluster_features(*, input, output, params, wildcards, threads=1):
     """Force features of the radial + angular pool for every cluster configuration."""
     desc = params["np"]["descriptors"]
@@ -68,7 +75,8 @@ def run_cluster_features(*, input, output, params, wildcards, threads=1):
     labels = np.asarray(radial.labels() + angular.labels())
     write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
               forces=arrays["forces"], forces_sem=arrays["forces_sem"], labels=labels,
-              n_radial=np.asarray(len(radial.mu)))
+              n_radial=np.asarray(len(radial.mu)),
+              min_pair_distance=np.asarray(min(min_pair_distance(p) for p in arrays["positions"])))
 
 
 def run_cluster_fit(*, input, output, params, wildcards, threads=1):
@@ -80,6 +88,8 @@ def run_cluster_fit(*, input, output, params, wildcards, threads=1):
     sel, fit, trace, metrics = fit_force_model(arrays["force_features"], arrays["forces"],
                                                labels=arrays["labels"], selection_cfg=np_cfg["cluster_selection"],
                                                seed=seed, forces_sem=arrays["forces_sem"])
+    # the model is fitted, and trusted, only above the closest pair in its data (MC hard core)
+    metrics["r_min_data"] = float(arrays["min_pair_distance"])
     radial, angular = cluster_pools(desc)
     n_rad = int(arrays["n_radial"])
     rad_sel = np.sort(sel[sel < n_rad])
@@ -165,7 +175,8 @@ def run_cluster_eval(*, input, output, params, wildcards, threads=1):
         for h in _h_range(kind, r_fixed):
             pos = triplet_configurations(kind, h, r_fixed)
             e2, e12 = ml2.energy(pos), ml12.energy(pos)
-            rows.append({"kind": kind, "h_sigma": h, "phi_ml2_kT": e2, "phi_ml12_kT": e12, "phi_3plus_kT": e12 - e2})
+            rows.append({"kind": kind, "h_sigma": h, "phi_ml2_kT": e2, "phi_ml12_kT": e12, "phi_3plus_kT": e12 - e2,
+                         "min_pair_sigma": min_pair_distance(pos)})
     triplets = pd.DataFrame(rows)
     meta = provenance({"solvent": wildcards["solvent"]}, seed=int(params["seed"]))
     write_csv(output["parity"], parity, meta)

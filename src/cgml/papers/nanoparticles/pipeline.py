@@ -189,6 +189,7 @@ def run_pair_fit(*, input, output, params, wildcards, threads=1):
                                                # training: the test set measures interpolation
                                                keep_in_train=[int(np.argmin(arrays["separation"])),
                                                               int(np.argmax(arrays["separation"]))])
+    metrics["r_min_data"] = float(np.min(arrays["separation"]))  # the model is trusted above it only
     desc = np_cfg["descriptors"]
     model = SymmetryFunctionModel(
         r_cut=desc["r_cut_sigma"], cutoff=desc["cutoff"],
