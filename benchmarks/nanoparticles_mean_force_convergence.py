@@ -27,8 +27,6 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cgml.analysis.stats import block_average
-from cgml.fg.lammps import read_ave_time_vector
 from cgml.io import provenance, write_csv
 from cgml.papers.nanoparticles.fine_grained import run_pair_fg
 from cgml.papers.nanoparticles.pipeline import map_pair_run
@@ -63,13 +61,9 @@ def main(argv=None) -> pd.DataFrame:
                     params={"np": np_cfg, "seed": args.seed, "lammps": {"executable": None, "launcher": None}},
                     wildcards={"solvent": f"{args.solvent:g}", "index": "0"})
         wall = time.perf_counter() - t0
-        mapped = map_pair_run(out / "forces.dump", out / "np_forces.txt", units, 10)
-        _, whole = read_ave_time_vector(out / "np_forces.txt")
-    pos = mapped["positions"]
-    r_hat = (pos[0] - pos[1]) / np.linalg.norm(pos[0] - pos[1])
-    f_m = 0.5 * (units.force_to_reduced(whole)[:, 0] - units.force_to_reduced(whole)[:, 1]) @ r_hat
-    mean, sem = block_average(f_m, 10)
-    parts = [float(p.mean()) for p in np.array_split(f_m, 8)]
+        mapped = map_pair_run(out / "forces.dump", out / "np_forces.txt", units, 10, keep_series=True)
+    mean, sem = mapped["projected_force"], mapped["projected_force_sem"]
+    parts = [float(p.mean()) for p in np.array_split(mapped["projected_series"], 8)]
     row = {"R_sigma": args.r, "solvent_s": args.solvent, "equilibration_steps": args.equilibration,
            "production_steps": args.production, "mean_force_kT_sigma": float(mean),
            "sem_kT_sigma": float(sem), "eighths_kT_sigma": " ".join(f"{p:.2f}" for p in parts),

@@ -207,3 +207,20 @@ def test_mc_hard_core_rises_to_the_closest_pair_of_the_training_data(angular):
             assert "overlap" in str(err).lower() or "infinite" in str(err).lower(), err
             energy = np.inf
         assert np.isfinite(energy) == expect_finite, (r_min_data, energy)
+
+
+def test_projected_mean_force_is_positive_for_repulsion_and_label_symmetric():
+    """Eq. 9: F_m = (F_I - F_J) . R_hat_IJ / 2 > 0 when the cores are pushed apart, the same
+    whichever core is called I, and blind to a force common to both (a drift)."""
+    from cgml.papers.nanoparticles.pipeline import projected_force_series
+
+    rng = np.random.default_rng(2)
+    axis = rng.normal(size=3)
+    axis /= np.linalg.norm(axis)
+    pos = np.array([1.9 * axis, np.zeros(3)])
+    push = np.array([[5.0 * axis, -5.0 * axis], [2.0 * axis, -2.0 * axis]])  # (t, 2, 3)
+    drift = rng.normal(size=(2, 1, 3))
+    f = projected_force_series(pos, push + drift)
+    np.testing.assert_allclose(f, [5.0, 2.0])
+    np.testing.assert_allclose(projected_force_series(pos[::-1], (push + drift)[:, ::-1]), f)
+    np.testing.assert_allclose(projected_force_series(pos, -push), [-5.0, -2.0])

@@ -64,15 +64,24 @@ def map_constrained_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks
             "forces_core_sem": core_sem, "z_core_vs_whole": z, "whole_series": whole}
 
 
-def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int) -> dict:
-    """:func:`map_constrained_run` for two cores, plus the projected mean force F_m (Eq. 9)."""
+def projected_force_series(positions, whole_series) -> np.ndarray:
+    """F_m(t) of Eq. 9 per sample, > 0 repulsive: half the difference of the two forces
+    ``whole_series (t, 2, 3)`` projected on the unit vector from core 1 to core 0."""
+    r_hat = (positions[0] - positions[1]) / np.linalg.norm(positions[0] - positions[1])
+    return 0.5 * (whole_series[:, 0] - whole_series[:, 1]) @ r_hat
+
+
+def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int,
+                 keep_series: bool = False) -> dict:
+    """:func:`map_constrained_run` for two cores, plus the projected mean force F_m (Eq. 9)
+    and its block error; with ``keep_series`` also the per-sample ``projected_series``."""
     out = map_constrained_run(dump_path, np_forces_path, units, n_blocks)
     if out["positions"].shape[0] != 2:
         raise ValueError(f"{dump_path}: expected 2 CG sites, found {out['positions'].shape[0]}")
-    pos, whole = out["positions"], out.pop("whole_series")
-    r_hat = (pos[0] - pos[1]) / np.linalg.norm(pos[0] - pos[1])
-    f_m = 0.5 * (whole[:, 0] - whole[:, 1]) @ r_hat  # Eq. 9: > 0 repulsive
+    f_m = projected_force_series(out["positions"], out.pop("whole_series"))
     out["projected_force"], out["projected_force_sem"] = block_average(f_m, n_blocks)
+    if keep_series:
+        out["projected_series"] = f_m
     return out
 
 
