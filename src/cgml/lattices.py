@@ -1,4 +1,4 @@
-"""Lattices in cubic periodic boxes: starting configurations of MC and MD runs.
+"""Lattices in periodic boxes: starting configurations of MC and MD runs.
 
 Units: whatever length unit ``density`` is given in (positions and box in that unit).
 Kept apart from the MC engine so that fine-grained runs that only need a lattice do not
@@ -38,3 +38,62 @@ def simple_cubic_lattice(n_per_side: int, density: float):
     a = density ** (-1.0 / 3.0)
     grid = np.stack(np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij"), -1)
     return (grid.reshape(-1, 3) + 0.5) * a, np.full(3, n * a)
+
+
+def _rod_crystal_shape(n: int, aspect: float):
+    """(layers, nx, ny) with 2 nx ny layers == n and the box closest to cubic.
+
+    Box edges in units of the in-layer spacing a: nx, ny sqrt(3), layers * aspect.
+    None when n has no such factorisation.
+    """
+    best, best_score = None, np.inf
+    if n % 2:
+        return None
+    half = n // 2
+    for layers in range(1, half + 1):
+        if half % layers:
+            continue
+        cells = half // layers
+        for nx in range(1, cells + 1):
+            if cells % nx:
+                continue
+            ny = cells // nx
+            edges = np.log([nx, ny * np.sqrt(3.0), layers * aspect])
+            score = float(np.ptp(edges))
+            if score < best_score:
+                best, best_score = (layers, nx, ny), score
+    return best
+
+
+def hexagonal_rod_crystal(n: int, length: float, diameter: float, density: float):
+    """AAA-stacked crystal of rods (spherocylinders): hexagonal layers along z.
+
+    The close-packed crystal of hard spherocylinders of cylinder length ``length`` and
+    diameter ``diameter``: rods parallel to z on a triangular lattice of spacing sigma in
+    each layer, layers L + sigma apart and stacked on top of each other (AAA), close-packing
+    density rho_cp = 2 / (sqrt(3) sigma^2 (L + sigma)); then scaled uniformly to ``density``
+    (must not exceed rho_cp). ``n`` must be even and factor as 2 nx ny layers (the box
+    closest to cubic is chosen); e.g. n = 896 gives 4 layers of 14 x 8 rectangular cells.
+
+    Returns ``(positions (n, 3), box_lengths (3,))`` [length].
+    """
+    n = int(n)
+    if n < 2 or not (length >= 0 and diameter > 0 and density > 0):
+        raise ValueError(f"need n >= 2, length >= 0, diameter > 0, density > 0; got n={n}, "
+                         f"length={length}, diameter={diameter}, density={density}")
+    rho_cp = 2.0 / (np.sqrt(3.0) * diameter ** 2 * (length + diameter))
+    if density > rho_cp * (1 + 1e-12):
+        raise ValueError(f"density {density} exceeds the close packing {rho_cp:.6g} of rods with "
+                         f"L = {length}, sigma = {diameter}")
+    shape = _rod_crystal_shape(n, (length + diameter) / diameter)
+    if shape is None:
+        raise ValueError(f"n = {n} is not 2 nx ny layers: a hexagonal rod crystal needs an even n")
+    layers, nx, ny = shape
+    a, c = diameter, length + diameter
+    cell = np.array([a, a * np.sqrt(3.0), c])
+    basis = np.array([[0.25, 0.25, 0.5], [0.75, 0.75, 0.5]])  # a rectangular cell of 2 rods
+    grid = np.stack(np.meshgrid(np.arange(nx), np.arange(ny), np.arange(layers), indexing="ij"), -1)
+    frac = (grid.reshape(-1, 1, 3) + basis[None]).reshape(-1, 3)
+    box = np.array([nx, ny, layers]) * cell
+    scale = (rho_cp / density) ** (1.0 / 3.0)
+    return frac * cell * scale, box * scale

@@ -74,7 +74,8 @@ def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
     params = {"spherocylinder": {"length": 4.0, "diameter": 1.0},
               "sc_eos": {"n_particles": 200, "pressures": [0.2, 3.0], "start_density": 0.05,
                          "crystal_density": 0.17,
-                         "equilibration_sweeps": 20, "production_sweeps": 30, "sample_every": 10,
+                         "equilibration_sweeps": 0, "production_sweeps": 1,
+                         "fg_equilibration_sweeps": 20, "fg_production_sweeps": 30, "sample_every": 10,
                          "tune_rounds": 3, "tune_sweeps": 10, "target_acceptance": 0.3},
               "seed": 4}
     out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
@@ -85,6 +86,22 @@ def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
     assert frame["density"].iloc[1] > frame["density"].iloc[0]
     assert frame["density"].iloc[0] < 0.12  # dilute at low pressure
     assert np.all((frame["s2"] >= 0) & (frame["s2"] <= 1))
+
+
+def test_hard_spherocylinder_crystal_stays_solid_at_high_pressure(tmp_path):
+    """The expansion branch starts from the AAA crystal of hexagonal layers: at P* = 4
+    (above the paper's solid range) it stays layered (tau) with hexagonal layers (psi_6)."""
+    params = {"spherocylinder": {"length": 4.0, "diameter": 1.0},
+              "sc_eos": {"n_particles": 400, "pressures": [4.0], "start_density": 0.05,
+                         "crystal_density": 0.19, "equilibration_sweeps": 0, "production_sweeps": 1,
+                         "fg_equilibration_sweeps": 20, "fg_production_sweeps": 30, "sample_every": 10,
+                         "tune_rounds": 2, "tune_sweeps": 10, "target_acceptance": 0.3},
+              "seed": 5}
+    out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
+    run_sc_eos(input={}, output=out, params=params, wildcards={"potential": "fg", "branch": "expand"})
+    row = pd.read_csv(out["csv"], comment="#").iloc[0]
+    assert row["s2"] > 0.9 and row["tau"] > 0.8 and row["psi6"] > 0.8, row.to_dict()
+    assert 0.17 < row["density"] < 0.2309  # compressed toward, never beyond, close packing
 
 
 def test_simulation_figures_are_drawn(tmp_path):

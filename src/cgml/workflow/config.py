@@ -81,6 +81,13 @@ def check_anisotropic(config: dict) -> None:
     if not eos["start_density"] < eos["crystal_density"]:
         raise ConfigError(f"config key anisotropic.sc_eos.start_density ({eos['start_density']}) must be "
                           f"smaller than anisotropic.sc_eos.crystal_density ({eos['crystal_density']})")
+    if eos["n_particles"] % 2:
+        raise ConfigError(f"config key anisotropic.sc_eos.n_particles ({eos['n_particles']}) must be even: "
+                          f"the expansion branch starts from a crystal of 2 rods per rectangular cell")
+    close_packed = 2.0 / (3.0 ** 0.5 * sc["diameter"] ** 2 * (sc["length"] + sc["diameter"]))
+    if not eos["crystal_density"] < close_packed:
+        raise ConfigError(f"config key anisotropic.sc_eos.crystal_density ({eos['crystal_density']}) must "
+                          f"be below the close packing of the spherocylinders ({close_packed:.4f})")
     densest = eos["crystal_density"] * 1.1
     side = (eos["n_particles"] / densest) ** (1.0 / 3.0)
     reach = 2.0 * (1.1 * (sc["length"] + sc["diameter"]) + sc["gap_cut"])  # fitted contacts overshoot
