@@ -32,6 +32,27 @@ def test_smectic_order_finds_layers_and_their_spacing():
     assert smectic_order(fluid, [0, 0, 1], np.linspace(4.0, 6.0, 81))[0] < 0.1
 
 
+def test_smectic_order_in_a_periodic_box_ignores_wrapping():
+    """Layers along z, a slightly tilted director, positions shifted and wrapped: the
+    reciprocal-lattice tau sees the layers (value and spacing) whatever the wrapping."""
+    rng = np.random.default_rng(2)
+    box = np.array([12.0, 13.0, 11.0])  # two layers of spacing 5.5 along z
+    n = 800
+    pos = np.c_[rng.uniform(0, 12, n), rng.uniform(0, 13, n), 5.5 * rng.integers(0, 2, n)
+                + rng.normal(0, 0.3, n)]
+    expected = np.exp(-0.5 * (2 * np.pi * 0.3 / 5.5) ** 2)
+    director = np.array([0.05, 0.0, 1.0]) / np.hypot(0.05, 1.0)
+    for shift in (0.0, 2.7, 4.9):
+        wrapped = np.mod(pos + [1.3, -0.4, shift], box)
+        tau, spacing = smectic_order(wrapped, director, np.linspace(4.0, 6.5, 51), box)
+        assert spacing == pytest.approx(5.5)
+        assert tau == pytest.approx(expected, abs=0.03)
+    fluid = rng.uniform(0, 1, (n, 3)) * box
+    assert smectic_order(fluid, director, np.linspace(4.0, 6.5, 51), box)[0] < 0.12
+    with pytest.raises(ValueError, match="box_lengths"):
+        smectic_order(pos, director, [5.0], [1.0, 2.0])
+
+
 @pytest.mark.parametrize("angle", [90.0, 60.0, 53.0])
 def test_bond_angles_of_rhombic_lattices(angle):
     a1 = np.array([1.0, 0.0])

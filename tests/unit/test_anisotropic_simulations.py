@@ -75,7 +75,8 @@ def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
               "sc_eos": {"n_particles": 200, "pressures": [0.2, 3.0], "start_density": 0.05,
                          "crystal_density": 0.17,
                          "equilibration_sweeps": 0, "production_sweeps": 1,
-                         "fg_equilibration_sweeps": 20, "fg_production_sweeps": 30, "sample_every": 10,
+                         "fg_equilibration_sweeps": 20, "fg_production_sweeps": 30,
+                         "box_moves": "isotropic", "sample_every": 10,
                          "tune_rounds": 3, "tune_sweeps": 10, "target_acceptance": 0.3},
               "seed": 4}
     out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
@@ -94,7 +95,8 @@ def test_hard_spherocylinder_crystal_stays_solid_at_high_pressure(tmp_path):
     params = {"spherocylinder": {"length": 4.0, "diameter": 1.0},
               "sc_eos": {"n_particles": 400, "pressures": [4.0], "start_density": 0.05,
                          "crystal_density": 0.19, "equilibration_sweeps": 0, "production_sweeps": 1,
-                         "fg_equilibration_sweeps": 20, "fg_production_sweeps": 30, "sample_every": 10,
+                         "fg_equilibration_sweeps": 20, "fg_production_sweeps": 30,
+                         "box_moves": "rectangular", "sample_every": 10,
                          "tune_rounds": 2, "tune_sweeps": 10, "target_acceptance": 0.3},
               "seed": 5}
     out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}

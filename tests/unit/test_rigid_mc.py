@@ -110,16 +110,23 @@ def test_replica_exchange_keeps_each_slot_at_its_temperature():
     assert result.lowest[0] == pytest.approx(result.energies[:, 0].min())
 
 
-def test_ideal_gas_isobar():
-    """NPT of non-interacting bodies: <V> = (N + 1) / (beta P) for ln V moves."""
+@pytest.mark.parametrize("rectangular", [False, True])
+def test_ideal_gas_isobar(rectangular):
+    """NPT of non-interacting bodies: <V> = (N + 1) / (beta P) for ln V moves, isotropic or
+    one box length at a time (rectangular)."""
     potential = rigid_pair_potential(no_pair, 0.1, (0.0,), "ideal")
     rng = np.random.default_rng(3)
     state = init_rigid_state(rng.uniform(0, 2.2, (10, 3)), random_rotation_matrices(rng, 10),
                              np.full(3, 2.2), potential)
     result = run_rigid(state, potential, 40000, 0.5, 0.5, seed=7, sample_every=20, pressure=1.0,
-                       max_log_volume_change=0.5)
+                       max_log_volume_change=0.5, rectangular=rectangular)
     volumes = np.prod(result.box_lengths, axis=1)
     assert np.mean(volumes[250:]) == pytest.approx(11.0, rel=0.06)
+    shapes = result.box_lengths[250:] / result.box_lengths[250:, :1]
+    if rectangular:  # the shape fluctuates
+        assert np.std(np.log(shapes[:, 1])) > 0.1
+    else:
+        assert np.allclose(shapes, 1.0)
 
 
 @pytest.mark.parametrize("mode", ["nvt", "npt", "planar"])
@@ -170,8 +177,10 @@ def hard_sphere_pair(r_ij, rot_i, rot_j, params):
     return np.inf if r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2 < 1.0 else 0.0
 
 
-def test_rigid_npt_reproduces_carnahan_starling():
-    """Hard spheres through the rigid-body engine (rotations are free moves) at beta P sigma^3 = 2."""
+@pytest.mark.parametrize("rectangular", [False, True])
+def test_rigid_npt_reproduces_carnahan_starling(rectangular):
+    """Hard spheres through the rigid-body engine (rotations are free moves) at beta P sigma^3 = 2,
+    with isotropic or rectangular (one box length at a time) volume moves."""
     from cgml.simulate.mc import fcc_lattice
 
     potential = rigid_pair_potential(hard_sphere_pair, 1.0, (0.0,), "hs")
@@ -179,9 +188,9 @@ def test_rigid_npt_reproduces_carnahan_starling():
     state = init_rigid_state(positions, np.tile(np.eye(3), (108, 1, 1)), box, potential)
     state, d, phi, dv, _ = adapt_rigid_steps(state, potential, 0.2, 0.5, seed=2, pressure=2.0,
                                              max_log_volume_change=0.01, n_rounds=8,
-                                             sweeps_per_round=100)
+                                             sweeps_per_round=100, rectangular=rectangular)
     result = run_rigid(state, potential, 4000, d, phi, seed=3, sample_every=10, pressure=2.0,
-                       max_log_volume_change=dv)
+                       max_log_volume_change=dv, rectangular=rectangular)
     eta = np.pi / 6 * np.mean(result.densities[100:])
     # beta P sigma^3 = (6 eta / pi) (1 + eta + eta^2 - eta^3) / (1 - eta)^3 (Carnahan-Starling)
     from scipy.optimize import brentq

@@ -38,6 +38,7 @@ BAD_CONFIGS = {
                               "anisotropic.patchy.systems.1"),
     "REMC temperatures reversed": ({"anisotropic": {"remc": {"kT_min": 0.2}}}, "anisotropic.remc.kT_min"),
     "EOS box too small": ({"anisotropic": {"sc_eos": {"n_particles": 50}}}, "anisotropic.sc_eos.n_particles"),
+    "unknown box moves": ({"anisotropic": {"sc_eos": {"box_moves": "cubic"}}}, "anisotropic.sc_eos.box_moves"),
     "odd EOS particle number": ({"anisotropic": {"sc_eos": {"n_particles": 897}}}, "anisotropic.sc_eos.n_particles"),
     "crystal above close packing": ({"anisotropic": {"sc_eos": {"crystal_density": 0.24}}},
                                     "anisotropic.sc_eos.crystal_density"),

@@ -8,8 +8,12 @@ angles in degrees where stated.
   alignment). Eppenga & Frenkel, Mol. Phys. 52, 1303 (1984).
 * Smectic order tau = max_d |< exp(2 pi i (r . n) / d) >| over layer spacings d
   (McMillan's tau; Polson & Frenkel, PRE 56, R6260 (1997) use the same form): ~ N^-1/2
-  without layers, close to 1 for sharp layers along n. The spacing is scanned on a
-  grid, so a few per cent of the box length is the resolution.
+  without layers, close to 1 for sharp layers along n. Open boundaries: the spacing is
+  scanned on a grid. Periodic box: a density wave must fit the box, so the wave vectors
+  are those of the reciprocal lattice, k = 2 pi (h / L_x, k / L_y, l / L_z), with
+  2 pi / |k| in the spacing range and k within 30 deg of the director; this makes tau
+  independent of how positions are wrapped (a non-commensurate spacing on wrapped
+  positions gives spurious values).
 * In-layer hexatic order psi_6 = < |sum_bonds exp(6 i phi)| / max(n_b, 6) > over all
   particles, bonds to the n_b neighbours in the particle's own layer (layer of spacing
   d along the director, bond shorter than ``r_bond`` in the plane normal to it): 1 for
@@ -56,11 +60,14 @@ def nematic_order(directions) -> NematicOrder:
     return NematicOrder(float(values[-1]), vectors[:, -1].copy())
 
 
-def smectic_order(positions, director, spacings) -> tuple[float, float]:
-    """(tau, d*): max over ``spacings (k,)`` [length] of |<exp(2 pi i (r . n) / d)>|.
+def smectic_order(positions, director, spacings, box_lengths=None,
+                  max_tilt_deg: float = 30.0) -> tuple[float, float]:
+    """(tau, d*): McMillan's smectic order and its layer spacing (module docstring).
 
-    positions (n, 3) [length] (unwrapped or wrapped: a periodic box commensurate with the
-    layers gives the same value); director (3,) unit vector.
+    positions (n, 3) [length]; director (3,) unit vector; spacings (k,) [length]: the grid
+    of spacings (open boundaries) or, with ``box_lengths (3,)`` [length] of a periodic
+    box, the range [min, max] of spacings on the box's reciprocal lattice, whose wave
+    vectors lie within ``max_tilt_deg`` of the director (the layer normal).
     """
     r = np.asarray(positions, dtype=np.float64)
     if r.ndim != 2 or r.shape[1] != 3:
@@ -69,10 +76,30 @@ def smectic_order(positions, director, spacings) -> tuple[float, float]:
     d = np.asarray(spacings, dtype=np.float64).reshape(-1)
     if d.size == 0 or np.any(~np.isfinite(d)) or np.any(d <= 0):
         raise ValueError("spacings must be positive lengths")
-    z = r @ n
-    tau = np.abs(np.exp(2j * np.pi * z[None, :] / d[:, None]).mean(axis=1))
+    if box_lengths is None:
+        z = r @ n
+        tau = np.abs(np.exp(2j * np.pi * z[None, :] / d[:, None]).mean(axis=1))
+        k = int(np.argmax(tau))
+        return float(tau[k]), float(d[k])
+    box = np.asarray(box_lengths, dtype=np.float64).reshape(-1)
+    if box.shape != (3,) or np.any(~np.isfinite(box)) or np.any(box <= 0):
+        raise ValueError(f"box_lengths must be 3 positive lengths, got {box_lengths}")
+    k_max = 2.0 * np.pi / d.min()
+    k_min = 2.0 * np.pi / d.max()
+    m = np.ceil(k_max * box / (2.0 * np.pi)).astype(int)
+    hkl = np.stack(np.meshgrid(*(np.arange(-mi, mi + 1) for mi in m), indexing="ij"), -1).reshape(-1, 3)
+    kvec = 2.0 * np.pi * hkl / box
+    kn = np.linalg.norm(kvec, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos_tilt = (kvec @ n) / kn
+    keep = (kn >= k_min * (1 - 1e-12)) & (kn <= k_max * (1 + 1e-12)) & \
+        (cos_tilt >= np.cos(np.radians(max_tilt_deg)))  # one of +-k: |rho_k| is even in k
+    if not np.any(keep):
+        return 0.0, float("nan")
+    kvec, kn = kvec[keep], kn[keep]
+    tau = np.abs(np.exp(1j * (r @ kvec.T)).mean(axis=0))
     k = int(np.argmax(tau))
-    return float(tau[k]), float(d[k])
+    return float(tau[k]), float(2.0 * np.pi / kn[k])
 
 
 def bond_angles_2d(positions, box_lengths, r_bond: float) -> np.ndarray:

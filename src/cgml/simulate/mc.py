@@ -222,7 +222,8 @@ class StepSizes:
 
 @njit
 def rescaled_cells(positions, new_box, scale, r_cut, origin, periodic, capacity):
-    """Positions scaled by ``scale`` into ``new_box`` and their new cell list (volume moves).
+    """Positions scaled by ``scale`` (scalar or per axis (3,)) into ``new_box`` and their new
+    cell list (volume moves).
 
     Returns ``(positions, cell_size, n_cells, members, counts, cell_of, slot_of)``; cells
     of at least ``r_cut`` per box length, ``capacity`` grown as needed.
@@ -248,15 +249,25 @@ def rescaled_cells(positions, new_box, scale, r_cut, origin, periodic, capacity)
 
 
 @njit
-def propose_volume_move(box_lengths, max_log_volume_change, r_cut):
-    """A trial ln V move: ``(ok, d_log_volume, scale, new_box, volume, new_volume)``.
+def propose_volume_move(box_lengths, max_log_volume_change, r_cut, axis=-1):
+    """A trial ln V move: ``(ok, d_log_volume, scale (3,), new_box, volume, new_volume)``.
 
-    d ln V uniform in [-max, max]; box lengths scale by exp(d ln V / 3); ``ok`` is False
-    when a new box length would fall below 2 r_cut (minimum image).
+    d ln V uniform in [-max, max]. ``axis = -1`` (isotropic): every box length scales by
+    exp(d ln V / 3); ``axis`` in 0, 1, 2 (rectangular box): only that length scales, by
+    exp(d ln V). Either way the walk is symmetric in ln V and the acceptance is
+    :func:`volume_log_acceptance`. ``ok`` is False when a new box length would fall below
+    2 r_cut (minimum image).
     """
     volume = box_lengths[0] * box_lengths[1] * box_lengths[2]
     d_log_volume = (2.0 * np.random.random() - 1.0) * max_log_volume_change
-    scale = np.exp(d_log_volume / 3.0)
+    scale = np.empty(3)
+    for d in range(3):
+        if axis < 0:
+            scale[d] = np.exp(d_log_volume / 3.0)
+        elif d == axis:
+            scale[d] = np.exp(d_log_volume)
+        else:
+            scale[d] = 1.0
     new_box = box_lengths * scale
     new_volume = new_box[0] * new_box[1] * new_box[2]
     return np.min(new_box) >= 2.0 * r_cut, d_log_volume, scale, new_box, volume, new_volume

@@ -36,7 +36,9 @@ A trial picks body i at random and, with equal probability (the paper's choice),
   acceptance min(1, exp(-beta dU)) keeps the Haar measure of orientations.
 
 NPT adds isotropic ln V moves exactly as :mod:`cgml.simulate.mc` (orientations kept;
-same helpers). A sweep is N trials (N + 1 with volume moves). Quasi-2D (``planar``) is
+same helpers), or with ``rectangular=True`` ln V moves that scale one randomly chosen box
+length (same acceptance, -beta (dU + P dV) + (N + 1) d ln V: the box shape then samples
+the isobaric ensemble of a rectangular box, which crystals of rods need). A sweep is N trials (N + 1 with volume moves). Quasi-2D (``planar``) is
 the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
 Z length only has to exceed 2 r_cut.
 
@@ -222,7 +224,7 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
 def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_lengths, periodic,
                   r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
                   beta, pressure, max_displacement, max_rotation, max_log_volume_change,
-                  do_volume, planar, n_sweeps, seed):
+                  do_volume, rectangular, planar, n_sweeps, seed):
     """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
     the energy and tally (6,) = accepted/attempted translations, rotations, volume moves."""
     if seed >= 0:
@@ -238,8 +240,9 @@ def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_
         for trial in range(trials):
             if do_volume and np.random.random() < volume_probability:
                 tally[5] += 1
+                axis_moved = np.random.randint(0, 3) if rectangular else -1
                 ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
-                    box_lengths, max_log_volume_change, r_cut)
+                    box_lengths, max_log_volume_change, r_cut, axis_moved)
                 if not ok:
                     continue
                 (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
@@ -427,13 +430,13 @@ class _Run:
         self.tally = np.zeros(6, np.int64)
 
     def advance(self, n_sweeps, kseed, beta, pressure, max_displacement, max_rotation,
-                max_log_volume_change, do_volume, planar):
+                max_log_volume_change, do_volume, planar, rectangular=False):
         a, p = self.a, self.potential
         out = _rigid_sweeps(p.delta_energy, p.total_energy, p.params, a["positions"], a["rotations"],
                             a["box_lengths"], True, a["r_cut"], a["origin"], a["cell_size"],
                             a["n_cells"], a["members"], a["counts"], a["cell_of"], a["slot_of"],
                             a["energy"], beta, pressure, max_displacement, max_rotation,
-                            max_log_volume_change, do_volume, planar, n_sweeps, kseed)
+                            max_log_volume_change, do_volume, rectangular, planar, n_sweeps, kseed)
         (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
          a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
         self.tally += out[9]
@@ -471,12 +474,14 @@ def _check_run_args(state, potential, max_displacement, max_rotation, beta):
 def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_displacement: float,
               max_rotation: float, seed: int, sample_every, *, pressure: float | None = None,
               max_log_volume_change: float = 0.0, planar: bool = False, beta: float = 1.0,
-              store_snapshots: bool = False,
+              store_snapshots: bool = False, rectangular: bool = False,
               on_sample: Callable[[int, RigidState], None] | None = None) -> RigidResult:
     """NVT (``pressure=None``) or NPT rigid-body MC; ``planar=True`` for quasi-2D moves.
 
     max_displacement [length]; max_rotation [rad] (half width of the angle); pressure
     [kT/length^3]; sample_every : int [sweeps] or trigger; seed : non-negative int.
+    ``rectangular=True``: each volume move scales one random box length (the box shape
+    fluctuates, as a crystal of anisotropic bodies needs); otherwise all three alike.
     """
     _check_run_args(state, potential, max_displacement, max_rotation, beta)
     do_volume = pressure is not None
@@ -492,7 +497,8 @@ def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_d
 
     def advance(n_block, kseed):
         run.advance(n_block, kseed, float(beta), float(pressure or 0.0), float(max_displacement),
-                    float(max_rotation), float(max_log_volume_change), do_volume, bool(planar))
+                    float(max_rotation), float(max_log_volume_change), do_volume, bool(planar),
+                    bool(rectangular))
 
     def sample(sweep):
         samples["sweeps"].append(sweep)
@@ -532,7 +538,7 @@ def adapt_rigid_steps(state: RigidState, potential: RigidPotential, max_displace
                       max_rotation: float, seed: int, *, target_acceptance: float = 0.3,
                       n_rounds: int = 10, sweeps_per_round: int = 50, planar: bool = False,
                       pressure: float | None = None, max_log_volume_change: float = 0.0,
-                      beta: float = 1.0):
+                      beta: float = 1.0, rectangular: bool = False):
     """Tune translation, rotation (and ln V) steps toward ``target_acceptance`` (paper: 30%).
 
     For equilibration only; production runs use the returned fixed steps. Returns
@@ -549,7 +555,7 @@ def adapt_rigid_steps(state: RigidState, potential: RigidPotential, max_displace
     for k in range(n_rounds):
         result = run_rigid(state, potential, sweeps_per_round, d, phi, int(seeds[k]),
                            sweeps_per_round, pressure=pressure, max_log_volume_change=dv,
-                           planar=planar, beta=beta)
+                           planar=planar, beta=beta, rectangular=rectangular)
         state, acceptance = result.state, result.acceptance
         d = scaled_step(d, acceptance["translation"], target_acceptance,
                         0.5 * float(np.min(state.box_lengths)))

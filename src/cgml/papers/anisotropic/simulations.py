@@ -309,7 +309,9 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     diameter [sigma], and the soft-potential keys for "cg"), sc_eos (n_particles,
     pressures [kT/sigma^3], start_density, crystal_density, equilibration_sweeps,
     production_sweeps (CG), fg_equilibration_sweeps, fg_production_sweeps (hard bodies),
-    sample_every, tune_rounds, tune_sweeps, target_acceptance), seed;
+    box_moves ("isotropic" or "rectangular": one box length per volume move, so a layered
+    crystal can take its own aspect ratio), sample_every, tune_rounds, tune_sweeps,
+    target_acceptance), seed;
     wildcards: potential ("fg"/"cg"), branch ("compress": ascending pressures from an
     isotropic fluid made by random insertion at start_density; "expand": descending
     pressures from the AAA crystal of hexagonal layers at crystal_density). Each pressure
@@ -324,8 +326,12 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     _require(sc, ("length", "diameter"), "anisotropic.spherocylinder")
     _require(cfg, ("n_particles", "pressures", "start_density", "crystal_density",
                    "equilibration_sweeps", "production_sweeps", "fg_equilibration_sweeps",
-                   "fg_production_sweeps", "sample_every", "tune_rounds",
+                   "fg_production_sweeps", "box_moves", "sample_every", "tune_rounds",
                    "tune_sweeps", "target_acceptance"), "anisotropic.sc_eos")
+    if cfg["box_moves"] not in ("isotropic", "rectangular"):
+        raise ValueError(f"anisotropic.sc_eos.box_moves must be 'isotropic' or 'rectangular', "
+                         f"got {cfg['box_moves']!r}")
+    rectangular = cfg["box_moves"] == "rectangular"
     seed = int(params["seed"])
     branch = wildcards.get("branch", "compress")
     if branch not in ("compress", "expand"):
@@ -359,23 +365,25 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         state, d, phi, dv, acc = adapt_rigid_steps(
             state, potential, d, phi, seed + 10 * k + 1, pressure=pressure,
             max_log_volume_change=dv, target_acceptance=float(cfg["target_acceptance"]),
-            n_rounds=int(cfg["tune_rounds"]), sweeps_per_round=int(cfg["tune_sweeps"]))
+            n_rounds=int(cfg["tune_rounds"]), sweeps_per_round=int(cfg["tune_sweeps"]),
+            rectangular=rectangular)
         if n_equilibration:
             state = run_rigid(state, potential, n_equilibration, d, phi,
                               seed + 10 * k + 2, n_equilibration,
-                              pressure=pressure, max_log_volume_change=dv).state
+                              pressure=pressure, max_log_volume_change=dv,
+                              rectangular=rectangular).state
         orders = []
 
         def measure(sweep, s):
             nem = nematic_order(s.rotations[:, :, 2])
-            tau, spacing = smectic_order(s.positions, nem.director, spacings)
+            tau, spacing = smectic_order(s.positions, nem.director, spacings, s.box_lengths)
             psi6 = layer_hexatic_order(s.positions, s.box_lengths, nem.director, spacing,
                                        1.4 * diameter)
             orders.append((nem.s2, tau, psi6))
 
         result = run_rigid(state, potential, n_production, d, phi,
                            seed + 10 * k + 3, int(cfg["sample_every"]), pressure=pressure,
-                           max_log_volume_change=dv, on_sample=measure)
+                           max_log_volume_change=dv, rectangular=rectangular, on_sample=measure)
         state = result.state
         rho = result.densities * diameter ** 3
         mean, sem = block_average(rho, n_blocks=min(5, max(2, rho.size // 2)))[:2]
