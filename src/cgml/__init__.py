@@ -24,9 +24,10 @@ def source_hash(*modules: str) -> str:
 
     With no argument every ``.py`` file of the package is hashed. With module names
     (e.g. ``"cgml.papers.nanoparticles"``, ``"cgml.workflow"``) only their static import
-    closure inside ``cgml`` is: the modules themselves (all submodules of a package),
-    every ``cgml`` module they import anywhere in their source (also inside functions),
-    transitively, and the ``__init__`` of every package on the way. A paper's rules then
+    closure inside ``cgml`` is: the modules themselves (all submodules of a package given
+    here), every ``cgml`` module they import anywhere in their source (also inside
+    functions; an imported package contributes its ``__init__``, not its other
+    submodules), transitively, and the ``__init__`` of every package on the way. A paper's rules then
     rerun when code they can execute changes, not when another paper's code does.
     Imports built at run time (``importlib`` with computed names) are not seen.
     """
@@ -107,9 +108,21 @@ def _import_closure(root, modules) -> set:
                 names = [item]
             for name in names:
                 if name == "cgml" or name.startswith("cgml."):
-                    pending.extend(_module_files(root, name) if name != "cgml" else
-                                   [root / "__init__.py"])
+                    pending.extend(_imported_files(root, name))
     return seen
+
+
+def _imported_files(root, name: str) -> list:
+    """Files an import of ``name`` executes: a module's .py, a package's ``__init__`` only
+    (``from cgml.fg import _patchy_kernels`` runs ``cgml/fg/__init__.py`` and the
+    submodule, which the caller lists as ``cgml.fg._patchy_kernels``, not all of ``cgml.fg``)."""
+    parts = name.split(".")[1:]
+    base = root.joinpath(*parts)
+    if base.is_dir():
+        init = base / "__init__.py"
+        return [init] if init.is_file() else []
+    module = base.with_suffix(".py")
+    return [module] if module.is_file() else []
 
 
 @functools.lru_cache(maxsize=None)

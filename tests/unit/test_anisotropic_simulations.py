@@ -150,7 +150,8 @@ def test_fg_rigid_potential_equals_the_site_sum():
     """The REMC FG pair function is the truncated site sum of the data sets (plus a hard core)."""
     from cgml.fg.patchy import truncated_site_sum
     from cgml.geometry.rotations import random_rotation_matrices
-    from cgml.papers.anisotropic.patchy import fg_particle, fg_rigid_potential
+    from cgml.papers.anisotropic.patchy import fg_particle
+    from cgml.papers.anisotropic.simulations import fg_rigid_potential
 
     fg = {"n_sites": 120}
     potential = fg_rigid_potential("ipc", {"fg": fg})

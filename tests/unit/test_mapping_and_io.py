@@ -92,8 +92,14 @@ def test_source_hash_follows_the_import_closure(tmp_path):
     (pkg / "sub" / "b.py").write_text("from cgml.c import h\ng = h\n")
     (pkg / "c.py").write_text("h = 1\n")
     (pkg / "unrelated.py").write_text("x = 2\n")
+    (pkg / "sub" / "unused.py").write_text("y = 3\n")  # a sibling nobody imports
+    (pkg / "d.py").write_text("from cgml.sub import b\n")  # imports the package, then b
     closure = {p.relative_to(pkg).as_posix() for p in cgml._import_closure(pkg, ["cgml.sub.a"])}
     assert closure == {"__init__.py", "sub/__init__.py", "sub/a.py", "sub/b.py", "c.py"}
+    closure = {p.relative_to(pkg).as_posix() for p in cgml._import_closure(pkg, ["cgml.d"])}
+    assert closure == {"__init__.py", "d.py", "sub/__init__.py", "sub/b.py", "c.py"}
+    roots = {p.relative_to(pkg).as_posix() for p in cgml._import_closure(pkg, ["cgml.sub"])}
+    assert "sub/unused.py" in roots  # a package named as a root brings all its modules
     with pytest.raises(ValueError, match="cgml.nothing"):
         cgml._import_closure(pkg, ["cgml.nothing"])
     with pytest.raises(ValueError, match="numpy"):
@@ -126,3 +132,18 @@ def test_lammps_rules_do_not_depend_on_fitting_mc_or_config_code():
     for path in closure:
         assert not path.startswith(("fitting/", "selection/", "simulate/", "descriptors/", "workflow/")), path
     assert "papers/nanoparticles/pipeline.py" not in closure
+
+
+def test_patchy_site_sum_rules_do_not_depend_on_mc_code():
+    """The FG site-sum data sets (the costliest anisotropic jobs) must not rerun when the
+    Monte Carlo engine, lattices or LAMMPS code change."""
+    from pathlib import Path
+
+    import cgml
+
+    root = Path(cgml.__file__).parent
+    closure = {p.relative_to(root).as_posix() for p in
+               cgml._import_closure(root, ["cgml.entry", "cgml.papers.anisotropic.patchy"])}
+    assert {"fg/patchy.py", "fg/_patchy_kernels.py", "papers/anisotropic/patchy.py"} <= closure
+    for path in closure:
+        assert not path.startswith(("simulate/", "fg/lammps", "fg/nanoparticle", "lattices")), path

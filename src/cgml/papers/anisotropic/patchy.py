@@ -83,10 +83,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
 from cgml.descriptors.sfunctions import AngularBasis, RadialBasis
-from cgml.fg import _patchy_kernels as _K
 from cgml.fg.patchy import (
     PAPER_BJERRUM_LENGTH,
     PAPER_CHARGE_DENSITY,
@@ -579,46 +577,3 @@ def run_patchy_landscape(*, input, output, params, wildcards, threads=1):
               separation=np.float64(r_land))
     write_csv(output["curves"], pd.concat(rows, ignore_index=True), record)
 
-
-# ----------------------------------------------------------------------------------------
-# the FG site sum as a rigid-body pair function (replica-exchange MC, Fig. 3b)
-# ----------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def _fg_site_pair(r_ij, rot_i, rot_j, p):
-    """Hard sphere of diameter p[0] plus the truncated FG site sum [k_BT] (Eqs. 15-16)."""
-    hard, kappa, l_b, r_cut, sites, charges, ptr, centres, radii, abs_q, a, b, ca, cb = p
-    if r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2 < hard * hard:
-        return np.inf
-    e, _ = _K.truncated_site_sum_one(sites, charges, ptr, centres, radii, abs_q, sites, charges,
-                                     ptr, centres, radii, abs_q, r_ij, rot_i, rot_j, kappa, r_cut,
-                                     a, b, ca, cb)
-    return l_b * e
-
-
-def fg_rigid_potential(system: str, params: dict):
-    """The FG model of a spherical ``system`` ("jc"/"ipc") for the rigid-body MC.
-
-    Hard spheres of diameter sigma plus the site sum truncated at the ``params['fg']``
-    tolerance; pairs farther apart than the CG model's R_c (``params['fit']['r_cut']``,
-    paper 2 sigma) are not summed, as in the CG model (their energy is below
-    l_B sum|Q|^2 exp(-kappa (R_c - sigma)) / (R_c - sigma), ~1e-5 of the contact energy).
-    """
-    from cgml.fg.patchy import _site_clusters, cutoff_for_tolerance
-    from cgml.simulate.rigid import rigid_pair_potential
-
-    if system not in ("jc", "ipc"):
-        raise ValueError(f"the FG rigid-body potential is built for spheres (jc, ipc), got {system!r}")
-    fg = _section({"fg": params.get("fg", {})}, "fg", FG_DEFAULTS)
-    particle = fg_particle(system, fg)
-    r_cut_sites = cutoff_for_tolerance(particle, particle, fg["tolerance"], fg["kappa"],
-                                       fg["bjerrum_length"])
-    sites, charges, ptr, centres, radii, abs_q = _site_clusters(particle, 32)
-    scratch = (np.empty((sites.shape[0], 3)), np.empty((sites.shape[0], 3)),
-               np.empty((centres.shape[0], 3)), np.empty((centres.shape[0], 3)))
-    p = (1.0, float(fg["kappa"]), float(fg["bjerrum_length"]), float(r_cut_sites), sites, charges,
-         ptr, centres, radii, abs_q) + scratch
-    fit = params.get("fit", {}) or {}
-    r_cut = float(fit.get("r_cut") or PAPER_SYSTEMS[system].get("r_cut", 2.0))
-    return rigid_pair_potential(_fg_site_pair, r_cut, p, f"{system.upper()} FG site sum")

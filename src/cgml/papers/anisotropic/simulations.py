@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from cgml.analysis.anisotropic_order import (
     bond_angles_2d,
@@ -35,14 +36,18 @@ from cgml.analysis.anisotropic_order import (
     smectic_order,
 )
 from cgml.analysis.stats import block_average
+from cgml.fg import _patchy_kernels as _K
+from cgml.fg.patchy import _site_clusters, cutoff_for_tolerance
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
 from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
 from cgml.lattices import hexagonal_rod_crystal
+from cgml.papers.anisotropic.patchy import FG_DEFAULTS, PAPER_SYSTEMS, _section, fg_particle
 from cgml.simulate.rigid import (
     adapt_rigid_steps,
     geometric_betas,
     init_rigid_state,
+    rigid_pair_potential,
     run_replica_exchange,
     run_rigid,
 )
@@ -111,6 +116,47 @@ def random_configuration(potential, n: int, box_lengths, rng: np.random.Generato
 
 
 # ----------------------------------------------------------------------------------------
+# the FG site sum as a rigid-body pair function (replica-exchange MC, Fig. 3b)
+# ----------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _fg_site_pair(r_ij, rot_i, rot_j, p):
+    """Hard sphere of diameter p[0] plus the truncated FG site sum [k_BT] (Eqs. 15-16)."""
+    hard, kappa, l_b, r_cut, sites, charges, ptr, centres, radii, abs_q, a, b, ca, cb = p
+    if r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2 < hard * hard:
+        return np.inf
+    e, _ = _K.truncated_site_sum_one(sites, charges, ptr, centres, radii, abs_q, sites, charges,
+                                     ptr, centres, radii, abs_q, r_ij, rot_i, rot_j, kappa, r_cut,
+                                     a, b, ca, cb)
+    return l_b * e
+
+
+def fg_rigid_potential(system: str, params: dict):
+    """The FG model of a spherical ``system`` ("jc"/"ipc") for the rigid-body MC.
+
+    Hard spheres of diameter sigma plus the site sum truncated at the ``params['fg']``
+    tolerance; pairs farther apart than the CG model's R_c (``params['fit']['r_cut']``,
+    paper 2 sigma) are not summed, as in the CG model (their energy is below
+    l_B sum|Q|^2 exp(-kappa (R_c - sigma)) / (R_c - sigma), ~1e-5 of the contact energy).
+    """
+    if system not in ("jc", "ipc"):
+        raise ValueError(f"the FG rigid-body potential is built for spheres (jc, ipc), got {system!r}")
+    fg = _section({"fg": params.get("fg", {})}, "fg", FG_DEFAULTS)
+    particle = fg_particle(system, fg)
+    r_cut_sites = cutoff_for_tolerance(particle, particle, fg["tolerance"], fg["kappa"],
+                                       fg["bjerrum_length"])
+    sites, charges, ptr, centres, radii, abs_q = _site_clusters(particle, 32)
+    scratch = (np.empty((sites.shape[0], 3)), np.empty((sites.shape[0], 3)),
+               np.empty((centres.shape[0], 3)), np.empty((centres.shape[0], 3)))
+    p = (1.0, float(fg["kappa"]), float(fg["bjerrum_length"]), float(r_cut_sites), sites, charges,
+         ptr, centres, radii, abs_q) + scratch
+    fit = params.get("fit", {}) or {}
+    r_cut = float(fit.get("r_cut") or PAPER_SYSTEMS[system].get("r_cut", 2.0))
+    return rigid_pair_potential(_fg_site_pair, r_cut, p, f"{system.upper()} FG site sum")
+
+
+# ----------------------------------------------------------------------------------------
 # replica exchange of small IPC clusters (Fig. 3b)
 # ----------------------------------------------------------------------------------------
 
@@ -123,8 +169,6 @@ def _remc_potential(model_kind: str, input: dict, params: dict):
         model = SFunctionPairModel.load(input["model"])
         return sfunction_potential(model, hard_diameter=1.0, name="IPC CG"), eps_max
     if model_kind == "fg":
-        from cgml.papers.anisotropic.patchy import fg_rigid_potential
-
         return fg_rigid_potential(params["system"], params), eps_max
     raise ValueError(f"model must be 'fg' or 'cg', got {model_kind!r}")
 
@@ -170,8 +214,6 @@ def run_remc(*, input, output, params, wildcards, threads=1):
         else (float(np.mean(half)), float("nan"))
     # the lowest configuration re-evaluated with the FG site sums: for the CG run this
     # tells a CG minimum the FG model shares from a spurious one of the fit
-    from cgml.papers.anisotropic.patchy import fg_rigid_potential
-
     fg = fg_rigid_potential(params["system"], params) if wildcards["potential"] == "cg" else potential
     lowest_state = init_rigid_state(result.lowest[1], result.lowest[2], box, fg)
     summary = {"potential": wildcards["potential"], "n_particles": n, "eps_max": eps_max,
