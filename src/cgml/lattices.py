@@ -41,16 +41,16 @@ def simple_cubic_lattice(n_per_side: int, density: float):
 
 
 def _rod_crystal_shape(n: int, aspect: float):
-    """(layers, nx, ny) with 2 nx ny layers == n and the box closest to cubic.
+    """(layers, nx, ny) with 2 nx ny layers == n, layers even, and the box closest to cubic.
 
     Box edges in units of the in-layer spacing a: nx, ny sqrt(3), layers * aspect.
     None when n has no such factorisation.
     """
     best, best_score = None, np.inf
-    if n % 2:
+    if n % 4:
         return None
     half = n // 2
-    for layers in range(1, half + 1):
+    for layers in range(2, half + 1, 2):
         if half % layers:
             continue
         cells = half // layers
@@ -66,34 +66,41 @@ def _rod_crystal_shape(n: int, aspect: float):
 
 
 def hexagonal_rod_crystal(n: int, length: float, diameter: float, density: float):
-    """AAA-stacked crystal of rods (spherocylinders): hexagonal layers along z.
+    """Close-packed crystal of rods (spherocylinders) parallel to z, AB-stacked hexagonal layers.
 
-    The close-packed crystal of hard spherocylinders of cylinder length ``length`` and
-    diameter ``diameter``: rods parallel to z on a triangular lattice of spacing sigma in
-    each layer, layers L + sigma apart and stacked on top of each other (AAA), close-packing
-    density rho_cp = 2 / (sqrt(3) sigma^2 (L + sigma)); then scaled uniformly to ``density``
-    (must not exceed rho_cp). ``n`` must be even and factor as 2 nx ny layers (the box
-    closest to cubic is chosen); e.g. n = 896 gives 4 layers of 14 x 8 rectangular cells.
+    Rods of cylinder length ``length`` and diameter ``diameter`` on a triangular lattice of
+    spacing sigma in each layer; the rods of every second layer (B) sit over the hollows
+    between three rods of the layer below (A), their caps nestled, so consecutive layers
+    are L + sqrt(2/3) sigma apart and no rod can slide along its axis into the next layer
+    (with AAA stacking the columns are free 1D fluids and the layers melt). Close packing
+    rho_cp = 2 / (sqrt(3) sigma^2 (L + sqrt(2/3) sigma)), the densest packing of hard
+    spherocylinders (Bolhuis & Frenkel, J. Chem. Phys. 106, 666 (1997); hcp for L = 0);
+    the crystal is then scaled uniformly to ``density`` (<= rho_cp). ``n`` must be a
+    multiple of 4 (2 rods per rectangular cell, an even number of layers); the box closest
+    to cubic is chosen, e.g. n = 896 gives 4 layers of 14 x 8 rectangular cells.
 
     Returns ``(positions (n, 3), box_lengths (3,))`` [length].
     """
     n = int(n)
-    if n < 2 or not (length >= 0 and diameter > 0 and density > 0):
-        raise ValueError(f"need n >= 2, length >= 0, diameter > 0, density > 0; got n={n}, "
+    if n < 4 or not (length >= 0 and diameter > 0 and density > 0):
+        raise ValueError(f"need n >= 4, length >= 0, diameter > 0, density > 0; got n={n}, "
                          f"length={length}, diameter={diameter}, density={density}")
-    rho_cp = 2.0 / (np.sqrt(3.0) * diameter ** 2 * (length + diameter))
+    spacing = length + np.sqrt(2.0 / 3.0) * diameter
+    rho_cp = 2.0 / (np.sqrt(3.0) * diameter ** 2 * spacing)
     if density > rho_cp * (1 + 1e-12):
         raise ValueError(f"density {density} exceeds the close packing {rho_cp:.6g} of rods with "
                          f"L = {length}, sigma = {diameter}")
-    shape = _rod_crystal_shape(n, (length + diameter) / diameter)
+    shape = _rod_crystal_shape(n, spacing / diameter)
     if shape is None:
-        raise ValueError(f"n = {n} is not 2 nx ny layers: a hexagonal rod crystal needs an even n")
+        raise ValueError(f"n = {n} is not 2 nx ny layers with an even number of layers: an "
+                         f"AB-stacked rod crystal needs n divisible by 4")
     layers, nx, ny = shape
-    a, c = diameter, length + diameter
-    cell = np.array([a, a * np.sqrt(3.0), c])
+    cell = np.array([diameter, diameter * np.sqrt(3.0), spacing])
     basis = np.array([[0.25, 0.25, 0.5], [0.75, 0.75, 0.5]])  # a rectangular cell of 2 rods
     grid = np.stack(np.meshgrid(np.arange(nx), np.arange(ny), np.arange(layers), indexing="ij"), -1)
     frac = (grid.reshape(-1, 1, 3) + basis[None]).reshape(-1, 3)
+    frac[:, :2] += (frac[:, 2:] // 1 % 2) * np.array([0.5, 1.0 / 6.0])  # B layers over hollows
     box = np.array([nx, ny, layers]) * cell
     scale = (rho_cp / density) ** (1.0 / 3.0)
-    return frac * cell * scale, box * scale
+    positions = np.mod(frac * cell, box) * scale
+    return positions, box * scale

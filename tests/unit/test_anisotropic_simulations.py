@@ -90,7 +90,7 @@ def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
 
 
 def test_hard_spherocylinder_crystal_stays_solid_at_high_pressure(tmp_path):
-    """The expansion branch starts from the AAA crystal of hexagonal layers: at P* = 4
+    """The expansion branch starts from the AB-stacked crystal of hexagonal layers: at P* = 4
     (above the paper's solid range) it stays layered (tau) with hexagonal layers (psi_6)."""
     params = {"spherocylinder": {"length": 4.0, "diameter": 1.0},
               "sc_eos": {"n_particles": 400, "pressures": [4.0], "start_density": 0.05,

@@ -23,11 +23,12 @@ def test_fcc_nearest_neighbours_and_density():
 
 @pytest.mark.parametrize("n", [896, 400, 200])
 def test_rod_crystal_at_close_packing_touches_without_overlap(n):
-    """At rho_cp = 2 / (sqrt(3) sigma^2 (L + sigma)) every rod touches 6 in-layer neighbours
-    (axis distance sigma) and its stacked neighbours cap to cap (2, or 1 when the periodic
-    box holds 2 layers, 0 for one); none overlap."""
+    """At rho_cp = 2 / (sqrt(3) sigma^2 (L + sqrt(2/3) sigma)) every rod touches 6 in-layer
+    neighbours (axis distance sigma) and 3 rods of each neighbouring layer cap to cap (12;
+    9 when the periodic box holds 2 layers, whose layers above and below are the same);
+    none overlap. The densest packing of spherocylinders, hcp's sqrt(2) for L = 0."""
     length, sigma = 4.0, 1.0
-    rho_cp = 2 / (np.sqrt(3) * sigma ** 2 * (length + sigma))
+    rho_cp = 2 / (np.sqrt(3) * sigma ** 2 * (length + np.sqrt(2 / 3) * sigma))
     pos, box = hexagonal_rod_crystal(n, length, sigma, rho_cp)
     assert pos.shape == (n, 3) and n / np.prod(box) == pytest.approx(rho_cp)
     i, j = np.triu_indices(n, 1)
@@ -37,7 +38,22 @@ def test_rod_crystal_at_close_packing_touches_without_overlap(n):
     assert dist.min() == pytest.approx(sigma, abs=1e-9)
     contacts = np.bincount(np.r_[i, j][np.r_[dist, dist] < sigma + 1e-9], minlength=n)
     n_layers = len(np.unique(np.round(pos[:, 2], 9)))
-    assert np.all(contacts == 6 + min(2, n_layers - 1))
+    assert np.all(contacts == (9 if n_layers == 2 else 12))
+    spheres, box = hexagonal_rod_crystal(n, 0.0, sigma, np.sqrt(2.0))
+    assert n / np.prod(box) == pytest.approx(np.sqrt(2.0))
+
+
+def test_rods_of_neighbouring_layers_cannot_slide_into_each_other():
+    """AB stacking: moving any rod along its axis by a small amount creates an overlap at
+    close packing (with AAA stacking the columns would slide freely)."""
+    length, sigma = 4.0, 1.0
+    rho_cp = 2 / (np.sqrt(3) * (length + np.sqrt(2 / 3)))
+    pos, box = hexagonal_rod_crystal(400, length, sigma, rho_cp)
+    moved = pos.copy()
+    moved[0, 2] += 0.05
+    r = _min_image(moved[1:] - moved[0], box)
+    z = np.array([0.0, 0.0, 1.0])
+    assert segment_distance(np.zeros_like(r), z, r, z, length / 2).distances.min() < sigma
 
 
 def test_rod_crystal_layers_are_hexagonal_and_scaled():
@@ -54,9 +70,9 @@ def test_rod_crystal_layers_are_hexagonal_and_scaled():
 
 
 def test_rod_crystal_bad_inputs_are_named():
-    with pytest.raises(ValueError, match="even"):
-        hexagonal_rod_crystal(401, 4.0, 1.0, 0.1)
+    with pytest.raises(ValueError, match="divisible by 4"):
+        hexagonal_rod_crystal(402, 4.0, 1.0, 0.1)
     with pytest.raises(ValueError, match="close packing"):
-        hexagonal_rod_crystal(400, 4.0, 1.0, 0.24)
+        hexagonal_rod_crystal(400, 4.0, 1.0, 0.2398)
     with pytest.raises(ValueError, match="density"):
         hexagonal_rod_crystal(400, 4.0, 1.0, -0.1)

@@ -81,10 +81,12 @@ def check_anisotropic(config: dict) -> None:
     if not eos["start_density"] < eos["crystal_density"]:
         raise ConfigError(f"config key anisotropic.sc_eos.start_density ({eos['start_density']}) must be "
                           f"smaller than anisotropic.sc_eos.crystal_density ({eos['crystal_density']})")
-    if eos["n_particles"] % 2:
-        raise ConfigError(f"config key anisotropic.sc_eos.n_particles ({eos['n_particles']}) must be even: "
-                          f"the expansion branch starts from a crystal of 2 rods per rectangular cell")
-    close_packed = 2.0 / (3.0 ** 0.5 * sc["diameter"] ** 2 * (sc["length"] + sc["diameter"]))
+    if eos["n_particles"] % 4:
+        raise ConfigError(f"config key anisotropic.sc_eos.n_particles ({eos['n_particles']}) must be a "
+                          f"multiple of 4: the expansion branch starts from an AB-stacked crystal, 2 rods "
+                          f"per rectangular cell and an even number of layers")
+    layer_spacing = sc["length"] + (2.0 / 3.0) ** 0.5 * sc["diameter"]  # AB-stacked close packing
+    close_packed = 2.0 / (3.0 ** 0.5 * sc["diameter"] ** 2 * layer_spacing)
     if not eos["crystal_density"] < close_packed:
         raise ConfigError(f"config key anisotropic.sc_eos.crystal_density ({eos['crystal_density']}) must "
                           f"be below the close packing of the spherocylinders ({close_packed:.4f})")

@@ -356,7 +356,7 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     target_acceptance), seed;
     wildcards: potential ("fg"/"cg"), branch ("compress": ascending pressures from an
     isotropic fluid made by random insertion at start_density; "expand": descending
-    pressures from the AAA crystal of hexagonal layers at crystal_density). Each pressure
+    pressures from the AB-stacked crystal of hexagonal layers at crystal_density). Each pressure
     starts from the previous state. Hard bodies get their own sweep counts: an isotropic
     ln V move of hard rods is rejected on any overlap, so the tuned step is small and a
     compression from the dilute start drifts by ~4e-5 in ln rho per sweep (measured,
