@@ -51,6 +51,20 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
                     wildcards={"start": "square"})
 
 
+def test_square_start_fills_the_box_at_the_2d_density():
+    """110 bodies at rho_2D = 0.05: an 11 x 11 lattice of spacing side / 11 ~ 4.3 sigma,
+    inside the box, in one plane, no two closer than the spacing."""
+    from cgml.papers.anisotropic.simulations import square_lattice_start
+
+    side = np.sqrt(110 / 0.05)
+    pos, rot = square_lattice_start(110, side, 2.0)
+    assert pos.shape == (110, 3) and rot.shape == (110, 3, 3)
+    assert np.all((pos[:, :2] > 0) & (pos[:, :2] < side)) and np.all(pos[:, 2] == 2.0)
+    d = np.linalg.norm(pos[:, None, :2] - pos[None, :, :2], axis=-1)
+    d[np.eye(110, dtype=bool)] = np.inf
+    assert d.min() == pytest.approx(side / 11)
+
+
 def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
     _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
     write_npz(tmp_path / "d.npz", {}, energy=np.array([-0.02, 0.01]))

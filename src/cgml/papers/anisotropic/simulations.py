@@ -65,6 +65,7 @@ __all__ = [
     "run_quasi2d",
     "run_sc_eos",
     "phase_boundaries",
+    "square_lattice_start",
     "depletant_fugacity",
 ]
 
@@ -244,9 +245,19 @@ def depletant_fugacity(packing_fraction: float, sigma_d: float) -> float:
     return 6.0 * packing_fraction / (math.pi * sigma_d ** 3)
 
 
-def _square_lattice(n: int, spacing: float, z: float):
-    side = int(math.ceil(math.sqrt(n)))
-    grid = np.array([(i, j) for i in range(side) for j in range(side)][:n], float) * spacing
+def square_lattice_start(n: int, side: float, z: float):
+    """The paper's "perfect square lattice" start at rho_2D: n bodies, aligned with the
+    lab axes, on the sites of a square lattice that fills the periodic ``side`` x ``side``
+    box (ceil(sqrt n) sites per row, spacing side / ceil(sqrt n); the last row partly
+    empty), all at height ``z``. Bodies start apart, so Lambda_1 clusters must nucleate
+    and grow ("rapid nucleation and growth" from either start, paper Fig. 5d); a compact
+    square crystallite instead is locked in by ~50 k_BT face bonds.
+
+    Returns ``(positions (n, 3), rotations (n, 3, 3))``.
+    """
+    per_row = int(math.ceil(math.sqrt(n)))
+    spacing = side / per_row
+    grid = np.array([(i, j) for j in range(per_row) for i in range(per_row)][:n], float) * spacing
     return np.c_[grid + 0.5 * spacing, np.full(n, z)], np.tile(np.eye(3), (n, 1, 1))
 
 
@@ -277,7 +288,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     if start == "isotropic":
         positions, rotations = random_configuration(potential, n, box, rng, planar_z=z)
     elif start == "square":
-        positions, rotations = _square_lattice(n, 1.02 * float(sb["sigma"]), z)
+        positions, rotations = square_lattice_start(n, side, z)
     else:
         raise ValueError(f"start must be 'isotropic' or 'square', got {start!r}")
     state = init_rigid_state(positions, rotations, box, potential)
