@@ -40,6 +40,12 @@ def simple_cubic_lattice(n_per_side: int, density: float):
     return (grid.reshape(-1, 3) + 0.5) * a, np.full(3, n * a)
 
 
+def rod_close_packing_density(length: float, diameter: float) -> float:
+    """Densest packing of spherocylinders, rho_cp = 2 / (sqrt(3) sigma^2 (L + sqrt(2/3) sigma))
+    [1/length^3]: hexagonal layers, every second one over the hollows of the one below."""
+    return 2.0 / (np.sqrt(3.0) * diameter ** 2 * (length + np.sqrt(2.0 / 3.0) * diameter))
+
+
 def _rod_crystal_shape(n: int, aspect: float):
     """(layers, nx, ny) with 2 nx ny layers == n, layers even, and the box closest to cubic.
 
@@ -86,7 +92,7 @@ def hexagonal_rod_crystal(n: int, length: float, diameter: float, density: float
         raise ValueError(f"need n >= 4, length >= 0, diameter > 0, density > 0; got n={n}, "
                          f"length={length}, diameter={diameter}, density={density}")
     spacing = length + np.sqrt(2.0 / 3.0) * diameter
-    rho_cp = 2.0 / (np.sqrt(3.0) * diameter ** 2 * spacing)
+    rho_cp = rod_close_packing_density(length, diameter)
     if density > rho_cp * (1 + 1e-12):
         raise ValueError(f"density {density} exceeds the close packing {rho_cp:.6g} of rods with "
                          f"L = {length}, sigma = {diameter}")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cgml.geometry.spherocylinder import segment_distance
-from cgml.lattices import fcc_lattice, hexagonal_rod_crystal
+from cgml.lattices import fcc_lattice, hexagonal_rod_crystal, rod_close_packing_density
 
 
 def _min_image(d, box):
@@ -28,7 +28,8 @@ def test_rod_crystal_at_close_packing_touches_without_overlap(n):
     9 when the periodic box holds 2 layers, whose layers above and below are the same);
     none overlap. The densest packing of spherocylinders, hcp's sqrt(2) for L = 0."""
     length, sigma = 4.0, 1.0
-    rho_cp = 2 / (np.sqrt(3) * sigma ** 2 * (length + np.sqrt(2 / 3) * sigma))
+    rho_cp = rod_close_packing_density(length, sigma)
+    assert rho_cp == pytest.approx(2 / (np.sqrt(3) * (4.0 + np.sqrt(2 / 3))))
     pos, box = hexagonal_rod_crystal(n, length, sigma, rho_cp)
     assert pos.shape == (n, 3) and n / np.prod(box) == pytest.approx(rho_cp)
     i, j = np.triu_indices(n, 1)

@@ -38,8 +38,8 @@ A trial picks body i at random and, with equal probability (the paper's choice),
 NPT adds isotropic ln V moves exactly as :mod:`cgml.simulate.mc` (orientations kept;
 same helpers), or with ``rectangular=True`` ln V moves that scale one randomly chosen box
 length (same acceptance, -beta (dU + P dV) + (N + 1) d ln V: the box shape then samples
-the isobaric ensemble of a rectangular box, which crystals of rods need). A sweep is N trials (N + 1 with volume moves). Quasi-2D (``planar``) is
-the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
+the isobaric ensemble of a rectangular box, which crystals of rods need). A sweep is N
+trials (N + 1 with volume moves). Quasi-2D (``planar``) is the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
 Z length only has to exceed 2 r_cut.
 
 Replica exchange (:func:`run_replica_exchange`): M replicas at inverse temperatures

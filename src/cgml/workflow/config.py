@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cgml.lattices import rod_close_packing_density
+
 
 class ConfigError(ValueError):
     """A config value is inconsistent; the message names the key."""
@@ -85,8 +87,7 @@ def check_anisotropic(config: dict) -> None:
         raise ConfigError(f"config key anisotropic.sc_eos.n_particles ({eos['n_particles']}) must be a "
                           f"multiple of 4: the expansion branch starts from an AB-stacked crystal, 2 rods "
                           f"per rectangular cell and an even number of layers")
-    layer_spacing = sc["length"] + (2.0 / 3.0) ** 0.5 * sc["diameter"]  # AB-stacked close packing
-    close_packed = 2.0 / (3.0 ** 0.5 * sc["diameter"] ** 2 * layer_spacing)
+    close_packed = rod_close_packing_density(sc["length"], sc["diameter"])
     if not eos["crystal_density"] < close_packed:
         raise ConfigError(f"config key anisotropic.sc_eos.crystal_density ({eos['crystal_density']}) must "
                           f"be below the close packing of the spherocylinders ({close_packed:.4f})")

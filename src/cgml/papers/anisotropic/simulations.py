@@ -404,9 +404,10 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         rotations = np.tile(np.eye(3), (n, 1, 1))
     stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))  # minimum image of the range
     if stretch > 1.0:
-        log.warning("starting lattice stretched by %.3f: box %s shorter than 2 r_cut = %.3f sigma; "
-                    "the densest reachable rho* is n / (2 r_cut)^3 = %.4f", stretch, box,
-                    2 * potential.r_cut, n / (2 * potential.r_cut) ** 3)
+        log.warning("starting configuration stretched by %.3f: box %s has an edge shorter than "
+                    "2 r_cut = %.3f sigma (minimum image), so it starts at rho* = %.4f instead of "
+                    "%.4f, and no box edge can shrink below 2 r_cut", stretch, box,
+                    2 * potential.r_cut, n / np.prod(box * stretch), n / np.prod(box))
     state = init_rigid_state(positions * stretch, rotations, box * stretch, potential)
     pressures = sorted(float(x) for x in cfg["pressures"])
     if branch == "expand":
