@@ -17,7 +17,7 @@ and, for the uniform data, pools of monomials up to several degrees. Writes a CS
     python benchmarks/anisotropic_contact_sampling.py [--angles 26] [--z-shift 0.5]
         [--out benchmarks/out/anisotropic_contact_sampling.csv]
 
-Measured 2026-11-21 (one core, ~3 min): methods 0.035 sigma (z-shift 0.5), 0.036 (0.0);
+Measured 2026-11-21 (one core, ~6 min with the defaults): methods 0.035 sigma (z-shift 0.5), 0.036 (0.0);
 uniform 0.040 at degree 12, 16, 20 and 24 (0.053 at degree 8, where the pool has 45
 terms). Neither the sampling nor the pool size closes the gap to 0.0129.
 """
