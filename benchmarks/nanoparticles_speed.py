@@ -37,7 +37,9 @@ Rows
                           centres re-evaluated per move (flat in N by construction)
 ``lammps_steps``          LAMMPS MD steps of the fine-grained two-nanoparticle system
                           (2 x 1650 beads, cores frozen, workflow/lammps/np_constrained.in)
-                          [steps/s], equilibration and production runs separately
+                          [steps/s], equilibration and production runs separately, with
+                          Eq. 11 evaluated analytically (hybrid/overlay) and as the linear
+                          table the workflow uses (forcefield.pair_table_points)
 
 Usage (about a minute with --quick, ~10 minutes without, on a free 2-core machine):
 
@@ -281,48 +283,53 @@ def bench_lammps(rows, config_path: Path, equilibration_steps: int, production_s
     rng = np.random.default_rng(SEED)
     centers = np.array([[-sigma_c, 0.0, 0.0], [sigma_c, 0.0, 0.0]])  # R = 2 sigma_c
     topology = build_nanoparticles(centers, spec, rng=rng)
-    forcefield = NanoparticleForceField(
-        solvent_s=0.1, sigma_b_nm=ff_cfg["sigma_b_nm"], epsilon=ff_cfg["epsilon_kcal"],
-        r_cut_nm=ff_cfg["r_cut_nm"], k_bond_nm=ff_cfg["k_bond_kcal_nm2"],
-        b0_nm=model["bond_length_nm"], k_angle=ff_cfg["k_angle_kcal"])
     pair = np_cfg["pair"]
-    # the variables of cgml.papers.nanoparticles.pipeline._md_variables, with short runs
-    variables = forcefield.lammps_variables()
-    variables.update(
-        boundary="s s s", data_file="system.data", minimize_steps=minimize_steps,
-        temperature=np_cfg["temperature_K"], seed=1 + SEED % 900_000_000, t_damp=md["t_damp_fs"],
-        timestep=md["timestep_fs"], thermo_every=max(1, production_steps // 20),
-        equilibration_steps=equilibration_steps, dump_every=pair["dump_every"],
-        dump_file="forces.dump", production_steps=production_steps,
-        force_every=pair["force_every"], force_file="np_forces.txt")
-    log_path = work_dir / "log.lammps"
-    run_lammps_job(
-        templates={"in.lammps": REPO / "workflow/lammps/np_constrained.in",
-                   "forcefield.in": REPO / "workflow/lammps/np_forcefield.in"},
-        variables=variables, out_dir=work_dir, lammps_log=log_path,
-        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="benchmark"),
-        products={}, keep=())
-    text = log_path.read_text()
-    loops = re.findall(
-        r"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", text)
-    if len(loops) < 3:
-        raise RuntimeError(f"{log_path}: expected 3 'Loop time' lines (min, equilibration, "
-                           f"production), found {len(loops)}")
-    cpu_use = [float(c) for c in re.findall(r"^([0-9.]+)% CPU use", text, re.MULTILINE)]
-    if len(cpu_use) != len(loops):
-        cpu_use = [np.nan] * len(loops)
+    text = ""
+    for table_points in sorted({0, int(ff_cfg.get("pair_table_points", 0))}):
+        forcefield = NanoparticleForceField(
+            solvent_s=0.1, sigma_b_nm=ff_cfg["sigma_b_nm"], epsilon=ff_cfg["epsilon_kcal"],
+            r_cut_nm=ff_cfg["r_cut_nm"], k_bond_nm=ff_cfg["k_bond_kcal_nm2"],
+            b0_nm=model["bond_length_nm"], k_angle=ff_cfg["k_angle_kcal"],
+            pair_table_points=table_points)
+        evaluation = f"Eq. 11 as table linear {table_points}" if table_points else \
+            "Eq. 11 analytic (hybrid/overlay lj/cut lj/cut)"
+        # the variables of cgml.papers.nanoparticles.fine_grained.md_variables, short runs
+        variables = forcefield.lammps_variables()
+        variables.update(
+            boundary="s s s", data_file="system.data", minimize_steps=minimize_steps,
+            temperature=np_cfg["temperature_K"], seed=1 + SEED % 900_000_000, t_damp=md["t_damp_fs"],
+            timestep=md["timestep_fs"], thermo_every=max(1, production_steps // 20),
+            equilibration_steps=equilibration_steps, dump_every=pair["dump_every"],
+            dump_file="forces.dump", production_steps=production_steps,
+            force_every=pair["force_every"], force_file="np_forces.txt")
+        log_path = work_dir / "log.lammps"
+        run_lammps_job(
+            templates={"in.lammps": REPO / "workflow/lammps/np_constrained.in",
+                       "forcefield.in": REPO / "workflow/lammps/np_forcefield.in"},
+            variables=variables, out_dir=work_dir, lammps_log=log_path,
+            prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="benchmark"),
+            files=forcefield.lammps_files(), products={}, keep=())
+        text = log_path.read_text()
+        loops = re.findall(
+            r"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", text)
+        if len(loops) < 3:
+            raise RuntimeError(f"{log_path}: expected 3 'Loop time' lines (min, equilibration, "
+                               f"production), found {len(loops)}")
+        cpu_use = [float(c) for c in re.findall(r"^([0-9.]+)% CPU use", text, re.MULTILINE)]
+        if len(cpu_use) != len(loops):
+            cpu_use = [np.nan] * len(loops)
+        for label, (seconds, procs, steps, atoms), percent in zip(
+                ("equilibration", "production"), loops[-2:], cpu_use[-2:]):
+            seconds, steps = float(seconds), int(steps)
+            cpu = seconds * percent / 100.0
+            rows.append(row("lammps_steps", "lammps", int(atoms), "steps", steps, seconds, cpu,
+                            f"two NPs (2 x {spec.beads_per_particle} beads) at R = 2 sigma_c, "
+                            f"s = 0.1, {evaluation}, {label} run of np_constrained.in, "
+                            f"dt = {md['timestep_fs']} fs, {procs} MPI proc(s), 1 thread"
+                            + (", with force sums and dump" if label == "production" else "")))
+            print(f"{'lammps_steps ' + label:26s} N={int(atoms):6d} {steps / seconds:12.1f} "
+                  f"steps/s  ({steps / cpu:.1f} per CPU second)  [{evaluation}]")
     version_match = re.search(r"^LAMMPS \((.*)\)", text, re.MULTILINE)
-    for label, (seconds, procs, steps, atoms), percent in zip(
-            ("equilibration", "production"), loops[-2:], cpu_use[-2:]):
-        seconds, steps = float(seconds), int(steps)
-        cpu = seconds * percent / 100.0
-        rows.append(row("lammps_steps", "lammps", int(atoms), "steps", steps, seconds, cpu,
-                        f"two NPs (2 x {spec.beads_per_particle} beads) at R = 2 sigma_c, s = 0.1, "
-                        f"{label} run of np_constrained.in, dt = {md['timestep_fs']} fs, "
-                        f"{procs} MPI proc(s), 1 thread"
-                        + (", with force sums and dump" if label == "production" else "")))
-        print(f"{'lammps_steps ' + label:26s} N={int(atoms):6d} {steps / seconds:12.1f} steps/s  "
-              f"({steps / cpu:.1f} per CPU second)")
     return {"lammps": version_match.group(1) if version_match else "unknown",
             "lammps_executable": default_executable()}
 

@@ -70,6 +70,8 @@ def _expected(ff: NanoparticleForceField, topo: Topology, bonded):
 
 def _run0(tmp_path, repo_root, lmp, ff, topo):
     write_lammps_data(tmp_path / "system.data", topo)
+    for name, text in ff.lammps_files().items():
+        (tmp_path / name).write_text(text)
     (tmp_path / "forcefield.in").write_text(
         render_template(repo_root / "workflow/lammps/np_forcefield.in", ff.lammps_variables()))
     (tmp_path / "in.lammps").write_text(RUN0)
@@ -80,17 +82,53 @@ def _run0(tmp_path, repo_root, lmp, ff, topo):
     return [float(v) for v in row.groups()]
 
 
+@pytest.mark.parametrize("table_points", [0, 20000], ids=["analytic", "table"])
 @pytest.mark.parametrize("solvent", [0.1, 0.3, 1.0])
-def test_lammps_energies_equal_paper_formulas(tmp_path, repo_root, lmp, solvent):
-    ff = NanoparticleForceField(solvent_s=solvent)
+def test_lammps_energies_equal_paper_formulas(tmp_path, repo_root, lmp, solvent, table_points):
+    """Both evaluations of Eq. 11: analytic to 1e-8, the linear r^2 table to 1e-6 relative."""
+    ff = NanoparticleForceField(solvent_s=solvent, pair_table_points=table_points)
     topo, bonded = _configuration()
     evdwl, ebond, eangle, pe = _run0(tmp_path, repo_root, lmp, ff, topo)
     e_pair, e_bond, e_angle = _expected(ff, topo, bonded)
-    assert evdwl == pytest.approx(e_pair, rel=1e-8, abs=1e-9)
+    assert evdwl == pytest.approx(e_pair, rel=1e-6 if table_points else 1e-8, abs=1e-9)
     assert ebond == pytest.approx(e_bond, rel=1e-8, abs=1e-9)
     assert eangle == pytest.approx(e_angle, rel=1e-8, abs=1e-9)
-    assert pe == pytest.approx(e_pair + e_bond + e_angle, rel=1e-8, abs=1e-9)
+    assert pe == pytest.approx(evdwl + e_bond + e_angle, rel=1e-8, abs=1e-9)
     assert e_pair != 0.0 and e_bond > 0.0 and e_angle > 0.0  # every term is exercised
+
+
+@pytest.mark.parametrize("table_points", [0, 20000], ids=["analytic", "table"])
+def test_lammps_pair_forces_equal_the_derivative_of_eq11(tmp_path, repo_root, lmp, table_points):
+    """Isolated bead pairs at distances across both branches of Eq. 11 (20 A apart, beyond
+    r_c): the LAMMPS force on each bead is -dphi/dr, which is also the finite difference."""
+    ff = NanoparticleForceField(solvent_s=0.3, pair_table_points=table_points)
+    distances = np.array([3.9, 4.5, 5.0, 5.27, 5.3, 6.5, 9.0, 11.9])
+    positions = []
+    for k, r in enumerate(distances):
+        base = np.array([10.0 + 25.0 * k, 30.0, 30.0])
+        positions += [base, base + np.array([r, 0.0, 0.0])]
+    n = len(positions)
+    topo = Topology(positions=np.array(positions), types=np.full(n, 2),
+                    molecules=np.arange(1, n + 1), masses={1: 72.0, 2: 72.0},
+                    bonds=np.zeros((0, 3), dtype=int), angles=np.zeros((0, 4), dtype=int),
+                    box_lo=np.zeros(3), box_hi=np.array([25.0 * len(distances) + 20.0, 60.0, 60.0]))
+    write_lammps_data(tmp_path / "system.data", topo)
+    for name, text in ff.lammps_files().items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "forcefield.in").write_text(
+        render_template(repo_root / "workflow/lammps/np_forcefield.in", ff.lammps_variables()))
+    (tmp_path / "in.lammps").write_text(RUN0.replace(
+        "run 0", "dump d all custom 1 forces.txt id fx fy fz\ndump_modify d sort id format float %.15g\nrun 0"))
+    run_lammps(tmp_path / "in.lammps", tmp_path, tmp_path / "log.lammps", executable=lmp)
+    fx = np.loadtxt(tmp_path / "forces.txt", skiprows=9)[:, 1]
+    expected = ff.pair_force(distances)
+    h = 1e-6
+    finite = -(ff.pair_energy(distances + h) - ff.pair_energy(distances - h)) / (2 * h)
+    assert np.allclose(expected, finite, rtol=1e-6, atol=1e-8)
+    assert np.all(np.abs(expected) > 1e-4)  # every distance exerts a force
+    tol = dict(rtol=1e-5, atol=1e-6) if table_points else dict(rtol=1e-9, atol=1e-12)
+    assert np.allclose(fx[1::2], expected, **tol)      # bead 2 sits at +r along x
+    assert np.allclose(fx[0::2], -expected, **tol)
 
 
 def test_pair_energy_is_continuous_and_matches_limits():

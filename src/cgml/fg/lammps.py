@@ -148,13 +148,15 @@ def read_ave_time_vector(path) -> tuple:
 
 
 def run_lammps_job(*, templates: dict, variables: dict, out_dir, products: dict, lammps_log,
-                   prepare=None, keep=(), executable: str | None = None, launcher: str | None = None) -> None:
+                   prepare=None, keep=(), executable: str | None = None, launcher: str | None = None,
+                   files: dict | None = None) -> None:
     """Render, run and publish one LAMMPS job so its outputs appear whole or not at all.
 
     templates  {rendered file name: template path}; the input script must be named
                ``in.lammps`` and other rendered files are passed to it by name
                (variables ``<stem>_file``, e.g. ``forcefield_file``).
     prepare    callable(tmp_dir) writing data files before the run.
+    files      {file name: text} written verbatim into the work dir (e.g. a pair table).
     products   {file name LAMMPS writes in the work dir: final path}; moved last, in order.
     keep       file names copied to ``out_dir`` for the record (input, data, ...).
     lammps_log final path of the LAMMPS log (copied even when LAMMPS fails).
@@ -172,6 +174,8 @@ def run_lammps_job(*, templates: dict, variables: dict, out_dir, products: dict,
         tmp = Path(tmp)
         if prepare is not None:
             prepare(tmp)
+        for name, text in (files or {}).items():
+            (tmp / name).write_text(text)
         variables = dict(variables)
         for name in templates:
             if name != "in.lammps":

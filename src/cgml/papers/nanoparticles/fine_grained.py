@@ -51,7 +51,7 @@ def forcefield_for(np_cfg: dict, solvent: float) -> NanoparticleForceField:
     return NanoparticleForceField(
         solvent_s=float(solvent), sigma_b_nm=ff["sigma_b_nm"], epsilon=ff["epsilon_kcal"],
         r_cut_nm=ff["r_cut_nm"], k_bond_nm=ff["k_bond_kcal_nm2"], b0_nm=np_cfg["model"]["bond_length_nm"],
-        k_angle=ff["k_angle_kcal"])
+        k_angle=ff["k_angle_kcal"], pair_table_points=int(ff.get("pair_table_points", 0)))
 
 
 def nanoparticle_spec(np_cfg: dict) -> NanoparticleSpec:
@@ -77,6 +77,7 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
     variables = md_variables(np_cfg, solvent, seed, np_cfg["pair"])
     log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
     run_lammps_job(
+        files=forcefield_for(np_cfg, solvent).lammps_files(),
         templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
         variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
@@ -162,6 +163,7 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     out_dir = Path(output["lammps_log"]).parent
     log.info("LAMMPS: %d NPs confined in R_w = %.2f sigma_c, s = %s", cl["n_particles"], radius_sigma, solvent)
     run_lammps_job(
+        files=forcefield_for(np_cfg, solvent).lammps_files(),
         templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
         variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
@@ -181,6 +183,7 @@ def run_cluster_fg(*, input, output, params, wildcards, threads=1):
     variables = md_variables(np_cfg, solvent, seed, np_cfg["clusters"]["constrained"])
     out_dir = Path(output["dump"]).parent
     run_lammps_job(
+        files=forcefield_for(np_cfg, solvent).lammps_files(),
         templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
         variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
         prepare=lambda tmp: shutil.copyfile(input["data"], tmp / "system.data"),
@@ -211,6 +214,7 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
         production_steps=gr["fg_production_steps"], dump_every=gr["fg_dump_every"], dump_file="cores.dump",
         push_steps=gr["fg_push_steps"], push_max=30.0, comm_cutoff=f"{units.sigma_c + 28.0:.1f}")
     run_lammps_job(
+        files=forcefield_for(np_cfg, solvent).lammps_files(),
         templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
         variables=variables, out_dir=Path(output["dump"]).parent, lammps_log=output["lammps_log"],
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
