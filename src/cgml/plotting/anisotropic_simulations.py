@@ -112,12 +112,15 @@ def plot_fig5d(quasi2d_npz, exponent: float, sigma: float, path) -> None:
 
 
 def plot_fig7de(eos: dict, path, boundaries: dict | None = None) -> None:
-    """P* vs rho* and S_2, tau, psi_6 vs rho* for ``eos {(potential, branch): csv}``.
+    """P* vs rho*, and S_2, tau, psi_6 vs rho* on each branch, for ``eos {(potential, branch): csv}``.
 
     potential "fg" (hard spherocylinders) or "cg" (Eq. 17); branch "compress" (filled)
-    or "expand" (open symbols). Dotted lines: the paper's FG boundaries 0.128, 0.143, 0.159.
+    or "expand" (open symbols); the order parameters of the compression (middle) and of
+    the expansion (right) in separate panels, so hysteresis shows. Dotted lines: the
+    paper's FG boundaries 0.128, 0.143, 0.159.
     """
-    fig, axes = figure(ncols=2, width=3.2, height=2.7)
+    fig, axes = figure(ncols=3, width=3.0, height=2.7)
+    order_axes = {"compress": axes[0][1], "expand": axes[0][2]}
     for (potential, branch), p in sorted(eos.items()):
         frame = pd.read_csv(p, comment="#")
         color = MODEL_COLORS[potential]
@@ -125,23 +128,27 @@ def plot_fig7de(eos: dict, path, boundaries: dict | None = None) -> None:
         label = ("HSC (FG)" if potential == "fg" else "ML-CG") + f", {branch}"
         axes[0][0].errorbar(frame["density"], frame["pressure"], xerr=frame["density_sem"], fmt="o-",
                             ms=3, color=color, mfc=face, label=label)
-        if branch == "compress":
-            axes[0][1].plot(frame["density"], frame["s2"], "o-", ms=3, color=color,
-                            label=f"$S_2$ {potential.upper()}")
-            axes[0][1].plot(frame["density"], frame["tau"], "s--", ms=3, color=color,
-                            label=rf"$\tau$ {potential.upper()}")
-            if "psi6" in frame:
-                axes[0][1].plot(frame["density"], frame["psi6"], "^:", ms=3, color=color,
-                                label=rf"$\psi_6$ {potential.upper()}")
-    for rho in (0.128, 0.143, 0.159):
-        axes[0][0].axvline(rho, color="#999999", ls=":", lw=0.8)
+        ax = order_axes.get(branch)
+        if ax is None:
+            continue
+        ax.plot(frame["density"], frame["s2"], "o-", ms=3, color=color, mfc=face,
+                label=f"$S_2$ {potential.upper()}")
+        ax.plot(frame["density"], frame["tau"], "s--", ms=3, color=color, mfc=face,
+                label=rf"$\tau$ {potential.upper()}")
+        if "psi6" in frame:
+            ax.plot(frame["density"], frame["psi6"], "^:", ms=3, color=color, mfc=face,
+                    label=rf"$\psi_6$ {potential.upper()}")
+    for ax in (axes[0][0], *order_axes.values()):
+        for rho in (0.128, 0.143, 0.159):
+            ax.axvline(rho, color="#999999", ls=":", lw=0.8)
     axes[0][0].set_xlabel(r"$\rho^* = \rho\sigma^3$")
     axes[0][0].set_ylabel(r"$P^* = P\sigma^3/k_BT$")
     axes[0][0].legend(frameon=False, fontsize=6)
-    axes[0][1].set_xlabel(r"$\rho^*$")
-    axes[0][1].set_ylabel("order parameter (compression)")
-    axes[0][1].set_ylim(-0.02, 1.02)
-    axes[0][1].legend(frameon=False, fontsize=6)
+    for branch, ax in order_axes.items():
+        ax.set_xlabel(r"$\rho^*$")
+        ax.set_ylabel(f"order parameter ({'compression' if branch == 'compress' else 'expansion'})")
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(frameon=False, fontsize=6)
     save_figure(fig, path)
 
 
