@@ -120,11 +120,12 @@ class NanoparticleForceField:
                 f"pair_modify     pair lj/cut 1 shift yes")
 
     def lammps_table(self) -> str:
-        """Eq. 11 as a LAMMPS pair table (keyword EQ11), on the r^2 grid LAMMPS uses itself.
+        """Eq. 11 as a LAMMPS pair table (keyword EQ11), analytic energies and forces.
 
-        ``N n RSQ r_lo r_c``: points equally spaced in r^2 with the same count as
-        ``pair_style table linear n``, so LAMMPS takes the values as they are instead of
-        spline-fitting them; energies and forces are the analytic ones.
+        ``N n RSQ r_lo r_c``: n points equally spaced in r^2 between r_lo and r_c, the
+        spacing of the n-point table ``pair_style table linear n`` interpolates in; LAMMPS
+        spline-fits the file onto that table, and the tests bound the result against
+        Eq. 11 (energies 1e-6, forces 1e-5 relative).
         """
         n = int(self.pair_table_points)
         if n <= 0:
