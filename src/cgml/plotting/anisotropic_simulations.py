@@ -148,7 +148,8 @@ def plot_fig7de(eos: dict, path, boundaries: dict | None = None) -> None:
         ax.set_xlabel(r"$\rho^*$")
         ax.set_ylabel(f"order parameter ({'compression' if branch == 'compress' else 'expansion'})")
         ax.set_ylim(-0.02, 1.02)
-        ax.legend(frameon=False, fontsize=6)
+        if ax.get_legend_handles_labels()[0]:  # a branch that was not run has no curves
+            ax.legend(frameon=False, fontsize=6)
     save_figure(fig, path)
 
 
