@@ -148,11 +148,7 @@ class NanoparticleForceField:
         """Substitutions for the LAMMPS templates in ``workflow/lammps``."""
         return {
             "pair_commands": self.lammps_pair_commands(),
-            "sigma_b": f"{self.sigma_b:.6f}",
-            "eps_wca": f"{(1.0 - self.solvent_s) * self.epsilon:.8f}",
-            "eps_att": f"{self.solvent_s * self.epsilon:.8f}",
-            "r_wca": f"{self.r_min:.8f}",
-            "r_cut": f"{self.r_cut:.6f}",
+            "r_wca": f"{self.r_min:.8f}",  # range of the soft push-off before Eq. 11
             "bond_k": f"{self.lammps_bond_k:.8f}",
             "bond_r0": f"{self.b0_nm * NM:.6f}",
             "angle_k": f"{self.lammps_angle_k:.8f}",
