@@ -44,6 +44,7 @@ BAD_CONFIGS = {
                                     "anisotropic.sc_eos.crystal_density"),
     "MC hard core inside the extrapolated range": ({"nanoparticles": {"eos": {"hard_core_sigma": 1.2}}},
                                                    "nanoparticles.eos.hard_core_sigma"),
+    "unknown error estimator": ({"nanoparticles": {"pair": {"n_blocks": "many"}}}, "nanoparticles.pair.n_blocks"),
     "unknown fit weighting": ({"nanoparticles": {"selection": {"weighting": "huber"}}},
                               "nanoparticles.selection.weighting"),
     "weighting without its floor": ({"nanoparticles": {"selection": {"weighting": "inverse_variance"}}},

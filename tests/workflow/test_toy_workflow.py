@@ -68,6 +68,19 @@ def test_nothing_left_to_do_after_a_complete_run(toy_run):
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
+def test_an_analysis_key_reruns_the_analysis_but_no_lammps_job(toy_run):
+    """Changing how mean-force errors are estimated (``n_blocks``) remaps the LAMMPS runs
+    it analyses; it must not rerun them."""
+    override = toy_run / "config" / "fixed_blocks.yaml"
+    override.write_text("nanoparticles:\n  pair: {n_blocks: 4}\n  clusters: {constrained: {n_blocks: 4}}\n")
+    proc = snakemake(toy_run, str(override.relative_to(toy_run)), "-n")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    assert "np_pair_map" in out and "np_cluster_map" in out, out[-4000:]
+    for fg_rule in ("np_pair_fg", "np_cluster_confine", "np_cluster_fg", "np_fg_bulk"):
+        assert fg_rule not in out, out[-4000:]
+
+
 def test_scorecard_contract(toy_run):
     card = pd.read_csv(toy_run / "results/toy/scorecard.csv")
     assert list(card.columns) == COLUMNS

@@ -5,11 +5,25 @@ NP_SOLVENTS = [f"{s:g}" for s in NP["solvents"]]
 NP_PAIR_INDEX = [f"{k:03d}" for k in range(NP["pair"]["n_separations"])]
 NP_ATOMS_PER_PARTICLE = NP["model"]["n_core"] * (1 + NP["model"]["ligand_length"])
 NP_PAIR_STEPS = NP["pair"]["equilibration_steps"] + NP["pair"]["production_steps"]
+# keys read only by the analysis of a LAMMPS run: changing them must not rerun it
+NP_ANALYSIS_KEYS = {"n_blocks"}
+
+
+def np_fg_params(*sections):
+    """The config sections a LAMMPS job depends on, without the analysis-only keys."""
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in NP_ANALYSIS_KEYS}
+        return value
+
+    return {k: strip(NP[k]) for k in sections}
+
+
 # the physics parameters a FG pair run depends on (and nothing else)
-NP_FG_PARAMS = {
-    k: NP[k]
-    for k in ("temperature_K", "sigma_c_nm", "model", "forcefield", "md", "pair")
-}
+NP_FG_PARAMS = np_fg_params(
+    "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "pair"
+)
 
 NP_CL = NP["clusters"]
 NP_WALLS = [f"{w:02d}" for w in range(len(NP_CL["confinement_radii_sigma"]))]
@@ -374,17 +388,9 @@ rule np_cluster_confine:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np={
-            k: NP[k]
-            for k in (
-                "temperature_K",
-                "sigma_c_nm",
-                "model",
-                "forcefield",
-                "md",
-                "clusters",
-            )
-        },
+        np=np_fg_params(
+            "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "clusters"
+        ),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_cluster_confine", w.solvent, w.wall),
         code=code_hash("scripts/nanoparticles/cluster_confine.py"),
@@ -415,17 +421,9 @@ rule np_cluster_fg:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np={
-            k: NP[k]
-            for k in (
-                "temperature_K",
-                "sigma_c_nm",
-                "model",
-                "forcefield",
-                "md",
-                "clusters",
-            )
-        },
+        np=np_fg_params(
+            "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "clusters"
+        ),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_cluster_fg", w.solvent, w.wall, w.sample),
         code=code_hash("scripts/nanoparticles/cluster_fg.py"),
@@ -727,10 +725,9 @@ rule np_fg_bulk:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np={
-            k: NP[k]
-            for k in ("temperature_K", "sigma_c_nm", "model", "forcefield", "md", "gr")
-        },
+        np=np_fg_params(
+            "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "gr"
+        ),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_fg_bulk", w.density),
         code=code_hash("scripts/nanoparticles/fg_bulk.py"),

@@ -58,10 +58,12 @@ def check_config(config: dict) -> None:
         pair = np_cfg["pair"]
         for key in ("dump_every", "force_every"):
             n_frames = pair["production_steps"] // pair[key]
-            if n_frames < 2 * pair["n_blocks"]:
+            need = 8 if pair["n_blocks"] == "auto" else 2 * pair["n_blocks"]
+            if n_frames < need:
                 raise ConfigError(
                     f"config key nanoparticles.pair.{key} ({pair[key]}) gives {n_frames} samples in "
-                    f"production_steps={pair['production_steps']}: fewer than 2 x n_blocks ({pair['n_blocks']})")
+                    f"production_steps={pair['production_steps']}: fewer than {need} "
+                    f"(n_blocks = {pair['n_blocks']!r})")
 
 
 def check_anisotropic(config: dict) -> None:

@@ -8,7 +8,7 @@ Chain for data set (i), two nanoparticles (paper: "CG Two-Body Potential from ML
 Mean Forces", Fig. 2):
 
     pair_fg          LAMMPS, cores frozen at separation R, ligands sampled (NVT)
-    pair_map         MDAnalysis mapping -> mean force on each core (Eq. 4), block errors
+    pair_map         MDAnalysis mapping -> mean force on each core (Eq. 4), blocking errors
     pair_features    force features Psi_k(I, alpha) of the radial pool (Eq. 32)
     pair_fit         forward stepwise selection + least squares (Eqs. 7, 32, 33)
     pair_pmf         PMF by integrating mean forces (Eq. 10) and Phi_ML2 (Eq. 8)
@@ -21,7 +21,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from cgml.analysis.stats import block_average
+from cgml.analysis.stats import mean_and_sem
 from cgml.descriptors import RadialSet, compute_symmetry_functions
 from cgml.fitting import fit_linear, r2_score, rmse
 from cgml.fitting.sf_model import SymmetryFunctionModel
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- pair_map
-def map_constrained_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int) -> dict:
+def map_constrained_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks) -> dict:
     """Mean forces of one constrained run with N frozen cores, in sigma_c and k_BT/sigma_c.
 
     Two estimators of the mean force on core I (Eq. 4):
@@ -43,7 +43,8 @@ def map_constrained_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks
     MDAnalysis (literal Eq. 4; noisy, it carries the stiff bonds of the NP's own
     ligands); ``forces``: the force summed over all beads of NP I (LAMMPS, every
     sample), equal on average because free ligand beads feel zero mean force in
-    equilibrium, and far less noisy. ``forces`` is the training target; both are
+    equilibrium, and far less noisy. Errors: :func:`cgml.analysis.stats.mean_and_sem`
+    (``n_blocks = "auto"``: automated Flyvbjerg-Petersen blocking; an integer: fixed blocks). ``forces`` is the training target; both are
     stored, and their agreement is a check (``z_core_vs_whole``). Also returns the
     per-sample series ``whole_series (t, N, 3)`` for further projections.
     """
@@ -53,12 +54,12 @@ def map_constrained_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks
     n_sites = frames.positions.shape[1]
     pos = units.length_to_reduced(frames.positions[0])
     pos = pos - pos.mean(axis=0)
-    core_mean, core_sem = block_average(units.force_to_reduced(frames.forces), n_blocks)
+    core_mean, core_sem = mean_and_sem(units.force_to_reduced(frames.forces), n_blocks)
     _, whole = read_ave_time_vector(np_forces_path)
     if whole.shape[1:] != (n_sites, 3):
         raise ValueError(f"{np_forces_path}: expected {n_sites} rows x 3 force components, got {whole.shape[1:]}")
     whole = units.force_to_reduced(whole)
-    mean, sem = block_average(whole, n_blocks)
+    mean, sem = mean_and_sem(whole, n_blocks)
     z = (core_mean - mean) / np.sqrt(core_sem**2 + sem**2 + 1e-300)
     return {"positions": pos, "forces": mean, "forces_sem": sem, "forces_core": core_mean,
             "forces_core_sem": core_sem, "z_core_vs_whole": z, "whole_series": whole}
@@ -71,22 +72,22 @@ def projected_force_series(positions, whole_series) -> np.ndarray:
     return 0.5 * (whole_series[:, 0] - whole_series[:, 1]) @ r_hat
 
 
-def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks: int,
+def map_pair_run(dump_path, np_forces_path, units: ReducedUnits, n_blocks,
                  keep_series: bool = False) -> dict:
     """:func:`map_constrained_run` for two cores, plus the projected mean force F_m (Eq. 9)
-    and its block error; with ``keep_series`` also the per-sample ``projected_series``."""
+    and its error; with ``keep_series`` also the per-sample ``projected_series``."""
     out = map_constrained_run(dump_path, np_forces_path, units, n_blocks)
     if out["positions"].shape[0] != 2:
         raise ValueError(f"{dump_path}: expected 2 CG sites, found {out['positions'].shape[0]}")
     f_m = projected_force_series(out["positions"], out.pop("whole_series"))
-    out["projected_force"], out["projected_force_sem"] = block_average(f_m, n_blocks)
+    out["projected_force"], out["projected_force_sem"] = mean_and_sem(f_m, n_blocks)
     if keep_series:
         out["projected_series"] = f_m
     return out
 
 
 def run_pair_map(*, input, output, params, wildcards, threads=1):
-    """Mean forces on both cores (Eq. 4) with block-average errors, in k_BT/sigma_c."""
+    """Mean forces on both cores (Eq. 4) with their standard errors, in k_BT/sigma_c."""
     np_cfg = params["np"]
     units = ReducedUnits.from_config(np_cfg)
     n_blocks = np_cfg["pair"]["n_blocks"]
