@@ -48,6 +48,26 @@ def test_pmf_error_grows_toward_short_distance():
     assert err[-1] == 0 and np.all(np.diff(err) <= 0)
 
 
+def test_pmf_error_equals_the_spread_of_integrated_noisy_forces():
+    """Independent mean-force errors: the PMF error is the standard deviation of the
+    trapezoid integral over many noisy realisations (shared points counted once)."""
+    rng = np.random.default_rng(7)
+    r = np.sort(rng.uniform(1.3, 2.6, 25))
+    sem = rng.uniform(0.5, 3.0, r.size)
+    force = 10.0 * np.exp(-(r - 1.3) / 0.2)
+    _, err = integrate_mean_force(r, force, sem)
+    draws = force + sem * rng.standard_normal((20000, r.size))
+    h = np.diff(r)
+    # Phi(R_i) = int_{R_i}^{R_max} F dR for every draw, by the trapezoid rule
+    segment = 0.5 * h * (draws[:, :-1] + draws[:, 1:])
+    phi_draws = np.concatenate([np.cumsum(segment[:, ::-1], axis=1)[:, ::-1], np.zeros((20000, 1))], axis=1)
+    np.testing.assert_allclose(err, phi_draws.std(axis=0), rtol=0.03, atol=1e-12)
+    # equal spacing, unit errors: err(R_0)^2 = h^2 (n - 1.5)
+    r = np.linspace(1.0, 2.0, 11)
+    _, err = integrate_mean_force(r, np.zeros_like(r), np.ones_like(r))
+    assert err[0] == pytest.approx(0.1 * np.sqrt(11 - 1.5))
+
+
 def test_claims_evaluate_by_scale():
     c = Claim("p", "c", "q", -3.3, "kT", "e", tolerance={"laptop": 1.0, "paper": 0.5})
     assert c.evaluate(-3.0, "toy")["status"] == "not-compared"

@@ -215,18 +215,24 @@ def run_pair_fit(*, input, output, params, wildcards, threads=1):
 def integrate_mean_force(separation, force, force_sem):
     """Phi(R) = int_R^inf F_m dR' (Eq. 10) by the trapezoid rule from the largest R.
 
-    Assumes F_m = 0 beyond the last point. Errors add in quadrature with the
-    trapezoid weights (blocks of different separations are independent).
+    Assumes F_m = 0 beyond the last point. Phi(R_i) = sum_{k >= i} w_k F_k with the
+    trapezoid weights of the interval [R_i, R_max] (h/2 at both ends, (h_{k-1} + h_k)/2
+    inside), so its variance is sum_k w_k^2 sem_k^2: mean forces at different separations
+    are independent runs, but a point inside the interval belongs to two trapezoids.
     Returns ``(phi, phi_err)`` ordered like ``separation``.
     """
     order = np.argsort(separation)
     r, f, s = separation[order], force[order], force_sem[order]
-    phi = np.zeros_like(r)
-    var = np.zeros_like(r)
-    for i in range(len(r) - 2, -1, -1):
-        h = r[i + 1] - r[i]
-        phi[i] = phi[i + 1] + 0.5 * h * (f[i] + f[i + 1])
-        var[i] = var[i + 1] + (0.5 * h) ** 2 * (s[i] ** 2 + s[i + 1] ** 2)
+    n = len(r)
+    h = np.diff(r)
+    phi = np.zeros(n)
+    var = np.zeros(n)
+    for i in range(n - 1):
+        w = np.zeros(n)
+        w[i:n - 1] += 0.5 * h[i:]
+        w[i + 1:] += 0.5 * h[i:]
+        phi[i] = w @ f
+        var[i] = (w * w) @ (s * s)
     out_phi, out_err = np.empty_like(phi), np.empty_like(phi)
     out_phi[order], out_err[order] = phi, np.sqrt(var)
     return out_phi, out_err
