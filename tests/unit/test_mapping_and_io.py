@@ -147,3 +147,13 @@ def test_patchy_site_sum_rules_do_not_depend_on_mc_code():
     assert {"fg/patchy.py", "fg/_patchy_kernels.py", "papers/anisotropic/patchy.py"} <= closure
     for path in closure:
         assert not path.startswith(("simulate/", "fg/lammps", "fg/nanoparticle", "lattices")), path
+
+
+def test_config_sections_drop_analysis_keys_at_any_depth():
+    from cgml.workflow.smk import config_sections
+
+    cfg = {"md": {"dt": 20, "n_blocks": 3}, "pair": {"n_blocks": "auto", "steps": 5},
+           "clusters": {"constrained": {"n_blocks": 10, "steps": 7}}, "other": 1}
+    out = config_sections(cfg, ["md", "pair", "clusters"], ["n_blocks"])
+    assert out == {"md": {"dt": 20}, "pair": {"steps": 5}, "clusters": {"constrained": {"steps": 7}}}
+    assert cfg["pair"]["n_blocks"] == "auto"          # the config itself is untouched

@@ -1,6 +1,11 @@
 # Shared definitions: result paths, code hash, seeds, resources, the gathered scorecard.
 from cgml.workflow import check_config
-from cgml.workflow.smk import code_hash, lammps_runtime_minutes, rule_seed
+from cgml.workflow.smk import (
+    code_hash,
+    config_sections,
+    lammps_runtime_minutes,
+    rule_seed,
+)
 
 check_config(config)
 

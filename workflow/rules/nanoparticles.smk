@@ -6,24 +6,10 @@ NP_PAIR_INDEX = [f"{k:03d}" for k in range(NP["pair"]["n_separations"])]
 NP_ATOMS_PER_PARTICLE = NP["model"]["n_core"] * (1 + NP["model"]["ligand_length"])
 NP_PAIR_STEPS = NP["pair"]["equilibration_steps"] + NP["pair"]["production_steps"]
 # keys read only by the analysis of a LAMMPS run: changing them must not rerun it
-NP_ANALYSIS_KEYS = {"n_blocks"}
-
-
-def np_fg_params(*sections):
-    """The config sections a LAMMPS job depends on, without the analysis-only keys."""
-
-    def strip(value):
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in NP_ANALYSIS_KEYS}
-        return value
-
-    return {k: strip(NP[k]) for k in sections}
-
-
+NP_ANALYSIS_KEYS = ["n_blocks"]
+NP_FG_SECTIONS = ["temperature_K", "sigma_c_nm", "model", "forcefield", "md"]
 # the physics parameters a FG pair run depends on (and nothing else)
-NP_FG_PARAMS = np_fg_params(
-    "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "pair"
-)
+NP_FG_PARAMS = config_sections(NP, NP_FG_SECTIONS + ["pair"], NP_ANALYSIS_KEYS)
 
 NP_CL = NP["clusters"]
 NP_WALLS = [f"{w:02d}" for w in range(len(NP_CL["confinement_radii_sigma"]))]
@@ -388,9 +374,7 @@ rule np_cluster_confine:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np=np_fg_params(
-            "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "clusters"
-        ),
+        np=config_sections(NP, NP_FG_SECTIONS + ["clusters"], NP_ANALYSIS_KEYS),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_cluster_confine", w.solvent, w.wall),
         code=code_hash("scripts/nanoparticles/cluster_confine.py"),
@@ -421,9 +405,7 @@ rule np_cluster_fg:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np=np_fg_params(
-            "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "clusters"
-        ),
+        np=config_sections(NP, NP_FG_SECTIONS + ["clusters"], NP_ANALYSIS_KEYS),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_cluster_fg", w.solvent, w.wall, w.sample),
         code=code_hash("scripts/nanoparticles/cluster_fg.py"),
@@ -725,9 +707,7 @@ rule np_fg_bulk:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np=np_fg_params(
-            "temperature_K", "sigma_c_nm", "model", "forcefield", "md", "gr"
-        ),
+        np=config_sections(NP, NP_FG_SECTIONS + ["gr"], NP_ANALYSIS_KEYS),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_fg_bulk", w.density),
         code=code_hash("scripts/nanoparticles/fg_bulk.py"),

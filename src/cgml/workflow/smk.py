@@ -6,7 +6,7 @@ import functools
 
 from cgml.entry import rule_seed
 
-__all__ = ["rule_seed", "lammps_runtime_minutes", "code_hash"]
+__all__ = ["rule_seed", "lammps_runtime_minutes", "code_hash", "config_sections"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -44,3 +44,17 @@ def lammps_runtime_minutes(steps: int, atoms: int, mpi_tasks: int = 1, atom_step
     for the nanoparticle force field on one core, with a factor 2 margin and 10 min floor."""
     seconds = steps * atoms / (atom_steps_per_second * max(1, mpi_tasks))
     return int(10 + 2 * seconds / 60)
+
+
+def config_sections(config: dict, sections, drop=()) -> dict:
+    """``{name: config[name]}`` for ``sections``, with every key in ``drop`` removed at any
+    depth: the params of a rule that must not rerun when an analysis-only key changes
+    (e.g. the LAMMPS jobs and ``n_blocks``, which only the mapping reads)."""
+    drop = set(drop)
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in drop}
+        return value
+
+    return {name: strip(config[name]) for name in sections}
