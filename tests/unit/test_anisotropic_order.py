@@ -77,3 +77,42 @@ def test_layer_hexatic_order_separates_crystal_layers_from_liquid_layers():
     # dilute: isolated pairs are not hexatic (one bond counts 1/6)
     pairs = np.concatenate([[[3.0 * k, 0, 0], [3.0 * k + 1.0, 0, 0]] for k in range(10)])
     assert layer_hexatic_order(pairs, None, [0, 0, 1], 5.0, 1.2) == pytest.approx(1 / 6)
+
+
+def lambda1_patch(n_rows: int = 6, n_cols: int = 8, spacing: float = 1.0) -> np.ndarray:
+    """A Lambda_1 crystallite of square bodies: rows at unit spacing, each row shifted by
+    half a spacing against the one below (the decanted lattice of the paper's ref. 15)."""
+    return np.array([((i + 0.5 * (j % 2)) * spacing, j * spacing)
+                     for j in range(n_rows) for i in range(n_cols)])
+
+
+def test_interior_bond_angle_of_a_lambda1_patch_is_the_lattice_angle():
+    patch = lambda1_patch()
+    lattice = np.degrees(2 * np.arctan(0.5))            # 53.13 deg between shifted-row bonds
+    interior = bond_angles_2d(patch, None, 1.3, min_bonds=4)
+    assert interior.size >= 24
+    assert np.mean(interior) == pytest.approx(lattice, abs=1e-9)
+    # with edge particles, whose smallest angle may be a row bond against a shifted-row bond
+    # (63.43 deg), a perfect patch reads above 53 deg, the more the smaller it is
+    every = bond_angles_2d(patch, None, 1.3)
+    assert np.mean(every[(every > 30) & (every < 89)]) == pytest.approx(54.42, abs=0.01)
+    assert np.isclose(every, np.degrees(np.arctan(2.0))).any()
+    small = bond_angles_2d(lambda1_patch(3, 4), None, 1.3)
+    assert np.mean(small) == pytest.approx(55.71, abs=0.01)
+    assert np.mean(bond_angles_2d(lambda1_patch(3, 4), None, 1.3, min_bonds=4)) == pytest.approx(lattice)
+    # a square patch is told apart from it
+    square = np.array([(i, j) for i in range(6) for j in range(6)], float)
+    assert np.mean(bond_angles_2d(square, None, 1.3, min_bonds=4)) == pytest.approx(90.0)
+    with pytest.raises(ValueError, match="min_bonds"):
+        bond_angles_2d(patch, None, 1.3, min_bonds=1)
+
+
+def test_quasi2d_segments_retune_only_in_the_first_half():
+    from cgml.papers.anisotropic.simulations import quasi2d_segments
+
+    assert quasi2d_segments(90910, 0) == [90910]
+    segments = quasi2d_segments(90910, 4545)
+    assert sum(segments) == 90910
+    assert segments[:-1] == [4545] * 10 + [5]
+    assert segments[-1] == 90910 - 90910 // 2
+    assert quasi2d_segments(100, 4545) == [50, 50]

@@ -102,12 +102,19 @@ def smectic_order(positions, director, spacings, box_lengths=None,
     return float(tau[k]), float(2.0 * np.pi / kn[k])
 
 
-def bond_angles_2d(positions, box_lengths, r_bond: float) -> np.ndarray:
-    """Smallest consecutive-bond angle [deg] of every particle with >= 2 bonds, ``(m,)``.
+def bond_angles_2d(positions, box_lengths, r_bond: float, min_bonds: int = 2) -> np.ndarray:
+    """Smallest consecutive-bond angle [deg] of every particle with >= ``min_bonds`` bonds,
+    ``(m,)``.
 
     positions (n, 2 or 3) [length] (the XY plane is used); box_lengths (2 or 3,) periodic
-    in X and Y, or None for open boundaries; r_bond [length].
+    in X and Y, or None for open boundaries; r_bond [length]. A lattice angle needs a
+    particle inside a crystallite: at its edge a particle of a Lambda_1 lattice (rows
+    shifted by half a spacing) may have only a row bond and a shifted-row bond, 63.4 deg
+    apart, while inside its smallest angle is the 53.1 deg between its two neighbours in
+    an adjacent row; ``min_bonds = 4`` keeps the particles that have one.
     """
+    if min_bonds < 2:
+        raise ValueError(f"min_bonds must be >= 2 (an angle needs two bonds), got {min_bonds}")
     r = np.asarray(positions, dtype=np.float64)[:, :2]
     if not (np.isfinite(r_bond) and r_bond > 0):
         raise ValueError(f"r_bond must be a positive length, got {r_bond}")
@@ -119,7 +126,7 @@ def bond_angles_2d(positions, box_lengths, r_bond: float) -> np.ndarray:
             d -= box * np.rint(d / box)
         dist = np.hypot(d[:, 0], d[:, 1])
         bonded = (dist > 0) & (dist < r_bond)
-        if bonded.sum() < 2:
+        if bonded.sum() < min_bonds:
             continue
         angles = np.sort(np.arctan2(d[bonded, 1], d[bonded, 0]))
         gaps = np.diff(np.r_[angles, angles[0] + 2 * np.pi])

@@ -97,17 +97,22 @@ def plot_fig5d(quasi2d_npz, exponent: float, sigma: float, path) -> None:
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(f"start: {meta['start']}, " + r"$\langle\theta\rangle$ = "
-                     f"{meta['mean_bond_angle_deg']:.1f}" + r"$^\circ$", fontsize=8)
+                     f"{meta['mean_bond_angle_deg']:.1f}" + r"$^\circ$ (interior)", fontsize=8)
     ax = axes[0][-1]
     for (arrays, meta), color in zip(runs, ("C0", "C1", "C2")):
         angles = arrays["bond_angles"]
         if angles.size:
             ax.hist(angles, bins=np.arange(30, 95, 2.5), histtype="step", color=color,
-                    density=True, label=meta["start"])
+                    density=True, label=f"{meta['start']}, >= 4 bonds")
+        every = arrays["bond_angles_all"] if "bond_angles_all" in arrays else np.array([])
+        every = every[(every > 30.0) & (every < 89.0)]
+        if every.size:
+            ax.hist(every, bins=np.arange(30, 95, 2.5), histtype="step", color=color, ls="--",
+                    density=True, label=f"{meta['start']}, >= 2 bonds")
     ax.axvline(53.0, color="k", ls=":", lw=1, label=r"paper 53$^\circ$")
-    ax.set_xlabel(r"bond angle $\theta$ [deg]")
+    ax.set_xlabel(r"smallest bond angle $\theta$ [deg]")
     ax.set_ylabel("probability density")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, fontsize=6)
     save_figure(fig, path)
 
 

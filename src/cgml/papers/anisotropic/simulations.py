@@ -261,20 +261,42 @@ def square_lattice_start(n: int, side: float, z: float):
     return np.c_[grid + 0.5 * spacing, np.full(n, z)], np.tile(np.eye(3), (n, 1, 1))
 
 
+def quasi2d_segments(n_sweeps: int, retune_every: int) -> list[int]:
+    """Lengths [sweeps] of the run segments: the first half in pieces of ``retune_every``
+    (steps are re-tuned before each piece after the first), the second half in one piece
+    at fixed steps; one piece if ``retune_every`` is 0."""
+    if retune_every <= 0:
+        return [n_sweeps]
+    half = n_sweeps // 2
+    pieces = [retune_every] * (half // retune_every)
+    if half % retune_every:
+        pieces.append(half % retune_every)
+    return [p for p in pieces + [n_sweeps - half] if p > 0]
+
+
 def run_quasi2d(*, input, output, params, wildcards, threads=1):
     """Rule an_quasi2d: NVT MC of superballs in a plane, hard core + CG depletion.
 
     input: model (overlap-volume SFunctionPairModel json, V_f in sigma^3);
     params: superball (sigma, exponent, sigma_d), quasi2d (n_particles, density_2d,
     depletant_packing_fraction, n_sweeps, sample_every, tune_rounds, tune_sweeps,
-    target_acceptance, bond_cutoff [sigma]), seed; wildcards: start ("isotropic"/"square").
+    target_acceptance, bond_cutoff [sigma], retune_every [sweeps], interior_bonds), seed;
+    wildcards: start ("isotropic"/"square").
+
+    Steps are tuned to ``target_acceptance`` at the start and, as bonds form and the
+    tuned steps stop being accepted, again every ``retune_every`` sweeps during the first
+    half (assembly); the second half (measured) runs at fixed steps, so its sampling is
+    exact. Tuning sweeps come on top of ``n_sweeps``. The Lambda_1 bond angle is the mean
+    smallest bond angle of particles with >= ``interior_bonds`` bonds over the second half
+    (:func:`cgml.analysis.anisotropic_order.bond_angles_2d`); the mean over every particle
+    with two bonds or more (angles in (30, 89) deg) is kept beside it.
     Writes output["npz"] (snapshots, energies, bond angles) and output["json"].
     """
     sb, cfg = params["superball"], params["quasi2d"]
     _require(sb, ("sigma", "exponent", "sigma_d"), "anisotropic.superball")
     _require(cfg, ("n_particles", "density_2d", "depletant_packing_fraction", "n_sweeps",
                    "sample_every", "tune_rounds", "tune_sweeps", "target_acceptance",
-                   "bond_cutoff"), "anisotropic.quasi2d")
+                   "bond_cutoff", "retune_every", "interior_bonds"), "anisotropic.quasi2d")
     seed = int(params["seed"])
     model = SFunctionPairModel.load(input["model"])
     z_d = depletant_fugacity(float(cfg["depletant_packing_fraction"]), float(sb["sigma_d"]))
@@ -292,32 +314,57 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     else:
         raise ValueError(f"start must be 'isotropic' or 'square', got {start!r}")
     state = init_rigid_state(positions, rotations, box, potential)
-    state, d, phi, _, acc = adapt_rigid_steps(
-        state, potential, 0.2, 0.3, seed + 1, planar=True,
-        target_acceptance=float(cfg["target_acceptance"]), n_rounds=int(cfg["tune_rounds"]),
-        sweeps_per_round=int(cfg["tune_sweeps"]))
-    log.info("quasi-2D %s: z_d = %.1f, steps %.3g sigma, %.3g rad, acceptance %s", start, z_d, d,
-             phi, acc)
-    result = run_rigid(state, potential, int(cfg["n_sweeps"]), d, phi, seed + 2,
-                       int(cfg["sample_every"]), planar=True, store_snapshots=True)
-    positions, rotations = result.snapshots
-    final_angles = bond_angles_2d(positions[-1], box, float(cfg["bond_cutoff"]))
-    last = positions[len(positions) // 2:]
-    angles = np.concatenate([bond_angles_2d(p, box, float(cfg["bond_cutoff"])) for p in last]) \
+    tune = {"planar": True, "target_acceptance": float(cfg["target_acceptance"]),
+            "n_rounds": int(cfg["tune_rounds"]), "sweeps_per_round": int(cfg["tune_sweeps"])}
+    d, phi = 0.2, 0.3
+    segments = quasi2d_segments(int(cfg["n_sweeps"]), int(cfg["retune_every"]))
+    sweeps, energies, snap_pos, snap_rot, steps = [], [], [], [], []
+    done = 0
+    for k, length in enumerate(segments):
+        if k < len(segments) - 1 or k == 0:
+            state, d, phi, _, acc = adapt_rigid_steps(state, potential, d, phi, seed + 1 + 2 * k, **tune)
+        steps.append((done, d, phi))
+        result = run_rigid(state, potential, length, d, phi, seed + 2 + 2 * k,
+                           int(cfg["sample_every"]), planar=True, store_snapshots=True)
+        state = result.state
+        sweeps.append(result.sweeps + done)
+        energies.append(result.energies)
+        snap_pos.append(result.snapshots[0])
+        snap_rot.append(result.snapshots[1])
+        done += length
+    log.info("quasi-2D %s: z_d = %.1f, %d segments, steps (sweep, sigma, rad) %s, final acceptance %s",
+             start, z_d, len(segments), [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps],
+             result.acceptance)
+    sweeps, energies = np.concatenate(sweeps), np.concatenate(energies)
+    positions, rotations = np.concatenate(snap_pos), np.concatenate(snap_rot)
+    cut, interior_bonds = float(cfg["bond_cutoff"]), int(cfg["interior_bonds"])
+    final_angles = bond_angles_2d(positions[-1], box, cut, min_bonds=interior_bonds)
+    last = positions[sweeps > int(cfg["n_sweeps"]) // 2]
+    per_frame = [bond_angles_2d(p, box, cut) for p in last]
+    angles_all = np.concatenate(per_frame) if per_frame else np.array([])
+    angles = np.concatenate([bond_angles_2d(p, box, cut, min_bonds=interior_bonds) for p in last]) \
         if len(last) else np.array([])
-    bonded = angles[(angles > 30.0) & (angles < 89.0)]
+    bonded = angles_all[(angles_all > 30.0) & (angles_all < 89.0)]
+    second = energies[sweeps > int(cfg["n_sweeps"]) // 2]
     summary = {"start": start, "n_particles": n, "z_d": z_d, "box_lengths": box.tolist(),
-               "mean_bond_angle_deg": float(np.mean(bonded)) if bonded.size else float("nan"),
-               "n_bond_angles": int(bonded.size),
-               "mean_energy_per_particle": float(np.mean(result.energies[len(result.energies) // 2:]) / n),
+               "mean_bond_angle_deg": float(np.mean(angles)) if angles.size else float("nan"),
+               "n_bond_angles": int(angles.size),
+               "interior_fraction": float(angles.size / (n * len(last))) if len(last) else float("nan"),
+               "mean_bond_angle_all_deg": float(np.mean(bonded)) if bonded.size else float("nan"),
+               "n_bond_angles_all": int(bonded.size),
+               "mean_energy_per_particle": float(np.mean(second) / n) if second.size else float("nan"),
+               "steps": [{"from_sweep": int(s0), "max_displacement": a, "max_rotation": b}
+                         for s0, a, b in steps],
                "acceptance": result.acceptance, "units": "sigma, kT, degrees"}
     meta = provenance(params, seed, **summary)
-    write_npz(output["npz"], meta, sweeps=result.sweeps, energies=result.energies,
+    write_npz(output["npz"], meta, sweeps=sweeps, energies=energies,
               positions=positions, rotations=rotations, box_lengths=box,
-              final_bond_angles=final_angles, bond_angles=angles)
+              final_bond_angles=final_angles, bond_angles=angles, bond_angles_all=angles_all)
     write_json(output["json"], meta)
-    log.info("quasi-2D %s: mean bond angle %.1f deg over %d angles", start,
-             summary["mean_bond_angle_deg"], bonded.size)
+    log.info("quasi-2D %s: mean bond angle %.1f deg over %d interior particles (%.0f%%); "
+             "%.1f deg over all %d with >= 2 bonds", start, summary["mean_bond_angle_deg"],
+             angles.size, 100 * summary["interior_fraction"], summary["mean_bond_angle_all_deg"],
+             bonded.size)
 
 
 # ----------------------------------------------------------------------------------------
