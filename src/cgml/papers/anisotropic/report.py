@@ -61,8 +61,15 @@ def reproduced_values(input: dict, table: pd.DataFrame, phases: dict) -> dict:
             ) / abs(cg["lowest_fg_energy_per_particle"])
         else:
             values[f"remc_cg_minimum_fg_error_n{n}"] = float("nan")
-    angles = [_json(v)["mean_bond_angle_deg"] for k, v in input.items() if k.startswith("quasi2d_")]
-    values["lambda1_bond_angle"] = float(np.nanmean(angles)) if np.any(np.isfinite(angles)) else float("nan")
+    # Lambda_1: the interior angles of both starts pooled (each run's mean weighted by its
+    # number of interior particle samples), and the fraction of particles that are interior
+    runs = [_json(v) for k, v in input.items() if k.startswith("quasi2d_")]
+    counts = np.array([r["n_bond_angles"] for r in runs], dtype=float)
+    means = np.array([r["mean_bond_angle_deg"] for r in runs], dtype=float)
+    values["lambda1_bond_angle"] = float(np.sum(counts[counts > 0] * means[counts > 0]) / counts.sum()) \
+        if counts.sum() > 0 else float("nan")
+    values["lambda1_interior_fraction"] = float(np.mean([r["interior_fraction"] for r in runs])) \
+        if runs else float("nan")
     for potential in ("fg", "cg"):
         frames = [pd.read_csv(v, comment="#") for k, v in input.items()
                   if k.startswith(f"eos_{potential}_")]
