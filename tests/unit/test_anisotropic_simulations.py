@@ -38,7 +38,8 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
               "quasi2d": {"n_particles": 12, "density_2d": 0.3, "depletant_packing_fraction": 1.0,
                           "n_sweeps": 40, "sample_every": 10, "tune_rounds": 2, "tune_sweeps": 10,
                           "target_acceptance": 0.3, "retune_every": 10, "bond_cutoff": 1.3,
-                          "interior_bonds": 4}, "seed": 3}
+                          "interior_bonds": 4, "cluster_moves_per_sweep": 0.2,
+                          "cluster_max_displacement": 0.5, "cluster_bond_energy": 1.0}, "seed": 3}
     out = {"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}
     for start in ("square", "isotropic"):
         run_quasi2d(input={"model": tmp_path / "m.json"}, output=out, params=params,
@@ -52,6 +53,7 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
         assert meta["steps"][1]["max_displacement"] == meta["steps"][2]["max_displacement"]
         np.testing.assert_array_equal(arrays["sweeps"], [10, 20, 30, 40])
         assert 0.0 <= meta["interior_fraction"] <= 1.0
+        assert meta["mean_cluster_size"] >= 1.0 and 0.0 <= meta["cluster_acceptance"] <= 1.0
     bad = dict(params, quasi2d={k: v for k, v in params["quasi2d"].items() if k != "n_sweeps"})
     with pytest.raises(ValueError, match="n_sweeps"):
         run_quasi2d(input={"model": tmp_path / "m.json"}, output=out, params=bad,
@@ -142,7 +144,8 @@ def test_simulation_figures_are_drawn(tmp_path):
            "quasi2d": {"n_particles": 9, "density_2d": 0.3, "depletant_packing_fraction": 1.0,
                        "n_sweeps": 10, "sample_every": 5, "tune_rounds": 1, "tune_sweeps": 5,
                        "target_acceptance": 0.3, "retune_every": 0, "bond_cutoff": 1.3,
-                       "interior_bonds": 4}, "seed": 3}
+                       "interior_bonds": 4, "cluster_moves_per_sweep": 0.0,
+                       "cluster_max_displacement": 0.5, "cluster_bond_energy": 1.0}, "seed": 3}
     run_quasi2d(input={"model": tmp_path / "v.json"},
                 output={"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}, params=q2d,
                 wildcards={"start": "square"})

@@ -42,6 +42,18 @@ the isobaric ensemble of a rectangular box, which crystals of rods need). A swee
 trials (N + 1 with volume moves). Quasi-2D (``planar``) is the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
 Z length only has to exceed 2 r_cut.
 
+Cluster moves (:func:`run_cluster_moves`; Frenkel & Smit ch. 14.2, with the merge
+rejected): bodies whose pair energy is below -``bond_energy`` are bonded; a move picks a
+body at random, takes its bonded cluster C (connected component) and translates C rigidly
+by a vector uniform in [-d, d]^3 (``planar``: [-d, d]^2 x {0}). It is rejected on a hard
+overlap and whenever it would bond a member of C to a body outside C; otherwise it is
+accepted with min(1, exp(-beta dU)), dU the change of the energy between C and the rest
+(inside C nothing changes). Rejecting the merges keeps C the cluster of each of its
+members after the move, so the reverse move is proposed with the same probability
+(|C|/N times the same displacement density) and detailed balance holds; clusters meet
+through the ordinary single-body moves. Strongly bound aggregates (depletion bonds of tens
+of kT) diffuse only this way.
+
 Replica exchange (:func:`run_replica_exchange`): M replicas at inverse temperatures
 beta_0 > beta_1 > ... (T_i = T_0 exp(alpha_T i) in the paper); a cycle is one sweep of
 every replica followed by swap attempts between neighbours, pairs (0,1), (2,3), ... on
@@ -77,6 +89,7 @@ __all__ = [
     "init_rigid_state",
     "rigid_energy",
     "run_rigid",
+    "run_cluster_moves",
     "adapt_rigid_steps",
     "run_replica_exchange",
     "geometric_betas",
@@ -199,6 +212,149 @@ def _build_pair_kernels(pair_energy):
         return energy
 
     return delta_energy, total_energy
+
+
+_CLUSTER_KERNELS: dict = {}
+
+
+def _build_cluster_kernel(pair_energy):
+    """numba kernel of ``n_moves`` cluster translations (module docstring)."""
+
+    @njit
+    def cluster_moves(positions, rotations, box_lengths, r_cut, origin, cell_size, n_cells,
+                      members, counts, cell_of, slot_of, energy, params, beta, max_displacement,
+                      bond_energy, planar, n_moves, seed):
+        if seed >= 0:
+            np.random.seed(seed)
+        n = positions.shape[0]
+        index = np.empty(n, np.int64)
+        vectors = np.empty((n, 3))
+        distances = np.empty(n)
+        in_c = np.zeros(n, np.bool_)
+        stack = np.empty(n, np.int64)
+        cluster = np.empty(n, np.int64)
+        new_points = np.empty((n, 3))
+        r_ij = np.empty(3)
+        delta = np.empty(3)
+        tally = np.zeros(3, np.int64)  # accepted, attempted, summed cluster sizes
+        for move in range(n_moves):
+            tally[1] += 1
+            in_c[:] = False
+            first = np.random.randint(0, n)
+            in_c[first] = True
+            stack[0] = first
+            top = 1
+            m = 0
+            while top > 0:
+                top -= 1
+                i = stack[top]
+                cluster[m] = i
+                m += 1
+                k = neighbors_of_point(positions[i], i, positions, box_lengths, True, r_cut, origin,
+                                       cell_size, n_cells, members, counts, index, vectors, distances)
+                for t in range(k):
+                    j = index[t]
+                    if in_c[j]:
+                        continue
+                    r_ij[0] = -vectors[t, 0]
+                    r_ij[1] = -vectors[t, 1]
+                    r_ij[2] = -vectors[t, 2]
+                    if pair_energy(r_ij, rotations[i], rotations[j], params) < -bond_energy:
+                        in_c[j] = True
+                        stack[top] = j
+                        top += 1
+            tally[2] += m
+            for d in range(3):
+                delta[d] = 0.0 if (planar and d == 2) else (2.0 * np.random.random() - 1.0) * max_displacement
+            if m == n:
+                continue  # the whole system: a rigid translation changes nothing
+            reject = False
+            d_energy = 0.0
+            for a in range(m):
+                i = cluster[a]
+                for d in range(3):
+                    x = positions[i, d] + delta[d]
+                    x -= box_lengths[d] * math.floor(x / box_lengths[d])
+                    if x >= box_lengths[d]:
+                        x -= box_lengths[d]
+                    new_points[a, d] = x
+                k = neighbors_of_point(new_points[a], i, positions, box_lengths, True, r_cut, origin,
+                                       cell_size, n_cells, members, counts, index, vectors, distances)
+                for t in range(k):
+                    j = index[t]
+                    if in_c[j]:
+                        continue
+                    r_ij[0] = -vectors[t, 0]
+                    r_ij[1] = -vectors[t, 1]
+                    r_ij[2] = -vectors[t, 2]
+                    u = pair_energy(r_ij, rotations[i], rotations[j], params)
+                    if u == np.inf or u < -bond_energy:
+                        reject = True
+                        break
+                    d_energy += u
+                if reject:
+                    break
+                k = neighbors_of_point(positions[i], i, positions, box_lengths, True, r_cut, origin,
+                                       cell_size, n_cells, members, counts, index, vectors, distances)
+                for t in range(k):
+                    j = index[t]
+                    if in_c[j]:
+                        continue
+                    r_ij[0] = -vectors[t, 0]
+                    r_ij[1] = -vectors[t, 1]
+                    r_ij[2] = -vectors[t, 2]
+                    d_energy -= pair_energy(r_ij, rotations[i], rotations[j], params)
+            if reject:
+                continue
+            if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
+                for a in range(m):
+                    i = cluster[a]
+                    members = relocate(i, new_points[a], origin, cell_size, n_cells, True, members,
+                                       counts, cell_of, slot_of)
+                    for d in range(3):
+                        positions[i, d] = new_points[a, d]
+                energy += d_energy
+                tally[0] += 1
+        return positions, members, energy, tally
+
+    return cluster_moves
+
+
+def run_cluster_moves(state: RigidState, potential: RigidPotential, n_moves: int,
+                      max_displacement: float, seed: int, *, bond_energy: float = 1.0,
+                      planar: bool = False, beta: float = 1.0):
+    """``n_moves`` rigid cluster translations (module docstring) -> ``(state, acceptance,
+    mean cluster size)``. Needs a potential built by :func:`rigid_pair_potential`.
+
+    bond_energy [kT] > 0: pairs with u < -bond_energy are bonded; max_displacement [length].
+    """
+    _check_potential(potential)
+    if potential.pair_energy is None:
+        raise ValueError(f"cluster moves need a pair potential (rigid_pair_potential); "
+                         f"{potential.name!r} has no pair function")
+    if not (np.isfinite(bond_energy) and bond_energy > 0):
+        raise ValueError(f"bond_energy must be a positive energy [kT], got {bond_energy}")
+    if not (np.isfinite(max_displacement) and max_displacement > 0):
+        raise ValueError(f"max_displacement must be a positive length, got {max_displacement}")
+    if int(n_moves) < 0:
+        raise ValueError(f"n_moves must be >= 0, got {n_moves}")
+    if potential.pair_energy not in _CLUSTER_KERNELS:
+        _CLUSTER_KERNELS[potential.pair_energy] = _build_cluster_kernel(potential.pair_energy)
+    kernel = _CLUSTER_KERNELS[potential.pair_energy]
+    c = state.cells
+    positions = state.positions.copy()
+    cell_of, slot_of, counts = c.cell_of.copy(), c.slot_of.copy(), c.counts.copy()
+    positions, members, energy, tally = kernel(
+        positions, state.rotations, state.box_lengths, float(c.r_cut), c.origin, c.cell_size,
+        c.n_cells, c.members.copy(), counts, cell_of, slot_of, float(state.energy),
+        potential.params, float(beta), float(max_displacement), float(bond_energy), bool(planar),
+        int(n_moves), kernel_seed(seed))
+    cells = CellList(c.r_cut, True, state.box_lengths.copy(), c.origin.copy(), c.cell_size.copy(),
+                     c.n_cells.copy(), members, counts, cell_of, slot_of)
+    new = RigidState(positions, state.rotations.copy(), state.box_lengths.copy(), cells, float(energy))
+    acceptance = tally[0] / tally[1] if tally[1] else float("nan")
+    size = tally[2] / tally[1] if tally[1] else float("nan")
+    return new, float(acceptance), float(size)
 
 
 def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "pair") -> RigidPotential:

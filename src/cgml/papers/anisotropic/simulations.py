@@ -48,6 +48,7 @@ from cgml.simulate.rigid import (
     geometric_betas,
     init_rigid_state,
     rigid_pair_potential,
+    run_cluster_moves,
     run_replica_exchange,
     run_rigid,
 )
@@ -283,6 +284,11 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     target_acceptance, bond_cutoff [sigma], retune_every [sweeps], interior_bonds), seed;
     wildcards: start ("isotropic"/"square").
 
+    After every ``sample_every`` sweeps of single-body moves come
+    ``cluster_moves_per_sweep`` x N x ``sample_every`` rigid translations of bonded clusters
+    (pairs below -``cluster_bond_energy`` kT; :func:`cgml.simulate.rigid.run_cluster_moves`,
+    steps uniform within ``cluster_max_displacement``): aggregates held by ~50 k_BT bonds
+    cannot otherwise move, and merge only when they meet. Then a sample is taken.
     Steps are tuned to ``target_acceptance`` at the start and, as bonds form and the
     tuned steps stop being accepted, again every ``retune_every`` sweeps during the first
     half (assembly); the second half (measured) runs at fixed steps, so its sampling is
@@ -296,7 +302,8 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     _require(sb, ("sigma", "exponent", "sigma_d"), "anisotropic.superball")
     _require(cfg, ("n_particles", "density_2d", "depletant_packing_fraction", "n_sweeps",
                    "sample_every", "tune_rounds", "tune_sweeps", "target_acceptance",
-                   "bond_cutoff", "retune_every", "interior_bonds"), "anisotropic.quasi2d")
+                   "bond_cutoff", "retune_every", "interior_bonds", "cluster_moves_per_sweep",
+                   "cluster_max_displacement", "cluster_bond_energy"), "anisotropic.quasi2d")
     seed = int(params["seed"])
     model = SFunctionPairModel.load(input["model"])
     z_d = depletant_fugacity(float(cfg["depletant_packing_fraction"]), float(sb["sigma_d"]))
@@ -318,25 +325,39 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
             "n_rounds": int(cfg["tune_rounds"]), "sweeps_per_round": int(cfg["tune_sweeps"])}
     d, phi = 0.2, 0.3
     segments = quasi2d_segments(int(cfg["n_sweeps"]), int(cfg["retune_every"]))
-    sweeps, energies, snap_pos, snap_rot, steps = [], [], [], [], []
+    every = int(cfg["sample_every"])
+    cluster_rate = float(cfg["cluster_moves_per_sweep"])
+    sweeps, energies, snap_pos, snap_rot, steps, cluster_acc, cluster_size = [], [], [], [], [], [], []
     done = 0
     for k, length in enumerate(segments):
         if k < len(segments) - 1 or k == 0:
             state, d, phi, _, acc = adapt_rigid_steps(state, potential, d, phi, seed + 1 + 2 * k, **tune)
         steps.append((done, d, phi))
-        result = run_rigid(state, potential, length, d, phi, seed + 2 + 2 * k,
-                           int(cfg["sample_every"]), planar=True, store_snapshots=True)
-        state = result.state
-        sweeps.append(result.sweeps + done)
-        energies.append(result.energies)
-        snap_pos.append(result.snapshots[0])
-        snap_rot.append(result.snapshots[1])
-        done += length
-    log.info("quasi-2D %s: z_d = %.1f, %d segments, steps (sweep, sigma, rad) %s, final acceptance %s",
-             start, z_d, len(segments), [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps],
-             result.acceptance)
-    sweeps, energies = np.concatenate(sweeps), np.concatenate(energies)
-    positions, rotations = np.concatenate(snap_pos), np.concatenate(snap_rot)
+        # sample_every single-body sweeps, then the cluster moves of those sweeps, then a sample
+        for c, chunk in enumerate([every] * (length // every) + ([length % every] if length % every else [])):
+            kseeds = np.random.SeedSequence([seed, k, c]).generate_state(2)
+            result = run_rigid(state, potential, chunk, d, phi, int(kseeds[0]), chunk, planar=True)
+            state = result.state
+            n_cluster = int(round(cluster_rate * n * chunk))
+            if n_cluster:
+                state, a, size = run_cluster_moves(
+                    state, potential, n_cluster, float(cfg["cluster_max_displacement"]), int(kseeds[1]),
+                    bond_energy=float(cfg["cluster_bond_energy"]), planar=True)
+                if done + chunk > int(cfg["n_sweeps"]) // 2:
+                    cluster_acc.append(a)
+                    cluster_size.append(size)
+            done += chunk
+            sweeps.append(done)
+            energies.append(state.energy)
+            snap_pos.append(state.positions.copy())
+            snap_rot.append(state.rotations.copy())
+    log.info("quasi-2D %s: z_d = %.1f, %d segments, steps (sweep, sigma, rad) %s, final acceptance %s, "
+             "cluster moves (second half): acceptance %.3g, mean cluster size %.2f", start, z_d,
+             len(segments), [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps], result.acceptance,
+             np.mean(cluster_acc) if cluster_acc else float("nan"),
+             np.mean(cluster_size) if cluster_size else float("nan"))
+    sweeps, energies = np.asarray(sweeps), np.asarray(energies)
+    positions, rotations = np.asarray(snap_pos), np.asarray(snap_rot)
     cut, interior_bonds = float(cfg["bond_cutoff"]), int(cfg["interior_bonds"])
     final_angles = bond_angles_2d(positions[-1], box, cut, min_bonds=interior_bonds)
     last = positions[sweeps > int(cfg["n_sweeps"]) // 2]
@@ -355,7 +376,10 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
                "mean_energy_per_particle": float(np.mean(second) / n) if second.size else float("nan"),
                "steps": [{"from_sweep": int(s0), "max_displacement": a, "max_rotation": b}
                          for s0, a, b in steps],
-               "acceptance": result.acceptance, "units": "sigma, kT, degrees"}
+               "acceptance": result.acceptance,
+               "cluster_acceptance": float(np.mean(cluster_acc)) if cluster_acc else float("nan"),
+               "mean_cluster_size": float(np.mean(cluster_size)) if cluster_size else float("nan"),
+               "units": "sigma, kT, degrees"}
     meta = provenance(params, seed, **summary)
     write_npz(output["npz"], meta, sweeps=sweeps, energies=energies,
               positions=positions, rotations=rotations, box_lengths=box,
