@@ -42,7 +42,7 @@ the isobaric ensemble of a rectangular box, which crystals of rods need). A swee
 trials (N + 1 with volume moves). Quasi-2D (``planar``) is the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
 Z length only has to exceed 2 r_cut.
 
-Cluster moves (:func:`run_cluster_moves`; Frenkel & Smit ch. 14.2, with the merge
+Cluster moves (:func:`run_cluster_moves`; Metropolis cluster translations with the merge
 rejected): bodies whose pair energy is below -``bond_energy`` are bonded; a move picks a
 body at random, takes its bonded cluster C (connected component) and translates C rigidly
 by a vector uniform in [-d, d]^3 (``planar``: [-d, d]^2 x {0}). It is rejected on a hard
