@@ -221,6 +221,26 @@ def _build_cluster_kernel(pair_energy):
     """numba kernel of ``n_moves`` cluster translations (module docstring)."""
 
     @njit
+    def outside_energy(point, i, positions, rotations, box_lengths, r_cut, origin, cell_size, n_cells,
+                       members, counts, params, in_c, bond_energy, index, vectors, distances, r_ij):
+        """Energy [kT] of body i at ``point`` with the bodies outside the cluster ``in_c``, and
+        whether one of them overlaps it or is bonded to it (u < -bond_energy)."""
+        k = neighbors_of_point(point, i, positions, box_lengths, True, r_cut, origin, cell_size,
+                               n_cells, members, counts, index, vectors, distances)
+        energy = 0.0
+        for t in range(k):
+            j = index[t]
+            if in_c[j]:
+                continue
+            for d in range(3):
+                r_ij[d] = -vectors[t, d]
+            u = pair_energy(r_ij, rotations[i], rotations[j], params)
+            if u == np.inf or u < -bond_energy:
+                return energy, True
+            energy += u
+        return energy, False
+
+    @njit
     def cluster_moves(positions, rotations, box_lengths, r_cut, origin, cell_size, n_cells,
                       members, counts, cell_of, slot_of, energy, params, beta, max_displacement,
                       bond_energy, planar, n_moves, seed):
@@ -278,32 +298,16 @@ def _build_cluster_kernel(pair_energy):
                     if x >= box_lengths[d]:
                         x -= box_lengths[d]
                     new_points[a, d] = x
-                k = neighbors_of_point(new_points[a], i, positions, box_lengths, True, r_cut, origin,
-                                       cell_size, n_cells, members, counts, index, vectors, distances)
-                for t in range(k):
-                    j = index[t]
-                    if in_c[j]:
-                        continue
-                    r_ij[0] = -vectors[t, 0]
-                    r_ij[1] = -vectors[t, 1]
-                    r_ij[2] = -vectors[t, 2]
-                    u = pair_energy(r_ij, rotations[i], rotations[j], params)
-                    if u == np.inf or u < -bond_energy:
-                        reject = True
-                        break
-                    d_energy += u
+                e_new, reject = outside_energy(new_points[a], i, positions, rotations, box_lengths, r_cut,
+                                               origin, cell_size, n_cells, members, counts, params, in_c,
+                                               bond_energy, index, vectors, distances, r_ij)
                 if reject:
                     break
-                k = neighbors_of_point(positions[i], i, positions, box_lengths, True, r_cut, origin,
-                                       cell_size, n_cells, members, counts, index, vectors, distances)
-                for t in range(k):
-                    j = index[t]
-                    if in_c[j]:
-                        continue
-                    r_ij[0] = -vectors[t, 0]
-                    r_ij[1] = -vectors[t, 1]
-                    r_ij[2] = -vectors[t, 2]
-                    d_energy -= pair_energy(r_ij, rotations[i], rotations[j], params)
+                # a cluster has no bond and no overlap with the rest (a connected component)
+                e_old, _ = outside_energy(positions[i], i, positions, rotations, box_lengths, r_cut, origin,
+                                          cell_size, n_cells, members, counts, params, in_c, bond_energy,
+                                          index, vectors, distances, r_ij)
+                d_energy += e_new - e_old
             if reject:
                 continue
             if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
