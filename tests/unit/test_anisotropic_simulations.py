@@ -10,9 +10,12 @@ import pytest
 from cgml.descriptors.sfunctions import AngularBasis, RadialBasis
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.io import read_npz, write_npz
+from cgml.simulate.rigid import init_rigid_state
+from cgml.simulate.rigid_potentials import sfunction_potential
 from cgml.papers.anisotropic.simulations import (
     depletant_fugacity,
     run_quasi2d,
+    remc_start_states,
     run_remc,
     run_sc_eos,
 )
@@ -91,6 +94,36 @@ def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
     d = pos[:, None] - pos[None]
     d -= 4.5 * np.rint(d / 4.5)
     assert np.all(np.linalg.norm(d, axis=-1)[~np.eye(4, dtype=bool)] >= 1.0)  # hard cores respected
+
+
+def test_remc_restart_continues_from_the_final_slots(tmp_path):
+    """The final state of each temperature slot is stored with the energy of its last
+    sample (swaps exchange states between slots), and a second run can start from them."""
+    model = _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
+    write_npz(tmp_path / "d.npz", {}, energy=np.array([-0.02, 0.01]))
+    params = {"remc": {"n_replicas": 3, "kT_min": 0.05, "kT_max": 0.5, "n_cycles": 60,
+                       "sample_every": 5, "box_length": 4.5, "tune_rounds": 2, "tune_sweeps": 10,
+                       "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
+    first = {"npz": tmp_path / "a.npz", "json": tmp_path / "a.json"}
+    run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"}, output=first,
+             params=params, wildcards={"potential": "cg", "n": "4"})
+    arrays, _ = read_npz(first["npz"])
+    potential = sfunction_potential(model, hard_diameter=1.0)
+    box = np.full(3, 4.5)
+    for k in range(3):
+        state = init_rigid_state(arrays["final_positions"][k], arrays["final_rotations"][k], box, potential)
+        assert state.energy / 0.02 == pytest.approx(arrays["energies"][-1, k], rel=1e-9, abs=1e-12)
+    pos, rot = remc_start_states(first["npz"], 4, 3, box)
+    np.testing.assert_array_equal(pos, arrays["final_positions"])
+    second = {"npz": tmp_path / "b.npz", "json": tmp_path / "b.json"}
+    run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json", "start": first["npz"]},
+             output=second, params=params, wildcards={"potential": "cg", "n": "4"})
+    assert read_npz(second["npz"])[0]["energies"].shape == (12, 3)
+    with pytest.raises(ValueError, match="a.npz.*n_replicas, n_particles"):
+        remc_start_states(first["npz"], 5, 3, box)
+    with pytest.raises(ValueError, match="a.npz.*box"):
+        remc_start_states(first["npz"], 4, 3, np.full(3, 5.0))
+    assert remc_start_states([], 4, 3, box) is None
 
 
 def _hard_eos_params(seed, **sc_eos):

@@ -500,6 +500,12 @@ rule an_remc:
     input:
         dataset=f"{AN_DIR}/data/patchy_{AN['remc']['system']}.npz",
         model=f"{AN_DIR}/models/patchy_{AN['remc']['system']}.json",
+        # fg_start: cg -> the FG replicas start from the CG run's final slots
+        start=lambda w: (
+            f"{AN_DIR}/sim/remc_cg_n{w.n}.npz"
+            if w.potential == "fg" and AN["remc"]["fg_start"] == "cg"
+            else []
+        ),
     output:
         npz=f"{AN_DIR}/sim/remc_{{potential}}_n{{n}}.npz",
         json=f"{AN_DIR}/sim/remc_{{potential}}_n{{n}}.json",

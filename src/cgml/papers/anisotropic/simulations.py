@@ -175,14 +175,45 @@ def _remc_potential(model_kind: str, input: dict, params: dict):
     raise ValueError(f"model must be 'fg' or 'cg', got {model_kind!r}")
 
 
+def remc_start_states(path, n: int, n_replicas: int, box):
+    """Final (positions (M, n, 3), rotations (M, n, 3, 3)) per temperature slot of an
+    earlier REMC run's npz at ``path``, or None without a path.
+
+    Raises ValueError naming the file when its particle number, replica number or box
+    differ from this run's.
+    """
+    if not path:
+        return None
+    data, _ = read_npz(path)
+    for key in ("final_positions", "final_rotations", "box_lengths"):
+        if key not in data:
+            raise ValueError(f"{path}: no '{key}' to start the REMC run from (rerun the CG REMC)")
+    pos, rot = np.asarray(data["final_positions"]), np.asarray(data["final_rotations"])
+    if pos.shape != (n_replicas, n, 3) or rot.shape != (n_replicas, n, 3, 3):
+        raise ValueError(f"{path}: final states of shape {pos.shape} / {rot.shape}, this run needs "
+                         f"({n_replicas}, {n}, 3) / ({n_replicas}, {n}, 3, 3) "
+                         "(anisotropic.remc.n_replicas, n_particles)")
+    if not np.allclose(np.asarray(data["box_lengths"]), box):
+        raise ValueError(f"{path}: box {data['box_lengths']} differs from anisotropic.remc.box_length "
+                         f"{box[0]}")
+    return pos, rot
+
+
 def run_remc(*, input, output, params, wildcards, threads=1):
     """Rule an_remc: replica-exchange MC of N IPCs with the FG or CG potential.
 
-    input: dataset (npz with ``energy`` [kT], for eps_max), model (CG json; "cg" only);
+    input: dataset (npz with ``energy`` [kT], for eps_max), model (CG json; "cg" only),
+    optional start (the CG run's npz, "fg" only: ``fg_start: cg``);
     params: remc (n_replicas, kT_min, kT_max [eps_max], n_cycles, sample_every, box_length
-    [sigma], tune_rounds, tune_sweeps, target_acceptance), system, seed;
+    [sigma], tune_rounds, tune_sweeps, target_acceptance, fg_start), system, seed;
     wildcards: model ("fg"/"cg"), n (particles).
-    Writes output["npz"] (slot energies per sample, lowest cluster) and output["json"].
+    Writes output["npz"] (slot energies per sample, lowest cluster, final state of each
+    temperature slot) and output["json"].
+
+    Starts: every slot from a random compact cluster, or (``fg_start: cg``, FG only) from
+    the final configuration of the same temperature slot of the CG run, which has run
+    many more cycles: the FG site sums cost ~1000x a CG pair energy, and a short FG run
+    from random clusters does not reach the low-energy clusters (module docstring).
     """
     cfg = params["remc"]
     _require(cfg, ("n_replicas", "kT_min", "kT_max", "n_cycles", "sample_every", "box_length",
@@ -193,11 +224,15 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     rng = np.random.default_rng(seed)
     box = np.full(3, float(cfg["box_length"]))
     betas = geometric_betas(cfg["kT_min"], cfg["kT_max"], int(cfg["n_replicas"])) / eps_max
+    starts = remc_start_states(input.get("start"), n, betas.size, box)
     states, steps_d, steps_r = [], [], []
     for k, beta in enumerate(betas):
-        # a compact start: at T_0 the steps are then tuned for moves inside a cluster
-        positions, rotations = random_configuration(potential, n, box, rng,
-                                                    region=1.5 * n ** (1.0 / 3.0))
+        if starts is None:
+            # a compact start: at T_0 the steps are then tuned for moves inside a cluster
+            positions, rotations = random_configuration(potential, n, box, rng,
+                                                        region=1.5 * n ** (1.0 / 3.0))
+        else:
+            positions, rotations = starts[0][k], starts[1][k]
         state = init_rigid_state(positions, rotations, box, potential)
         state, d, phi, _, acc = adapt_rigid_steps(
             state, potential, 0.2, 0.5, seed + 17 * k + 1, beta=float(beta),
@@ -228,6 +263,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     meta = provenance(params, seed, **summary)
     write_npz(output["npz"], meta, cycles=result.cycles, energies=result.energies / eps_max,
               lowest_positions=result.lowest[1], lowest_rotations=result.lowest[2],
+              final_positions=np.array([s.positions for s in result.states]),
+              final_rotations=np.array([s.rotations for s in result.states]),
               box_lengths=box)
     write_json(output["json"], meta)
     log.info("REMC %s N=%d: <U>/N eps_max = %.4f +- %.4f, lowest %.4f", wildcards["potential"], n, mean,
