@@ -40,6 +40,38 @@ def simple_cubic_lattice(n_per_side: int, density: float):
     return (grid.reshape(-1, 3) + 0.5) * a, np.full(3, n * a)
 
 
+def random_packing(n: int, density: float, min_distance: float, rng: np.random.Generator,
+                   max_attempts: int = 1000):
+    """n points placed one by one at uniform random positions of a cubic periodic box,
+    each at least ``min_distance`` (minimum image) from those already placed: a fluid-like
+    start (random sequential addition).
+
+    Returns ``(positions (n, 3), box_lengths (3,))`` [length] at number density ``density``.
+    Raises ValueError if a point finds no free spot in ``max_attempts`` tries (the packing
+    fraction of the exclusion spheres, pi/6 density min_distance^3, must stay well below
+    the random sequential addition limit 0.38).
+    """
+    n = int(n)
+    if n < 1 or not density > 0 or not min_distance >= 0:
+        raise ValueError(f"need n >= 1, density > 0, min_distance >= 0; got {n}, {density}, {min_distance}")
+    side = (n / density) ** (1.0 / 3.0)
+    positions = np.empty((n, 3))
+    d2 = float(min_distance) ** 2
+    for k in range(n):
+        for _ in range(max_attempts):
+            trial = rng.uniform(0.0, side, 3)
+            d = positions[:k] - trial
+            d -= side * np.rint(d / side)
+            if k == 0 or np.min(np.sum(d * d, axis=1)) >= d2:
+                positions[k] = trial
+                break
+        else:
+            raise ValueError(f"random_packing: no room for point {k + 1} of {n} at min_distance "
+                             f"{min_distance} and density {density} (exclusion packing fraction "
+                             f"{np.pi / 6 * density * min_distance**3:.3f}) after {max_attempts} tries")
+    return positions, np.full(3, side)
+
+
 def rod_close_packing_density(length: float, diameter: float) -> float:
     """Densest packing of spherocylinders, rho_cp = 2 / (sqrt(3) sigma^2 (L + sqrt(2/3) sigma))
     [1/length^3]: hexagonal layers, every second one over the hollows of the one below."""

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cgml.geometry.spherocylinder import segment_distance
-from cgml.lattices import fcc_lattice, hexagonal_rod_crystal, rod_close_packing_density
+from cgml.lattices import fcc_lattice, hexagonal_rod_crystal, random_packing, rod_close_packing_density
 
 
 def _min_image(d, box):
@@ -77,3 +77,18 @@ def test_rod_crystal_bad_inputs_are_named():
         hexagonal_rod_crystal(400, 4.0, 1.0, 0.2398)
     with pytest.raises(ValueError, match="density"):
         hexagonal_rod_crystal(400, 4.0, 1.0, -0.1)
+
+
+def test_random_packing_keeps_its_distance_and_density():
+    pos, box = random_packing(32, 0.07, 2.0, np.random.default_rng(3))
+    assert 32 / np.prod(box) == pytest.approx(0.07)
+    assert np.all((pos >= 0) & (pos < box))
+    d = pos[:, None] - pos[None]
+    d -= box * np.rint(d / box)
+    r = np.linalg.norm(d, axis=-1)[~np.eye(32, dtype=bool)]
+    assert r.min() >= 2.0
+    # not a lattice: nearest-neighbour distances spread (FCC at this density: all 2.70)
+    nn = np.sort(np.linalg.norm(d, axis=-1) + 1e9 * np.eye(32), axis=1)[:, 0]
+    assert nn.std() > 0.05
+    with pytest.raises(ValueError, match="no room.*min_distance 3.0"):
+        random_packing(32, 0.07, 3.0, np.random.default_rng(3), max_attempts=200)

@@ -7,7 +7,7 @@ import pytest
 
 from cgml.fg.nanoparticle import build_nanoparticles, fibonacci_sphere
 from cgml.papers.nanoparticles.claims import claims_for
-from cgml.papers.nanoparticles.fine_grained import pair_separations
+from cgml.papers.nanoparticles.fine_grained import bulk_start, pair_separations
 from cgml.papers.nanoparticles.pipeline import integrate_mean_force
 from cgml.papers.scorecard import COLUMNS, Claim, scorecard
 from cgml.workflow import ConfigError, check_config
@@ -244,3 +244,20 @@ def test_projected_mean_force_is_positive_for_repulsion_and_label_symmetric():
     np.testing.assert_allclose(f, [5.0, 2.0])
     np.testing.assert_allclose(projected_force_series(pos[::-1], (push + drift)[:, ::-1]), f)
     np.testing.assert_allclose(projected_force_series(pos, -push), [-5.0, -2.0])
+
+
+def test_bulk_start_is_fluid_below_the_threshold_and_fcc_above():
+    gr = {"fluid_start_below": 0.10, "fluid_start_min_distance": 2.0}
+    rng = np.random.default_rng(0)
+    fluid, box = bulk_start(2, 0.07, gr, rng)
+    crystal, box_c = bulk_start(2, 0.12, gr, rng)
+    assert fluid.shape == crystal.shape == (32, 3)
+    assert 32 / np.prod(box) == pytest.approx(0.07) and 32 / np.prod(box_c) == pytest.approx(0.12)
+
+    def nearest(pos, b):
+        d = pos[:, None] - pos[None]
+        d -= b * np.rint(d / b)
+        return np.sort(np.linalg.norm(d, axis=-1) + 1e9 * np.eye(len(pos)), axis=1)[:, 0]
+
+    assert nearest(fluid, box).min() >= 2.0 and nearest(fluid, box).std() > 0.05
+    np.testing.assert_allclose(nearest(crystal, box_c), (4 / 0.12) ** (1 / 3) / np.sqrt(2))

@@ -24,6 +24,7 @@ from cgml.analysis.stats import block_average
 from cgml.fitting.sf_model import SymmetryFunctionModel
 from cgml.io import provenance, write_csv, write_npz
 from cgml.mapping import map_lammps_dump
+from cgml.papers.nanoparticles.fine_grained import bulk_start
 from cgml.papers.nanoparticles.units import ReducedUnits
 from cgml.simulate import adapt_step_sizes, init_state, run_npt, run_nvt
 from cgml.lattices import fcc_lattice
@@ -133,7 +134,7 @@ def run_mc_gr(*, input, output, params, wildcards, threads=1):
     potential = mc_potential(model, params["hard_core_sigma"])
     density = float(wildcards["density"])
     seed = int(params["seed"])
-    positions, box = fcc_lattice(gr["mc_fcc_cells"], density)
+    positions, box = bulk_start(gr["mc_fcc_cells"], density, gr, np.random.default_rng(seed + 3))
     state = init_state(positions, box, potential)
     steps = adapt_step_sizes(state, potential, 0.1, seed, n_rounds=gr["adapt_rounds"],
                              sweeps_per_round=gr["adapt_sweeps"])

@@ -22,7 +22,7 @@ from cgml.fg.lammps import run_lammps_job
 from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
 from cgml.fg.topology import write_lammps_data
 from cgml.io import provenance, write_json
-from cgml.lattices import fcc_lattice
+from cgml.lattices import fcc_lattice, random_packing
 from cgml.papers.nanoparticles.units import ReducedUnits
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,17 @@ def run_cluster_fg(*, input, output, params, wildcards, threads=1):
 
 
 # --------------------------------------------------------------------------- FG bulk MD
+def bulk_start(n_fcc_cells: int, density: float, gr: dict, rng: np.random.Generator):
+    """Start of a Fig. 7 bulk run [sigma_c]: 4 n^3 centres on an FCC lattice, or, below
+    ``gr['fluid_start_below']``, the same number placed at random at least
+    ``gr['fluid_start_min_distance']`` apart (the fluid side: short runs from a lattice
+    stay on it). Returns ``(positions (n, 3), box_lengths (3,))``."""
+    n = 4 * int(n_fcc_cells) ** 3
+    if density < float(gr["fluid_start_below"]):
+        return random_packing(n, density, float(gr["fluid_start_min_distance"]), rng)
+    return fcc_lattice(n_fcc_cells, density)
+
+
 def run_fg_bulk(*, input, output, params, wildcards, threads=1):
     """LAMMPS: N NPs with diffusing rigid cores at one density; core beads dumped."""
     np_cfg = params["np"]
@@ -202,7 +213,7 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
     seed = int(params["seed"])
     rng = np.random.default_rng(seed)
     units = ReducedUnits.from_config(np_cfg)
-    centers, box = fcc_lattice(gr["fg_fcc_cells"], density)
+    centers, box = bulk_start(gr["fg_fcc_cells"], density, gr, rng)
     topology = build_nanoparticles(centers * units.sigma_c, nanoparticle_spec(np_cfg), box_lengths=box * units.sigma_c,
                                    rng=rng)
     md = np_cfg["md"]
