@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cgml.fg.nanoparticle import build_nanoparticles, fibonacci_sphere
+from cgml.fg.topology import write_lammps_data
 from cgml.papers.nanoparticles.claims import claims_for
 from cgml.papers.nanoparticles.fine_grained import bulk_start, pair_separations
 from cgml.papers.nanoparticles.pipeline import integrate_mean_force
@@ -261,3 +262,21 @@ def test_bulk_start_is_fluid_below_the_threshold_and_fcc_above():
 
     assert nearest(fluid, box).min() >= 2.0 and nearest(fluid, box).std() > 0.05
     np.testing.assert_allclose(nearest(crystal, box_c), (4 / 0.12) ** (1 / 3) / np.sqrt(2))
+
+
+def test_periodic_build_keeps_image_flags_of_cores_cut_by_the_box(tmp_path):
+    """A core centred 1 A from the box corner is split by the box: its wrapped beads plus
+    their image flags must put every bead back within the core radius of the centre
+    (LAMMPS rigid bodies unwrap with the flags; without them the body spans the box)."""
+    box = np.array([300.0, 300.0, 300.0])
+    topo = build_nanoparticles([[1.0, 1.0, 299.0]], box_lengths=box, rng=np.random.default_rng(1))
+    assert np.all((topo.positions >= 0) & (topo.positions < box))
+    unwrapped = topo.positions + topo.images * box
+    core = topo.types == 1
+    r = np.linalg.norm(unwrapped[core] - [1.0, 1.0, 299.0], axis=1)
+    np.testing.assert_allclose(r, 21.0, atol=1e-9)  # sigma_c / 2 = 2.1 nm
+    assert set(np.unique(topo.images[core])) >= {-1, 0, 1}
+    write_lammps_data(tmp_path / "d.data", topo)
+    atoms = (tmp_path / "d.data").read_text().split("Atoms # full")[1].split("Bonds")[0].split()
+    rows = np.array(atoms, float).reshape(-1, 10)
+    np.testing.assert_array_equal(rows[:, 7:].astype(int), topo.images)

@@ -96,17 +96,19 @@ def build_nanoparticles(centers, spec: NanoparticleSpec = NanoparticleSpec(), bo
                 bonds.append((1, a, b))
             for a, b, d in zip(chain[:-2], chain[1:-1], chain[2:]):
                 angles.append((1, a, b, d))
+    images = None
     if box_lengths is None:
         lo = positions.min(axis=0) - padding
         hi = positions.max(axis=0) + padding
     else:
         lo = np.zeros(3)
         hi = np.asarray(box_lengths, dtype=np.float64).reshape(3)
-        positions = np.mod(positions, hi)
+        images = np.floor_divide(positions, hi).astype(np.int64)
+        positions = positions - images * hi
     return Topology(
         positions=positions, types=types, molecules=molecules,
         masses={CORE_TYPE: spec.core_bead_mass, LIGAND_TYPE: spec.ligand_mass},
         bonds=np.asarray(bonds, np.int64).reshape(-1, 3),
         angles=np.asarray(angles, np.int64).reshape(-1, 4),
-        box_lo=lo, box_hi=hi, type_names={CORE_TYPE: "core", LIGAND_TYPE: "C1"},
+        box_lo=lo, box_hi=hi, type_names={CORE_TYPE: "core", LIGAND_TYPE: "C1"}, images=images,
     )

@@ -19,7 +19,9 @@ class Topology:
 
     positions (n, 3) [Angstrom]; types (n,) int >= 1; molecules (n,) int >= 1;
     masses: {type: mass [g/mol]}; bonds (m, 3) rows (type, i, j); angles (k, 4) rows
-    (type, i, j, k) with j the apex; box_lo, box_hi (3,) [Angstrom].
+    (type, i, j, k) with j the apex; box_lo, box_hi (3,) [Angstrom]; images (n, 3) int
+    or None: the periodic images the wrapped positions came from, so that LAMMPS can
+    unwrap molecules cut by the box (rigid bodies need this).
     """
 
     positions: np.ndarray
@@ -31,6 +33,7 @@ class Topology:
     box_lo: np.ndarray
     box_hi: np.ndarray
     type_names: dict = field(default_factory=dict)
+    images: np.ndarray | None = None  # (n, 3) periodic image flags of wrapped positions
 
     @property
     def n_atoms(self) -> int:
@@ -53,9 +56,12 @@ def write_lammps_data(path, topology: Topology, title: str = "cgml") -> None:
     lines += [f"{k} {t.masses[k]:.4f}" + (f"  # {t.type_names[k]}" if k in t.type_names else "")
               for k in sorted(t.masses)]
     lines += ["", "Atoms # full", ""]
+    if t.images is not None and np.shape(t.images) != (t.n_atoms, 3):
+        raise ValueError(f"images must have shape ({t.n_atoms}, 3), got {np.shape(t.images)}")
     for i in range(t.n_atoms):
         x, y, z = t.positions[i]
-        lines.append(f"{i + 1} {t.molecules[i]} {t.types[i]} 0.0 {x:.6f} {y:.6f} {z:.6f}")
+        flags = "" if t.images is None else " {} {} {}".format(*(int(v) for v in t.images[i]))
+        lines.append(f"{i + 1} {t.molecules[i]} {t.types[i]} 0.0 {x:.6f} {y:.6f} {z:.6f}{flags}")
     if len(t.bonds):
         lines += ["", "Bonds", ""]
         lines += [f"{b + 1} {row[0]} {row[1] + 1} {row[2] + 1}" for b, row in enumerate(t.bonds)]
