@@ -127,6 +127,27 @@ def test_weighted_selection_is_the_selection_of_the_rescaled_problem():
     np.testing.assert_allclose(plain.trace["r2_train"], ones.trace["r2_train"], rtol=1e-12)
 
 
+def test_delta_chi2_stop_keeps_the_signal_and_rejects_noise_features():
+    """With honest inverse-variance weights, delta chi^2 of the first noise feature is
+    chi^2_1-distributed (mean 1): a stop at 8 keeps the planted features, min_gain = 0
+    goes on to fit noise."""
+    rng = np.random.default_rng(5)
+    n = 400
+    X = rng.normal(size=(n, 30))
+    sem = rng.uniform(0.05, 1.0, n)
+    y = X[:, [2, 7, 19]] @ np.array([1.0, -0.6, 0.4]) + rng.normal(0.0, sem)
+    w = 1.0 / sem**2
+    chi = forward_stepwise(X, y, max_features=20, min_gain=0.0, weights=w, min_delta_chi2=8.0)
+    assert sorted(chi.selected) == [2, 7, 19]
+    assert np.all(chi.trace["delta_chi2"] >= 8.0)
+    free = forward_stepwise(X, y, max_features=20, min_gain=0.0, weights=w)
+    assert len(free.selected) == 20
+    # the noise features' chi^2 drops average ~1 (27 candidates: their maximum is larger)
+    assert np.median(free.trace["delta_chi2"].values[3:]) < 8.0
+    with pytest.raises(ValueError, match="needs weights"):
+        forward_stepwise(X, y, min_delta_chi2=8.0)
+
+
 def test_inverse_variance_weights_find_the_small_signal_under_noisy_rows():
     """Half the rows carry noise 100x larger: only the weighted selection finds the
     weak third feature; plain least squares is pulled by the noisy rows."""

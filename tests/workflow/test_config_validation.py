@@ -49,6 +49,10 @@ BAD_CONFIGS = {
                               "nanoparticles.selection.weighting"),
     "weighting without its floor": ({"nanoparticles": {"selection": {"weighting": "inverse_variance"}}},
                                     "nanoparticles.selection"),
+    "chi^2 stop without inverse-variance weights": (
+        {"nanoparticles": {"selection": {"weighting": "none", "min_delta_chi2": 8.0}}},
+        "nanoparticles.selection",
+    ),
 }
 
 

@@ -24,7 +24,11 @@ reports the plain (unweighted) R^2 and RMSE of the weighted fit, the numbers a p
 table compares; its ``gain`` column is the weighted criterion's.
 
 Selection stops at ``max_features``, when the gain in R^2 falls below ``min_gain``,
-or when no candidate is linearly independent of the selected set. Each step's
+or when no candidate is linearly independent of the selected set. With weights that
+are inverse variances of the targets, the weighted gain times the weighted SST is the
+drop of chi^2 the next feature buys; ``min_delta_chi2`` stops the selection when that
+drop is one that noise alone would give (a feature fitting pure noise lowers chi^2 by
+1 on average, chi^2 with one degree of freedom), instead of a fixed fraction of R^2. Each step's
 train R^2 and train/test RMSE come from :func:`cgml.fitting.fit_linear`, the
 package's one least-squares path, and are written to the trace.
 """
@@ -42,7 +46,8 @@ from cgml.fitting import fit_linear, r2_score, rmse
 @dataclass(frozen=True)
 class SelectionResult:
     """``selected (s,)`` column indices in selection order and the ``trace`` DataFrame
-    (columns: step, feature, label, r2_train, gain, rmse_train, rmse_test, r2_test)."""
+    (columns: step, feature, label, r2_train, gain, delta_chi2 (weighted fits; NaN
+    otherwise), rmse_train, rmse_test, r2_test)."""
 
     selected: np.ndarray
     trace: pd.DataFrame
@@ -70,11 +75,14 @@ def split_by_group(groups, test_fraction: float, seed: int, keep_in_train=()):
 
 def forward_stepwise(features, target, *, train=None, test=None, max_features: int = 50,
                      min_gain: float = 1e-5, intercept: bool = False, labels=None,
-                     tolerance: float = 1e-10, weights=None) -> SelectionResult:
+                     tolerance: float = 1e-10, weights=None,
+                     min_delta_chi2: float | None = None) -> SelectionResult:
     """Select columns of ``features (n, m)`` that best explain ``target (n,)``.
 
     ``train``/``test`` are boolean row masks (default: all rows train, no test);
-    ``weights (n,)`` non-negative row weights (default: all 1).
+    ``weights (n,)`` non-negative row weights (default: all 1); ``min_delta_chi2``
+    (needs ``weights``, inverse variances): stop when the next feature lowers the
+    weighted sum of squared residuals by less than this.
     """
     X = np.asarray(features, dtype=np.float64)
     y = np.asarray(target, dtype=np.float64)
@@ -90,6 +98,8 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
     if max_features < 1:
         raise ValueError(f"max_features must be >= 1, got {max_features}")
 
+    if min_delta_chi2 is not None and weights is None:
+        raise ValueError("min_delta_chi2 needs weights (inverse variances of the targets)")
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (n,) or not np.all(np.isfinite(w)) or np.any(w < 0):
         raise ValueError(f"weights must be {n} finite non-negative numbers")
@@ -124,6 +134,8 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
         gain = float(gains[j])
         if step > 0 and gain < min_gain:
             break
+        if step > 0 and min_delta_chi2 is not None and gain * sst < min_delta_chi2:
+            break
         q = Xw[:, j] / np.sqrt(norms[j])
         r = r - q * (q @ r)
         Xw -= np.outer(q, q @ Xw)
@@ -131,7 +143,8 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
         selected.append(j)
         fit = fit_linear(Xt[:, selected], yt, weights=None if weights is None else wt, intercept=intercept)
         row = {"step": step + 1, "feature": j, "label": labels[j], "r2_train": fit.r2,
-               "gain": gain if weights is not None else fit.r2 - r2_prev, "rmse_train": fit.rmse}
+               "gain": gain if weights is not None else fit.r2 - r2_prev, "rmse_train": fit.rmse,
+               "delta_chi2": gain * sst if weights is not None else float("nan")}
         if np.any(test):
             pred = fit.predict(X[test][:, selected])
             row["rmse_test"] = rmse(y[test], pred)
@@ -141,6 +154,6 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
             row["r2_test"] = float("nan")
         r2_prev = fit.r2
         rows.append(row)
-    trace = pd.DataFrame(rows, columns=["step", "feature", "label", "r2_train", "gain",
+    trace = pd.DataFrame(rows, columns=["step", "feature", "label", "r2_train", "gain", "delta_chi2",
                                         "rmse_train", "rmse_test", "r2_test"])
     return SelectionResult(np.asarray(selected, np.int64), trace)

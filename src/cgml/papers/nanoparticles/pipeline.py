@@ -172,7 +172,7 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
     result = forward_stepwise(design, target, train=train, test=test,
                               max_features=selection_cfg["max_features"],
                               min_gain=selection_cfg["min_gain"], intercept=False, labels=list(labels),
-                              weights=weights)
+                              weights=weights, min_delta_chi2=selection_cfg.get("min_delta_chi2"))
     sel = result.selected
     fit = fit_linear(design[train][:, sel], target[train], weights=None if weights is None else weights[train])
     pred = design[:, sel] @ fit.coef
@@ -183,6 +183,7 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
         "r2_all": r2_score(target, pred), "rmse_all": rmse(target, pred),
         "n_train_rows": int(train.sum()), "n_test_rows": int(test.sum()),
         "weighting": selection_cfg.get("weighting", "none"),
+        "min_delta_chi2": selection_cfg.get("min_delta_chi2"),
     }
     return sel, fit, result.trace, metrics
 
