@@ -97,6 +97,23 @@ def test_fit_linear_rejects_bad_input(bad):
         fit_linear(np.ones((5, 2)), np.ones(5), **bad)
 
 
+def test_fit_linear_does_not_depend_on_column_units():
+    """A column rescaled by 1e-27 (a Gaussian symmetry function far from its centre)
+    gives the same predictions and a coefficient 1e27 larger; before equilibration
+    lstsq's rank cutoff dropped it."""
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(50, 3))
+    y = A @ np.array([1.0, -2.0, 0.5]) + rng.normal(0, 0.01, 50)
+    ref = fit_linear(A, y)
+    tiny = A.copy()
+    tiny[:, 2] *= 1e-27
+    fit = fit_linear(tiny, y, weights=np.full(50, 3.0))
+    np.testing.assert_allclose(tiny @ fit.coef, A @ ref.coef, rtol=1e-9, atol=1e-12)
+    assert fit.coef[2] == pytest.approx(ref.coef[2] * 1e27, rel=1e-9)
+    # ridge still acts on the coefficients as given: a huge ridge shrinks all of them
+    assert np.all(np.abs(fit_linear(A, y, ridge=1e12).coef) < 1e-6)
+
+
 def test_fit_linear_rejects_nan():
     A = np.ones((5, 2))
     A[0, 0] = np.nan

@@ -43,6 +43,12 @@ def r2_score(target, prediction) -> float:
 def fit_linear(design, target, weights=None, ridge: float = 0.0, intercept: bool = False) -> LinearFit:
     """Fit ``target (n,) ~ design (n, k) @ coef (+ intercept)``.
 
+    Columns are scaled to unit (weighted) norm before the solve and the coefficients
+    scaled back, so the fit does not depend on the units of a column: without this,
+    lstsq's rank cutoff (relative to the largest singular value) silently drops a
+    column that is tiny in absolute terms (a Gaussian symmetry function far from its
+    centre, ~1e-27) although the stepwise selection, which normalises, found it useful.
+    ``ridge`` penalises the unscaled coefficients, ridge * |coef|^2.
     Raises ValueError on shape mismatch, non-finite input or negative weights.
     """
     A = np.asarray(design, dtype=np.float64)
@@ -66,10 +72,14 @@ def fit_linear(design, target, weights=None, ridge: float = 0.0, intercept: bool
         Ac, bc = A, b
     Aw, bw = Ac * sw[:, None], bc * sw
     k = A.shape[1]
+    scale = np.linalg.norm(Aw, axis=0)
+    scale[scale == 0.0] = 1.0
+    Aw = Aw / scale
     if ridge > 0:
-        Aw = np.vstack([Aw, np.sqrt(ridge) * np.eye(k)])
+        Aw = np.vstack([Aw, np.diag(np.sqrt(ridge) / scale)])
         bw = np.concatenate([bw, np.zeros(k)])
     coef, *_ = np.linalg.lstsq(Aw, bw, rcond=None)
+    coef = coef / scale
     c = float(b_mean - a_mean @ coef) if intercept else 0.0
     pred = A @ coef + c
     return LinearFit(coef=coef, intercept=c, rmse=rmse(b, pred), r2=r2_score(b, pred))
