@@ -230,6 +230,27 @@ def test_mc_hard_core_rises_to_the_closest_pair_of_the_training_data(angular):
         assert np.isfinite(energy) == expect_finite, (r_min_data, energy)
 
 
+def test_mc_hard_core_moves_out_to_a_turned_over_core():
+    """A fitted pair energy peaking at 1.4 sigma_c and falling closer in (a pocket behind
+    a barrier, a fit artefact) gets its hard core at the peak; a monotonic one keeps it."""
+    from cgml.descriptors import RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+    from cgml.papers.nanoparticles.bulk import core_turnover, mc_potential
+    from cgml.simulate import init_state
+
+    bump = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=[20.0], r_s=[1.4]),
+                                 angular=None, weights=np.array([50.0]))
+    wall = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=[2.0], r_s=[0.0]),
+                                 angular=None, weights=np.array([50.0]))
+    assert 1.32 < core_turnover(bump, 1.2) < 1.4  # the Gaussian times the falling cutoff f_c
+    assert core_turnover(wall, 1.2) == 1.2
+    box = np.full(3, 8.0)
+    pos = np.array([[1.0, 1.0, 1.0], [2.3, 1.0, 1.0], [5.0, 5.0, 5.0]])  # a pair at 1.3 sigma_c
+    init_state(pos, box, mc_potential(wall, hard_core=1.2))
+    with pytest.raises(ValueError):
+        init_state(pos, box, mc_potential(bump, hard_core=1.2))
+
+
 def test_projected_mean_force_is_positive_for_repulsion_and_label_symmetric():
     """Eq. 9: F_m = (F_I - F_J) . R_hat_IJ / 2 > 0 when the cores are pushed apart, the same
     whichever core is called I, and blind to a force common to both (a drift)."""

@@ -61,6 +61,25 @@ def ml2_pair_table(model: SymmetryFunctionModel, hard_core: float, n_grid: int =
     return r, u
 
 
+def core_turnover(model: SymmetryFunctionModel, r_min: float, width: float = 0.5,
+                  n_grid: int = 501) -> float:
+    """Where the fitted two-body energy peaks on [r_min, r_min + width] [sigma_c].
+
+    The FG pair PMF rises monotonically towards contact; a fitted Phi(R) of an isolated
+    pair that peaks at R_peak > r_min and falls again closer in has turned over, an
+    artefact of few, noisy core points (measured at laptop scale, s = 0.3: a pocket of
+    -2950 k_BT at 1.35 behind a 136 k_BT peak at 1.41 sigma_c). Returns R_peak (r_min
+    when the energy rises all the way to r_min).
+    """
+    r = np.linspace(r_min, min(r_min + width, model.r_cut), n_grid)
+    pair = np.zeros((2, 3))
+    u = np.empty_like(r)
+    for k, rk in enumerate(r):
+        pair[1, 0] = rk
+        u[k] = model.energy(pair)
+    return float(r[int(np.argmax(u))])
+
+
 def mc_potential(model: SymmetryFunctionModel, hard_core: float):
     """The MC potential of a fitted model.
 
@@ -73,12 +92,19 @@ def mc_potential(model: SymmetryFunctionModel, hard_core: float):
     raised to the closest pair in the model's training data (``metrics['r_min_data']``)
     when that lies farther out: below it the fit is an extrapolation (measured at
     laptop scale: ML12 fitted to clusters with no pair closer than ~1.6 sigma_c gave
-    -3e6 k_BT at 1.35 sigma_c).
+    -3e6 k_BT at 1.35 sigma_c), and further to the peak of the isolated-pair energy
+    when the fitted core turns over (:func:`core_turnover`).
     """
     from cgml.simulate import hard_spheres, sf_potential, tabulated
     from cgml.simulate.sf_triangles import triangle_sf_potential
 
     hard_core = max(hard_core, float(model.metrics.get("r_min_data", 0.0)))
+    if hard_core > 0:
+        peak = core_turnover(model, hard_core)
+        if peak > hard_core:
+            log.warning("fitted two-body energy turns over inside %.3f sigma_c: hard core moved "
+                        "out from %.3f", peak, hard_core)
+            hard_core = peak
     log.info("MC hard core at %.3f sigma_c", hard_core)
 
     if model.angular is None and hard_core > 0:
