@@ -165,6 +165,30 @@ def test_delta_chi2_stop_keeps_the_signal_and_rejects_noise_features():
         forward_stepwise(X, y, min_delta_chi2=8.0)
 
 
+def test_cross_validated_size_finds_the_planted_model_size():
+    """Grouped K-fold CV of the model size: held-out groups are predicted best by the
+    planted two features; further features only fit the training noise."""
+    from cgml.selection import cross_validated_size, one_standard_error_size
+
+    rng = np.random.default_rng(8)
+    n_groups, rows = 30, 6
+    groups = np.repeat(np.arange(n_groups), rows)
+    X = rng.normal(size=(n_groups * rows, 25))
+    y = X[:, [4, 11]] @ np.array([1.0, 0.5]) + rng.normal(0.0, 0.5, len(groups))
+    train = np.ones(len(y), bool)
+    errors = cross_validated_size(X, y, groups=groups, train=train, n_features=10, n_folds=5, seed=1,
+                                  min_gain=0.0)
+    assert errors.shape == (5, 10)
+    mean = errors.mean(axis=0)
+    assert mean[0] > 1.5 * mean[1]  # the second planted feature matters on held-out groups
+    assert one_standard_error_size(errors) == 2
+    # the rule on a hand-made curve: minimum at 4, size 3 within one standard error of it
+    curve = np.array([[9.0, 5.0, 3.1, 3.0, 3.2], [9.2, 5.2, 3.3, 2.8, 3.0], [8.8, 4.8, 2.9, 3.2, 3.4]])
+    assert one_standard_error_size(curve) == 3
+    with pytest.raises(ValueError, match="n_folds"):
+        cross_validated_size(X, y, groups=groups, train=train, n_features=3, n_folds=40, seed=1)
+
+
 def test_inverse_variance_weights_find_the_small_signal_under_noisy_rows():
     """Half the rows carry noise 100x larger: only the weighted selection finds the
     weak third feature; plain least squares is pulled by the noisy rows."""

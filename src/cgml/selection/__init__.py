@@ -3,6 +3,13 @@
 Units: none of its own; features and targets are passed through.
 """
 
-from cgml.selection.stepwise import SelectionResult, forward_stepwise, split_by_group
+from cgml.selection.stepwise import (
+    SelectionResult,
+    cross_validated_size,
+    forward_stepwise,
+    one_standard_error_size,
+    split_by_group,
+)
 
-__all__ = ["SelectionResult", "forward_stepwise", "split_by_group"]
+__all__ = ["SelectionResult", "cross_validated_size", "forward_stepwise", "one_standard_error_size",
+           "split_by_group"]

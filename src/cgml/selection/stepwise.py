@@ -157,3 +157,51 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
     trace = pd.DataFrame(rows, columns=["step", "feature", "label", "r2_train", "gain", "delta_chi2",
                                         "rmse_train", "rmse_test", "r2_test"])
     return SelectionResult(np.asarray(selected, np.int64), trace)
+
+
+def cross_validated_size(features, target, *, groups, train, n_features: int, n_folds: int, seed: int,
+                         weights=None, keep_in_train=(), **selection) -> np.ndarray:
+    """Grouped K-fold cross-validation of the model size on the training rows.
+
+    The training groups (configurations; those in ``keep_in_train`` are never held out)
+    are split into ``n_folds`` folds; for each, :func:`forward_stepwise` (``selection``
+    keywords, ``weights``) runs on the other folds and the first m = 1 .. ``n_features``
+    selected columns are fitted and predict the held-out fold (a fold whose selection
+    stopped earlier keeps all it selected). Returns ``(n_folds, n_features)``: the
+    weighted mean squared held-out error of each fold and size. Pick the size with
+    :func:`one_standard_error_size`.
+    """
+    X = np.asarray(features, dtype=np.float64)
+    y = np.asarray(target, dtype=np.float64)
+    groups = np.asarray(groups)
+    train = np.asarray(train, bool)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    candidates = np.setdiff1d(np.unique(groups[train]), np.asarray(keep_in_train, dtype=groups.dtype))
+    if n_folds < 2 or len(candidates) < n_folds:
+        raise ValueError(f"need 2 <= n_folds <= {len(candidates)} groups that can be held out, got {n_folds}")
+    rng = np.random.default_rng(seed)
+    folds = np.array_split(rng.permutation(candidates), n_folds)
+    errors = np.zeros((n_folds, n_features))
+    for f, hold in enumerate(folds):
+        held = np.isin(groups, hold) & train
+        fit_rows = train & ~held
+        res = forward_stepwise(X, y, train=fit_rows, max_features=n_features, weights=weights, **selection)
+        for m in range(1, n_features + 1):
+            cols = res.selected[:m]
+            fit = fit_linear(X[fit_rows][:, cols], y[fit_rows], weights=None if weights is None else w[fit_rows])
+            resid = y[held] - X[held][:, cols] @ fit.coef
+            errors[f, m - 1] = float(np.sum(w[held] * resid**2) / np.sum(w[held]))
+    return errors
+
+
+def one_standard_error_size(errors) -> int:
+    """The smallest model size whose mean CV error lies within one standard error of the
+    best size's (the one-standard-error rule: the CV minimum itself is noisy, and a
+    flat curve beyond the true size should not add functions). ``errors (n_folds,
+    n_sizes)`` from :func:`cross_validated_size`; returns a size in 1 .. n_sizes.
+    """
+    errors = np.asarray(errors, dtype=np.float64)
+    mean = errors.mean(axis=0)
+    sem = errors.std(axis=0, ddof=1) / np.sqrt(errors.shape[0])
+    best = int(np.argmin(mean))
+    return int(np.argmax(mean <= mean[best] + sem[best])) + 1

@@ -29,7 +29,7 @@ from cgml.io import provenance, read_npz, write_csv, write_npz
 from cgml.mapping import map_lammps_dump
 from cgml.papers.nanoparticles.fine_grained import random_unit_vector
 from cgml.papers.nanoparticles.units import ReducedUnits
-from cgml.selection import forward_stepwise, split_by_group
+from cgml.selection import cross_validated_size, forward_stepwise, one_standard_error_size, split_by_group
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +169,21 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
     weights = force_weights(forces_sem, selection_cfg)
     groups = np.repeat(np.arange(n_conf), n_sites * 3)
     train, test = split_by_group(groups, selection_cfg["test_fraction"], seed, keep_in_train=keep_in_train)
+    stop = {"min_gain": selection_cfg["min_gain"], "intercept": False,
+            "min_delta_chi2": selection_cfg.get("min_delta_chi2")}
     result = forward_stepwise(design, target, train=train, test=test,
-                              max_features=selection_cfg["max_features"],
-                              min_gain=selection_cfg["min_gain"], intercept=False, labels=list(labels),
-                              weights=weights, min_delta_chi2=selection_cfg.get("min_delta_chi2"))
+                              max_features=selection_cfg["max_features"], labels=list(labels),
+                              weights=weights, **stop)
     sel = result.selected
+    trace = result.trace
+    if selection_cfg.get("cv_folds"):
+        # the size that predicts held-out configurations best (grouped K-fold on the training set)
+        cv = cross_validated_size(design, target, groups=groups, train=train, n_features=len(sel),
+                                  n_folds=int(selection_cfg["cv_folds"]), seed=seed, weights=weights,
+                                  keep_in_train=keep_in_train, **stop)
+        trace = trace.assign(cv_wmse=cv.mean(axis=0),
+                             cv_wmse_err=cv.std(axis=0, ddof=1) / np.sqrt(cv.shape[0]))
+        sel = sel[:one_standard_error_size(cv)]
     fit = fit_linear(design[train][:, sel], target[train], weights=None if weights is None else weights[train])
     pred = design[:, sel] @ fit.coef
     metrics = {
@@ -184,8 +194,9 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
         "n_train_rows": int(train.sum()), "n_test_rows": int(test.sum()),
         "weighting": selection_cfg.get("weighting", "none"),
         "min_delta_chi2": selection_cfg.get("min_delta_chi2"),
+        "cv_folds": selection_cfg.get("cv_folds"), "n_sf_before_cv": int(len(result.selected)),
     }
-    return sel, fit, result.trace, metrics
+    return sel, fit, trace, metrics
 
 
 def run_pair_fit(*, input, output, params, wildcards, threads=1):
