@@ -183,7 +183,8 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
                                   keep_in_train=keep_in_train, **stop)
         trace = trace.assign(cv_wmse=cv.mean(axis=0),
                              cv_wmse_err=cv.std(axis=0, ddof=1) / np.sqrt(cv.shape[0]))
-        sel = sel[:one_standard_error_size(cv)]
+        rule = selection_cfg.get("cv_rule", "one_se")
+        sel = sel[:one_standard_error_size(cv) if rule == "one_se" else int(np.argmin(cv.mean(axis=0))) + 1]
     fit = fit_linear(design[train][:, sel], target[train], weights=None if weights is None else weights[train])
     pred = design[:, sel] @ fit.coef
     metrics = {
