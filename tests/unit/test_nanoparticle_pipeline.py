@@ -301,3 +301,21 @@ def test_periodic_build_keeps_image_flags_of_cores_cut_by_the_box(tmp_path):
     atoms = (tmp_path / "d.data").read_text().split("Atoms # full")[1].split("Bonds")[0].split()
     rows = np.array(atoms, float).reshape(-1, 10)
     np.testing.assert_array_equal(rows[:, 7:].astype(int), topo.images)
+
+
+@pytest.mark.parametrize("rule", ["one_se", "min"])
+def test_force_model_size_by_cross_validation(rule):
+    """cv_folds: the selection is cut to the size that predicts held-out configurations;
+    a planted two-function force law is found, the trace carries the CV curve."""
+    from cgml.papers.nanoparticles.pipeline import fit_force_model
+
+    rng = np.random.default_rng(4)
+    feats = rng.normal(size=(40, 2, 3, 12))
+    forces = -(feats[..., [2, 9]] @ np.array([3.0, -1.0])) + rng.normal(0, 0.3, (40, 2, 3))
+    cfg = {"max_features": 8, "min_gain": 0.0, "test_fraction": 0.2, "cv_folds": 4, "cv_rule": rule}
+    sel, fit, trace, metrics = fit_force_model(feats, forces, labels=[f"f{k}" for k in range(12)],
+                                               selection_cfg=cfg, seed=2)
+    assert sorted(sel) == [2, 9]
+    assert metrics["n_sf"] == 2 and metrics["n_sf_before_cv"] == 8
+    assert {"cv_wmse", "cv_wmse_err"} <= set(trace.columns)
+    np.testing.assert_allclose(fit.coef[np.argsort(sel)], [3.0, -1.0], atol=0.05)
