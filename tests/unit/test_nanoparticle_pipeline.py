@@ -244,6 +244,9 @@ def test_mc_hard_core_moves_out_to_a_turned_over_core():
                                  angular=None, weights=np.array([50.0]))
     assert 1.32 < core_turnover(bump, 1.2) < 1.4  # the Gaussian times the falling cutoff f_c
     assert core_turnover(wall, 1.2) == 1.2
+    well = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=[2.0], r_s=[0.0]),
+                                 angular=None, weights=np.array([-50.0]))  # attractive, rising outward
+    assert core_turnover(well, 1.2) == 1.2
     box = np.full(3, 8.0)
     pos = np.array([[1.0, 1.0, 1.0], [2.3, 1.0, 1.0], [5.0, 5.0, 5.0]])  # a pair at 1.3 sigma_c
     init_state(pos, box, mc_potential(wall, hard_core=1.2))

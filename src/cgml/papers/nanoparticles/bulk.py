@@ -68,8 +68,9 @@ def core_turnover(model: SymmetryFunctionModel, r_min: float, width: float = 0.5
     The FG pair PMF rises monotonically towards contact; a fitted Phi(R) of an isolated
     pair that peaks at R_peak > r_min and falls again closer in has turned over, an
     artefact of few, noisy core points (measured at laptop scale, s = 0.3: a pocket of
-    -2950 k_BT at 1.35 behind a 136 k_BT peak at 1.41 sigma_c). Returns R_peak (r_min
-    when the energy rises all the way to r_min).
+    -2950 k_BT at 1.35 behind a 136 k_BT peak at 1.41 sigma_c). Returns R_peak, or r_min
+    when the energy rises all the way to r_min, or when its largest value in the window
+    is at the window's outer end (no repulsive core to turn over: nothing to guard).
     """
     r = np.linspace(r_min, min(r_min + width, model.r_cut), n_grid)
     pair = np.zeros((2, 3))
@@ -77,7 +78,8 @@ def core_turnover(model: SymmetryFunctionModel, r_min: float, width: float = 0.5
     for k, rk in enumerate(r):
         pair[1, 0] = rk
         u[k] = model.energy(pair)
-    return float(r[int(np.argmax(u))])
+    peak = int(np.argmax(u))
+    return float(r[peak]) if peak < n_grid - 1 else float(r_min)
 
 
 def mc_potential(model: SymmetryFunctionModel, hard_core: float):
