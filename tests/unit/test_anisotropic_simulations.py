@@ -77,12 +77,19 @@ def test_square_start_fills_the_box_at_the_2d_density():
     assert d.min() == pytest.approx(side / 11)
 
 
-def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
-    _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
+def _remc_inputs(tmp_path):
+    """A CG model (m.json), a data set for eps_max = 0.02 (d.npz) and run_remc params:
+    3 replicas, 60 cycles, 4.5 sigma box."""
+    model = _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
     write_npz(tmp_path / "d.npz", {}, energy=np.array([-0.02, 0.01]))
     params = {"remc": {"n_replicas": 3, "kT_min": 0.05, "kT_max": 0.5, "n_cycles": 60,
                        "sample_every": 5, "box_length": 4.5, "tune_rounds": 2, "tune_sweeps": 10,
                        "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
+    return model, params
+
+
+def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
+    _, params = _remc_inputs(tmp_path)
     out = {"npz": tmp_path / "r.npz", "json": tmp_path / "r.json"}
     run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"}, output=out,
              params=params, wildcards={"potential": "cg", "n": "4"})
@@ -99,11 +106,7 @@ def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
 def test_remc_restart_continues_from_the_final_slots(tmp_path):
     """The final state of each temperature slot is stored with the energy of its last
     sample (swaps exchange states between slots), and a second run can start from them."""
-    model = _attractive_model(tmp_path / "m.json", 2.0, mu=2.0)
-    write_npz(tmp_path / "d.npz", {}, energy=np.array([-0.02, 0.01]))
-    params = {"remc": {"n_replicas": 3, "kT_min": 0.05, "kT_max": 0.5, "n_cycles": 60,
-                       "sample_every": 5, "box_length": 4.5, "tune_rounds": 2, "tune_sweeps": 10,
-                       "target_acceptance": 0.3}, "system": "ipc", "seed": 1}
+    model, params = _remc_inputs(tmp_path)
     first = {"npz": tmp_path / "a.npz", "json": tmp_path / "a.json"}
     run_remc(input={"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"}, output=first,
              params=params, wildcards={"potential": "cg", "n": "4"})
