@@ -46,6 +46,16 @@ def crystallinity(positions, box_lengths) -> tuple[float, float]:
     return float(q.Q6), float(s.fraction_solid)
 
 
+def two_body_energy(model: SymmetryFunctionModel, r) -> np.ndarray:
+    """Energy [k_BT] of an isolated pair of the model at separations ``r`` [sigma_c]."""
+    pair = np.zeros((2, 3))
+    u = np.empty(len(r))
+    for k, rk in enumerate(r):
+        pair[1, 0] = rk
+        u[k] = model.energy(pair)
+    return u
+
+
 def ml2_pair_table(model: SymmetryFunctionModel, hard_core: float, n_grid: int = 4001):
     """``(r, u)`` of a radial-only model as an exact pair potential.
 
@@ -53,12 +63,7 @@ def ml2_pair_table(model: SymmetryFunctionModel, hard_core: float, n_grid: int =
     sum_{K<L} u(R_KL) with u(R) = 2 sum_J w_J exp(-mu_J (R - R_s,J)^2) f_c(R).
     """
     r = np.linspace(hard_core, model.r_cut, n_grid)
-    pair = np.zeros((2, 3))
-    u = np.empty_like(r)
-    for k, rk in enumerate(r):
-        pair[1, 0] = rk
-        u[k] = model.energy(pair)
-    return r, u
+    return r, two_body_energy(model, r)
 
 
 def core_turnover(model: SymmetryFunctionModel, r_min: float, width: float = 0.5,
@@ -73,12 +78,7 @@ def core_turnover(model: SymmetryFunctionModel, r_min: float, width: float = 0.5
     is at the window's outer end (no repulsive core to turn over: nothing to guard).
     """
     r = np.linspace(r_min, min(r_min + width, model.r_cut), n_grid)
-    pair = np.zeros((2, 3))
-    u = np.empty_like(r)
-    for k, rk in enumerate(r):
-        pair[1, 0] = rk
-        u[k] = model.energy(pair)
-    peak = int(np.argmax(u))
+    peak = int(np.argmax(two_body_energy(model, r)))
     return float(r[peak]) if peak < n_grid - 1 else float(r_min)
 
 
