@@ -21,7 +21,7 @@ the polynomial space can represent from what 64 stepwise picks reach. Writes a C
 parallel rods side by side, exact 1 sigma) with provenance.
 
     python benchmarks/anisotropic_contact_sampling.py [--angles 26] [--z-shift 0.5]
-        [--near-parallel 0.2 0.5] [--all-columns 12 20] [--out benchmarks/out/anisotropic_contact_sampling.csv]
+        [--near-parallel 0.2 0.5] [--all-columns 12 20] [--max-features 64] [--out benchmarks/out/anisotropic_contact_sampling.csv]
 
 Measured 2026-11-22 (seed 3, 1e5 pairs): side by side 1.100 sigma from uniform data at
 degree 12 (1.072 at degree 20), 1.077 and 1.078 with 20% and 50% near-parallel pairs,
@@ -31,8 +31,9 @@ the splay angle near parallel, a cusp in u_I.u_J that polynomials do not follow.
 Measured 2026-11-22 (seed 3, 1e5 uniform pairs, no selection): all 119 columns of degree 12
 give 0.031 sigma (side by side 1.076), all 451 of degree 20 give 0.011 sigma (1.052). The
 polynomial space reaches the paper's RMSE; 64 stepwise picks from it do not (0.040 at
-degree 20; 128 picks 0.024 but side by side 1.117), and even the 0.011 fit leaves parallel
-rods 5% too far apart.
+degree 20; ``--max-features 128``: 0.024 but side by side 1.117, 114 s), and even the
+0.011 fit leaves parallel rods 5% too far apart. Reproduce with
+``--z-shift --near-parallel --degrees 20 --all-columns 12 20 --max-features 128``.
 
 Measured 2026-11-21 (one core, ~6 min with the defaults): methods 0.035 sigma (z-shift 0.5), 0.036 (0.0);
 uniform 0.040 at degree 12, 16, 20 and 24 (0.053 at degree 8, where the pool has 45
@@ -49,13 +50,9 @@ import numpy as np
 import pandas as pd
 
 from cgml.geometry.spherocylinder import segment_distance
-from cgml.descriptors.sfunctions import RadialBasis
-from cgml.fitting import fit_linear, rmse
-from cgml.fitting.sfunction_model import SFunctionPairModel, pair_regressors
 from cgml.io import provenance, write_csv
 from cgml.papers.anisotropic.shapes import (contact_pool, fit_contact_function, frames_from_axes,
                                             make_spherocylinder_dataset)
-from cgml.selection import split_by_group
 
 ROOT = Path(__file__).resolve().parents[1]
 LENGTH, DIAMETER = 4.0, 1.0
@@ -114,22 +111,6 @@ def near_parallel_dataset(n_samples: int, fraction: float, max_angle_deg: float,
     return data
 
 
-def all_columns_fit(data: dict, degree: int, seed: int) -> tuple[SFunctionPairModel, dict]:
-    """Every column of the degree-``degree`` pool, least squares on the 80% training split
-    that :func:`fit_contact_function` uses (no selection)."""
-    angular = contact_pool(degree, True)
-    design = pair_regressors(frames_from_axes(data["directions_i"]), frames_from_axes(data["directions_j"]),
-                             data["unit_separations"], angular, RadialBasis.none(), None, centres="one")
-    target = np.asarray(data["contact"], float)
-    train, test = split_by_group(np.arange(target.size), 0.2, seed)
-    fit = fit_linear(design[train], target[train])
-    pred = design @ fit.coef
-    model = SFunctionPairModel(angular, RadialBasis.none(), None, np.arange(len(angular)), fit.coef,
-                               centres="one")
-    return model, {"n_s": len(angular), "rmse_train": rmse(target[train], pred[train]),
-                   "rmse_test": rmse(target[test], pred[test])}
-
-
 def side_by_side_contact(model) -> float:
     """The fitted contact of two parallel rods side by side (exact: the diameter)."""
     z, x = np.array([[0.0, 0.0, 1.0]]), np.array([[1.0, 0.0, 0.0]])
@@ -143,6 +124,7 @@ def main(argv=None) -> pd.DataFrame:
     ap.add_argument("--degrees", type=int, nargs="*", default=[8, 12, 16, 20, 24])
     ap.add_argument("--all-columns", type=int, nargs="*", default=[12, 20],
                     help="pool degrees fitted with every column (uniform data)")
+    ap.add_argument("--max-features", type=int, default=64, help="N_s cap of the stepwise fits")
     ap.add_argument("--samples", type=int, default=100_000)
     ap.add_argument("--near-parallel", type=float, nargs="*", default=[0.2, 0.5])
     ap.add_argument("--max-angle", type=float, default=20.0, help="near-parallel cone [deg]")
@@ -161,11 +143,9 @@ def main(argv=None) -> pd.DataFrame:
     rows = []
     for name, data, degree in runs:
         t0 = time.perf_counter()
-        if name.endswith("all columns"):
-            model, metrics = all_columns_fit(data, degree, args.seed)
-        else:
-            model, _, metrics, _ = fit_contact_function(data, seed=args.seed, degree=degree,
-                                                        max_features=64, min_gain=1e-12)
+        model, _, metrics, _ = fit_contact_function(data, seed=args.seed, degree=degree,
+                                                    max_features=args.max_features, min_gain=1e-12,
+                                                    select=not name.endswith("all columns"))
         rows.append({"sampling": name, "degree": degree, "pool": len(contact_pool(degree, True).labels),
                      "n_s": metrics["n_s"], "rmse_train_sigma": metrics["rmse_train"],
                      "rmse_test_sigma": metrics["rmse_test"],

@@ -107,6 +107,19 @@ def test_fitted_contact_reproduces_closed_forms(contact_fit, name, u_i, u_j, rha
     assert abs(fitted - exact) < 4.0 * metrics["rmse_test"], (name, fitted, exact)
 
 
+def test_unselected_contact_fit_uses_every_column_and_recovers_a_pool_polynomial():
+    """select=False: all pool columns, least squares. A target that is a polynomial of the
+    pool (2 + s_0 s_1 s_2 - 3 s_2^2, in the cylindrical S functions) is fitted exactly."""
+    rng = np.random.default_rng(2)
+    data = S.make_spherocylinder_dataset(length=4.0, diameter=1.0, n_samples=600, rng=rng)
+    u_i, u_j, r = data["directions_i"], data["directions_j"], data["unit_separations"]
+    a, b, c = (np.sum(u_i * u_j, 1), np.sum(u_i * r, 1), np.sum(u_j * r, 1))
+    data["contact"] = 2.0 + a * b * c - 3.0 * a**2
+    model, trace, metrics, _ = S.fit_contact_function(data, seed=1, degree=4, select=False)
+    assert metrics["n_s"] == len(S.contact_pool(4, True)) and trace.empty
+    assert metrics["rmse_test"] < 1e-10
+
+
 def test_soft_potential_exchange_and_head_tail_symmetry(contact_fit):
     model, _ = contact_fit
     rng = np.random.default_rng(4)

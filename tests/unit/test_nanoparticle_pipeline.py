@@ -181,6 +181,22 @@ def test_radial_model_as_tabulated_pair_potential_matches_the_model():
     assert recompute_energy(state, pot) == pytest.approx(model.energy(pos, box), rel=1e-7, abs=1e-8)
 
 
+def test_two_body_energy_is_the_analytic_pair_sum():
+    """Isolated pair of a radial-only model: both particles carry sum_J w_J G_J, so
+    Phi(R) = 2 sum_J w_J exp(-mu_J (R - R_s,J)^2) tanh^3(1 - R/R_c) (Eqs. 8, 21, 22)."""
+    from cgml.descriptors import RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+    from cgml.papers.nanoparticles.bulk import two_body_energy
+
+    mu, r_s, w = np.array([1.7, 8.6]), np.array([0.0, 1.2]), np.array([3.0, -2.0])
+    model = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=mu, r_s=r_s),
+                                  angular=None, weights=np.array([w[0], 0.0, 0.0, w[1]]))  # grid is mu-major
+    r = np.array([0.9, 1.3, 2.0, 2.49, 2.6])
+    fc = np.where(r < 2.5, np.tanh(1.0 - r / 2.5) ** 3, 0.0)
+    expected = 2 * (w[:, None] * np.exp(-mu[:, None] * (r - r_s[:, None]) ** 2)).sum(0) * fc
+    assert np.allclose(two_body_energy(model, r), expected, rtol=1e-12, atol=1e-14)
+
+
 def test_angular_model_mc_potential_matches_the_model_and_has_a_hard_core():
     from cgml.descriptors import AngularSet, RadialSet
     from cgml.fitting.sf_model import SymmetryFunctionModel

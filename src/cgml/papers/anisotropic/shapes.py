@@ -376,13 +376,17 @@ def superball_pool(basis: str, degree: int, mu, r_cut: float):
     return angular, RadialBasis.exponential(mu)
 
 
-def _fit_pool(design, target, labels, *, seed, test_fraction, max_features, min_gain):
-    """Stepwise selection (random 80/20 split of configurations) + least squares."""
+def _fit_pool(design, target, labels, *, seed, test_fraction, max_features, min_gain, select=True):
+    """Stepwise selection (random 80/20 split of configurations) + least squares;
+    ``select=False``: every column of the pool, no selection (empty trace)."""
     groups = np.arange(target.size)
     train, test = split_by_group(groups, test_fraction, seed)
-    sel = forward_stepwise(design, target, train=train, test=test, max_features=max_features,
-                           min_gain=min_gain, intercept=False, labels=list(labels))
-    cols = sel.selected
+    if select:
+        sel = forward_stepwise(design, target, train=train, test=test, max_features=max_features,
+                               min_gain=min_gain, intercept=False, labels=list(labels))
+        cols, trace = sel.selected, sel.trace
+    else:
+        cols, trace = np.arange(design.shape[1]), pd.DataFrame()
     fit = fit_linear(design[train][:, cols], target[train])
     pred = design[:, cols] @ fit.coef
     metrics = {
@@ -393,7 +397,7 @@ def _fit_pool(design, target, labels, *, seed, test_fraction, max_features, min_
         "r2_test": r2_score(target[test], pred[test]) if test.any() else float("nan"),
         "rmse_all": rmse(target, pred), "target_range": [float(target.min()), float(target.max())],
     }
-    return cols, fit.coef, sel.trace, metrics, pred, train
+    return cols, fit.coef, trace, metrics, pred, train
 
 
 def fit_superball_volume(data: dict, *, seed: int, basis: str = "powers", degree: int = 4,
@@ -470,11 +474,12 @@ def contact_pool(degree: int, head_tail_symmetric: bool) -> AngularBasis:
 
 def fit_contact_function(data: dict, *, seed: int, degree: int = 12, head_tail_symmetric: bool = True,
                          centres: str = "one", test_fraction: float = 0.2, max_features: int = 64,
-                         min_gain: float = 1e-9):
+                         min_gain: float = 1e-9, select: bool = True):
     """Select and fit sigma_s = sum_k w_k G_k(I), Lambda = f_c = 1 (paper Fig. 7a).
 
-    ``data``: arrays of :func:`make_spherocylinder_dataset`. Returns
-    ``(model, trace, metrics, parity)``.
+    ``data``: arrays of :func:`make_spherocylinder_dataset`. ``select=False`` fits every
+    column of the pool (what the pool can represent, without the stepwise selection).
+    Returns ``(model, trace, metrics, parity)``.
     """
     angular = contact_pool(degree, head_tail_symmetric)
     radial = RadialBasis.none()
@@ -485,7 +490,7 @@ def fit_contact_function(data: dict, *, seed: int, degree: int = 12, head_tail_s
     target = np.asarray(data["contact"], dtype=float)
     cols, weights, trace, metrics, pred, train = _fit_pool(
         design, target, angular.labels, seed=seed, test_fraction=test_fraction,
-        max_features=max_features, min_gain=min_gain)
+        max_features=max_features, min_gain=min_gain, select=select)
     metrics["contact_fit_max"] = float(pred.max())
     metrics["paper"] = {"n_s": PAPER["spherocylinder"]["n_s"],
                         "rmse_sigma": PAPER["spherocylinder"]["rmse_sigma"]}
