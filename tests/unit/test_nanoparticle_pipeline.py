@@ -338,3 +338,30 @@ def test_force_model_size_by_cross_validation(rule):
     assert metrics["n_sf"] == 2 and metrics["n_sf_before_cv"] == 8
     assert {"cv_wmse", "cv_wmse_err"} <= set(trace.columns)
     np.testing.assert_allclose(fit.coef[np.argsort(sel)], [3.0, -1.0], atol=0.05)
+
+
+def test_figs_4_5_compare_ml12_only_where_its_data_reach():
+    """The comparison window starts at max(1.4, closest pair of the ML12 data), one
+    definition for the scorecard and the figures; the figures' y axis follows the values
+    inside it, not the 1e10-1e13 k_BT that the fits extrapolate to at 1.2 sigma_c."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cgml.papers.nanoparticles.clusters import ml12_window_start
+    from cgml.plotting.nanoparticles import _outside_ml12_data
+
+    assert ml12_window_start({}) == 1.4
+    assert ml12_window_start({"r_min_data": 1.2}) == 1.4
+    assert ml12_window_start({"r_min_data": 1.67}) == 1.67
+    r = np.linspace(1.2, 2.6, 57)
+    inside = r >= 1.67
+    phi = np.where(inside, 40.0 * np.exp(-8.0 * (r - 1.67)) - 2.0, -4e13)
+    fig, ax = plt.subplots()
+    ax.plot(r, phi)
+    _outside_ml12_data(ax, r, inside, phi[:, None])
+    lo, hi = ax.get_ylim()
+    assert -10.0 < lo < -2.0 and 36.0 < hi < 45.0
+    assert ax.get_xlim()[0] == pytest.approx(r[inside].min() - 0.15)
+    plt.close(fig)

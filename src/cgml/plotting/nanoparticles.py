@@ -65,6 +65,28 @@ def plot_fig3(parity_tables, solvents, path) -> None:
     save_figure(fig, path)
 
 
+def _outside_ml12_data(ax, x, inside, values, shade: bool = True) -> None:
+    """Scale the y axis to the points where ML12 is compared (``inside``: no pair closer than
+    ML12's training data); below it ML12 and ML2 extrapolate to 1e10 k_BT and more. The x
+    axis starts just below the first such point; with ``shade``, the x range outside is
+    greyed (for a monotonic x, as the two-body curve)."""
+    inside = np.asarray(inside, bool)
+    if not inside.any():
+        return
+    v = np.asarray(values, float)[inside]
+    v = v[np.isfinite(v)]
+    if v.size:
+        lo, hi = min(v.min(), 0.0), max(v.max(), 0.0)
+        pad = 0.08 * (hi - lo) or 1.0
+        ax.set_ylim(lo - pad, hi + pad)
+    x = np.asarray(x, float)
+    start = x[inside].min()
+    if not inside.all():
+        ax.set_xlim(max(x.min(), start - 0.15), x.max())
+        if shade:
+            ax.axvspan(x.min(), start, color="0.92", lw=0, zorder=0, label="closer than the ML12 data")
+
+
 def plot_fig4(energy_tables, curve_tables, solvents, path) -> None:
     """Fig. 4: left, Phi_ML12 vs Phi_ML2 of 12-particle clusters; right, the two-body curves."""
     fig, axes = figure(2, len(solvents), width=3.0, height=2.6)
@@ -83,9 +105,10 @@ def plot_fig4(energy_tables, curve_tables, solvents, path) -> None:
         ax.plot(c["R_sigma"], c["phi_ml2_kT"], "p", ms=3.5, color=COLORS["ML2"], label=r"$\Phi_{ML2}$")
         ax.plot(c["R_sigma"], c["phi_ml12_kT"], "--", color=COLORS["ML12"], label=r"$\Phi_{ML12}$ (no shift)")
         ax.axhline(0, color="0.6", lw=0.6)
+        _outside_ml12_data(ax, c["R_sigma"], c["in_ml12_data"], c[["phi_ml2_kT", "phi_ml12_kT"]])
         ax.set_xlabel(r"$R_{IJ}/\sigma_c$")
         ax.set_ylabel(r"$\Phi^{(2)}/k_BT$")
-        ax.legend(frameon=False)
+        ax.legend(frameon=False, loc="upper right", fontsize=7)
     save_figure(fig, path)
 
 
@@ -105,6 +128,9 @@ def plot_fig5(triplet_tables, solvents, path) -> None:
         axes[row, 0].set_ylabel(r"$\Phi/k_BT$")
         axes[row, 0].legend(frameon=False, ncol=2, fontsize=6)
         axes[row, 1].axhline(0, color="0.6", lw=0.6)
+        _outside_ml12_data(axes[row, 0], t["h_sigma"], t["in_ml12_data"], t[["phi_ml2_kT", "phi_ml12_kT"]],
+                           shade=False)
+        _outside_ml12_data(axes[row, 1], t["h_sigma"], t["in_ml12_data"], t[["phi_3plus_kT"]], shade=False)
         axes[row, 1].set_xlabel(r"$h_I/\sigma_c$")
         axes[row, 1].set_ylabel(r"$\Phi^{(3+)}/k_BT$")
         axes[row, 1].legend(frameon=False)

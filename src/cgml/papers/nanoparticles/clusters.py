@@ -139,6 +139,17 @@ def triplet_configurations(kind: str, h: float, r_fixed: float = 1.88) -> np.nda
     raise ValueError(f"unknown configuration kind {kind!r}; expected T, L or SQ")
 
 
+#: Figs. 4-5 compare ML12 with ML2 from this separation up (sigma_c), or from the closest pair
+#: in ML12's training data if that is farther: below it ML12 extrapolates (its narrow
+#: Gaussians reach 1e10-1e13 k_BT at 1.2 sigma_c in the laptop fits).
+TWO_BODY_R_MIN = 1.4
+
+
+def ml12_window_start(metrics: dict) -> float:
+    """The smallest pair distance at which ML12 is compared with ML2 (Figs. 4-5, scorecard)."""
+    return max(TWO_BODY_R_MIN, float(metrics.get("r_min_data", 0.0)))
+
+
 def _h_range(kind: str, r_fixed: float) -> np.ndarray:
     lo = {"T": 0.5 * r_fixed + 0.45, "L": 1.2, "SQ": r_fixed / np.sqrt(2.0) + 0.45}[kind]
     return np.linspace(max(lo, 1.2), 3.2, 60)
@@ -168,6 +179,8 @@ def run_cluster_eval(*, input, output, params, wildcards, threads=1):
         pos = np.array([np.zeros(3), ri * axis])
         curves.append((ri, ml2.energy(pos), ml12.energy(pos)))
     two_body = pd.DataFrame(curves, columns=["R_sigma", "phi_ml2_kT", "phi_ml12_kT"])
+    r_lo = ml12_window_start(ml12.metrics)
+    two_body["in_ml12_data"] = two_body["R_sigma"] >= r_lo
     # Fig. 5: T, L, SQ
     rows = []
     r_fixed = float(params["triplet_r_sigma"])
@@ -178,6 +191,7 @@ def run_cluster_eval(*, input, output, params, wildcards, threads=1):
             rows.append({"kind": kind, "h_sigma": h, "phi_ml2_kT": e2, "phi_ml12_kT": e12, "phi_3plus_kT": e12 - e2,
                          "min_pair_sigma": min_pair_distance(pos)})
     triplets = pd.DataFrame(rows)
+    triplets["in_ml12_data"] = triplets["min_pair_sigma"] >= r_lo
     meta = provenance({"solvent": wildcards["solvent"]}, seed=int(params["seed"]))
     write_csv(output["parity"], parity, meta)
     write_csv(output["energies"], energies, meta)

@@ -8,6 +8,7 @@ import pandas as pd
 from cgml.fitting.sf_model import SymmetryFunctionModel
 from cgml.io import provenance, write_csv
 from cgml.papers.nanoparticles.claims import claims_for
+from cgml.papers.nanoparticles.clusters import ml12_window_start
 from cgml.papers.scorecard import scorecard
 
 PAPER_TABLE = {  # the paper's text: N_SF, R^2, RMSE [kT/sigma_c]
@@ -104,13 +105,12 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         values[f"ml12_rmse_{tag}"] = m["rmse_train"]
         values[f"ml12_nsf_{tag}"] = m["n_sf"]
         # compare where ML12 was trained: no pair closer than the closest one in its data
-        r_lo = max(1.4, float(m.get("r_min_data", 0.0)))
+        r_lo = ml12_window_start(m)
         c = pd.read_csv(curve)
         window = c[(c["R_sigma"] >= r_lo) & (c["R_sigma"] <= 2.6)]
         values[f"ml12_two_body_vs_ml2_{tag}"] = float(np.abs(window["phi_ml12_kT"] - window["phi_ml2_kT"]).max())
         t = pd.read_csv(trip)
-        if "min_pair_sigma" in t:
-            t = t[t["min_pair_sigma"] >= r_lo]
+        t = t[t["min_pair_sigma"] >= r_lo]
         values[f"phi3_linear_{tag}"] = float(t.loc[t["kind"] == "L", "phi_3plus_kT"].abs().max())
         tri = t[t["kind"] == "T"].sort_values("h_sigma")
         values[f"phi3_triangle_short_{tag}"] = float(tri["phi_3plus_kT"].iloc[0]) if len(tri) else float("nan")
