@@ -326,10 +326,11 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     (pairs below -``cluster_bond_energy`` kT; :func:`cgml.simulate.rigid.run_cluster_moves`,
     steps uniform within ``cluster_max_displacement``): aggregates held by ~50 k_BT bonds
     cannot otherwise move, and merge only when they meet. Then a sample is taken.
-    Steps are tuned to ``target_acceptance`` at the start and, as bonds form and the
-    tuned steps stop being accepted, again every ``retune_every`` sweeps during the first
-    half (assembly); the second half (measured) runs at fixed steps, so its sampling is
-    exact. Tuning sweeps come on top of ``n_sweeps``. The Lambda_1 bond angle is the mean
+    Steps are tuned to ``target_acceptance`` at the start and kept (``retune_every`` 0,
+    the paper's protocol and our default: the large steps of the unbound start let bonded
+    bodies hop to better-bonded sites), or re-tuned every ``retune_every`` sweeps during the
+    first half (assembly) as bonds form; the second half (measured) runs at fixed steps
+    either way, so its sampling is exact. Tuning sweeps come on top of ``n_sweeps``. The Lambda_1 bond angle is the mean
     smallest bond angle of particles with >= ``interior_bonds`` bonds over the second half
     (:func:`cgml.analysis.anisotropic_order.bond_angles_2d`); the mean over every particle
     with two bonds or more (angles in (30, 89) deg) is kept beside it.
