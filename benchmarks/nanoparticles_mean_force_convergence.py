@@ -49,6 +49,8 @@ def main(argv=None) -> pd.DataFrame:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--stiffness-factor", type=float, default=1.0,
                     help="multiply K_b and K_theta of the config by this factor (a hypothesis test)")
+    ap.add_argument("--core-beads", choices=("centres_on_sigma_c", "inside_sigma_c"), default=None,
+                    help="override model.core_beads (where the core-bead centres sit; a hypothesis test)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/out/np_mean_force_convergence.csv")
     args = ap.parse_args(argv)
     np_cfg = copy.deepcopy(yaml.safe_load((ROOT / "config/config.yaml").read_text())["nanoparticles"])
@@ -57,6 +59,8 @@ def main(argv=None) -> pd.DataFrame:
         ap.error(f"--stiffness-factor must be > 0, got {args.stiffness_factor}")
     for key in ("k_bond_kcal_nm2", "k_angle_kcal"):
         np_cfg["forcefield"][key] *= args.stiffness_factor
+    if args.core_beads is not None:
+        np_cfg["model"]["core_beads"] = args.core_beads
     # a two-point grid whose first point is the requested separation
     np_cfg["pair"].update(n_separations=2, r_min_sigma=args.r, r_max_sigma=args.r + 0.1,
                           equilibration_steps=args.equilibration, production_steps=args.production,
@@ -77,6 +81,7 @@ def main(argv=None) -> pd.DataFrame:
     parts = [float(p.mean()) for p in np.array_split(mapped["projected_series"], 8)]
     row = {"R_sigma": args.r, "solvent_s": args.solvent, "equilibration_steps": args.equilibration,
            "production_steps": args.production, "stiffness_factor": args.stiffness_factor,
+           "core_beads": np_cfg["model"].get("core_beads", "centres_on_sigma_c"),
            "mean_force_kT_sigma": float(mean),
            "sem_kT_sigma": float(sem), "eighths_kT_sigma": " ".join(f"{p:.2f}" for p in parts),
            "wall_s": wall}

@@ -8,7 +8,7 @@ import pytest
 from cgml.fg.nanoparticle import build_nanoparticles, fibonacci_sphere
 from cgml.fg.topology import write_lammps_data
 from cgml.papers.nanoparticles.claims import claims_for
-from cgml.papers.nanoparticles.fine_grained import bulk_start, pair_separations
+from cgml.papers.nanoparticles.fine_grained import bulk_start, nanoparticle_spec, pair_separations
 from cgml.papers.nanoparticles.pipeline import integrate_mean_force
 from cgml.papers.scorecard import COLUMNS, Claim, scorecard
 from cgml.workflow import ConfigError, check_config
@@ -26,6 +26,30 @@ def test_builder_matches_the_paper_counts():
     np.testing.assert_allclose(np.linalg.norm(bonds, axis=1), 4.7)
     # grafting density: 275 ligands on a 4.2 nm core = 4.96 nm^-2 (paper: 5 nm^-2)
     assert 275 / (np.pi * 4.2**2) == pytest.approx(5.0, abs=0.05)
+
+
+@pytest.mark.parametrize("placement, bead_sphere_nm", [("centres_on_sigma_c", 4.2), ("inside_sigma_c", 3.73)])
+def test_core_beads_sit_on_the_configured_sphere(placement, bead_sphere_nm):
+    np_cfg = {"sigma_c_nm": 4.2, "forcefield": {"sigma_b_nm": 0.47},
+              "model": {"n_core": 275, "ligand_length": 5, "bond_length_nm": 0.47, "ligand_mass": 72.0,
+                        "core_bead_mass": 72.0, "core_beads": placement}}
+    spec = nanoparticle_spec(np_cfg)
+    topo = build_nanoparticles([[0, 0, 0]], spec, rng=np.random.default_rng(2))
+    core = topo.positions[topo.types == 1]
+    np.testing.assert_allclose(np.linalg.norm(core, axis=1), 5.0 * bead_sphere_nm)
+    # inside_sigma_c: the core beads' outer surface (radius + sigma_b / 2) is the sigma_c sphere
+    outer = np.linalg.norm(core, axis=1).max() + (5.0 * 0.47 if placement == "inside_sigma_c" else 0.0)
+    assert outer == pytest.approx(21.0)
+    # the first ligand bead sits one bond length out from its core bead
+    first = topo.positions[topo.bonds[::5, 2]]  # five bonds per chain, the core bond first
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1), 5.0 * bead_sphere_nm + 4.7)
+
+
+def test_core_bead_placement_is_checked():
+    with pytest.raises(ValueError, match="core_beads"):
+        nanoparticle_spec({"sigma_c_nm": 4.2, "forcefield": {"sigma_b_nm": 0.47},
+                           "model": {"n_core": 275, "ligand_length": 5, "bond_length_nm": 0.47,
+                                     "ligand_mass": 72.0, "core_bead_mass": 72.0, "core_beads": "on_top"}})
 
 
 def test_fibonacci_sphere_is_nearly_uniform():

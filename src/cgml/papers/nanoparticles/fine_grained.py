@@ -54,9 +54,26 @@ def forcefield_for(np_cfg: dict, solvent: float) -> NanoparticleForceField:
         k_angle=ff["k_angle_kcal"], pair_table_points=int(ff.get("pair_table_points", 0)))
 
 
+def core_bead_sphere_nm(np_cfg: dict) -> float:
+    """Diameter [nm] of the sphere the core-bead centres sit on (``model.core_beads``).
+
+    ``centres_on_sigma_c``: the bead centres on the sphere of diameter sigma_c;
+    ``inside_sigma_c``: the beads' outer surface on it, centres on sigma_c - sigma_b (the
+    paper's "hard core of diameter sigma_c" made of beads of diameter sigma_b). The paper
+    does not say which; 275 beads give 5 ligands per nm^2 of the sigma_c sphere either way.
+    """
+    placement = np_cfg["model"].get("core_beads", "centres_on_sigma_c")
+    if placement == "centres_on_sigma_c":
+        return float(np_cfg["sigma_c_nm"])
+    if placement == "inside_sigma_c":
+        return float(np_cfg["sigma_c_nm"]) - float(np_cfg["forcefield"]["sigma_b_nm"])
+    raise ValueError(f"nanoparticles.model.core_beads must be 'centres_on_sigma_c' or 'inside_sigma_c', "
+                     f"got {placement!r}")
+
+
 def nanoparticle_spec(np_cfg: dict) -> NanoparticleSpec:
     m = np_cfg["model"]
-    return NanoparticleSpec(n_core=m["n_core"], core_diameter=np_cfg["sigma_c_nm"] * 10.0,
+    return NanoparticleSpec(n_core=m["n_core"], core_diameter=core_bead_sphere_nm(np_cfg) * 10.0,
                             ligand_length=m["ligand_length"], bond_length=m["bond_length_nm"] * 10.0,
                             ligand_mass=m["ligand_mass"], core_bead_mass=m["core_bead_mass"])
 
