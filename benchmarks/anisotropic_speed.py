@@ -7,7 +7,8 @@ Writes a CSV (one row per kernel) with columns
 and a ``<csv>.meta.json`` provenance sidecar (cgml.io). Every kernel is called once
 untimed first so the numba compilation (cached on disk) is not counted. Single thread.
 
-Rows: FG site-sum energies (626 x 626 sites, JC and EJC): the full double sum
+Rows: MC sweeps of N = 896 spherocylinders (hard, hard through the generic kernel that
+also rescans each move's old position, CG Eq. 17); FG site-sum energies (626 x 626 sites, JC and EJC): the full double sum
 (``fg_site_sum_*``, the reference) and the truncated sum with its rigorous 1e-4 k_BT
 error bound (``fg_site_sum_trunc_*``, serial; ``..._parallel`` on all numba threads);
 CG pair energies of an S-function model the size of the paper's JC model (106 monomials
@@ -132,9 +133,9 @@ def mc_rows(record, rng, quick: bool) -> None:
         make_spherocylinder_dataset,
         soft_spherocylinder_potential,
     )
-    from cgml.papers.anisotropic.simulations import _aligned_lattice
-    from cgml.simulate.rigid import init_rigid_state, run_rigid
-    from cgml.simulate.rigid_potentials import hard_spherocylinder_potential
+    from cgml.lattices import hexagonal_rod_crystal
+    from cgml.simulate.rigid import init_rigid_state, rigid_pair_potential, run_rigid
+    from cgml.simulate.rigid_potentials import _hard_spherocylinder_pair, hard_spherocylinder_potential
     import tempfile
 
     data = make_spherocylinder_dataset(length=4.0, diameter=1.0, n_samples=5000, rng=rng)
@@ -144,8 +145,13 @@ def mc_rows(record, rng, quick: bool) -> None:
         cg = soft_spherocylinder_potential(Path(tmp) / "contact.json", {"length": 4.0, "diameter": 1.0})
     n = 896
     sweeps = 2 if quick else 10
-    for name, potential in (("hard", hard_spherocylinder_potential(4.0, 1.0)), ("cg", cg)):
-        pos, rot, box = _aligned_lattice(n, 4.0, 1.0, 0.13)
+    # hard_generic: the same pair function through the generic kernel, which also scans the
+    # old position of every move (hard=False); "hard" skips it (its energy is 0)
+    generic = rigid_pair_potential(_hard_spherocylinder_pair, 5.0, (2.0, 1.0), "hsc generic")
+    for name, potential in (("hard", hard_spherocylinder_potential(4.0, 1.0)), ("hard_generic", generic),
+                            ("cg", cg)):
+        pos, box = hexagonal_rod_crystal(n, 4.0, 1.0, 0.13)
+        rot = np.tile(np.eye(3), (n, 1, 1))  # rods along z
         stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))
         state = init_rigid_state(pos * stretch, rot, box * stretch, potential)
         record(f"mc_sweeps_spherocylinder_{name}_N896", "sweeps",

@@ -199,6 +199,36 @@ def test_rigid_npt_reproduces_carnahan_starling(rectangular):
     assert eta == pytest.approx(eta_cs, rel=0.03)
 
 
+def test_hard_potential_shortcut_gives_the_same_trajectory():
+    """hard=True skips the old-position scan (its energy is 0): hard spherocylinders in NPT
+    must then follow the generic kernel move for move, and a start with a finite energy is
+    refused for a potential declared hard."""
+    from cgml.geometry._kernels import segment_distance_vl  # noqa: F401 (compiled by the pair)
+    from cgml.lattices import hexagonal_rod_crystal
+    from cgml.simulate.rigid_potentials import _hard_spherocylinder_pair, hard_spherocylinder_potential
+
+    hard = hard_spherocylinder_potential(4.0)
+    assert hard.hard
+    generic = rigid_pair_potential(_hard_spherocylinder_pair, 5.0, (2.0, 1.0), "hsc generic")
+    positions, box = hexagonal_rod_crystal(224, 4.0, 1.0, 0.1)
+    rotations = np.tile(np.eye(3), (len(positions), 1, 1))  # rods along z
+    runs = []
+    for potential in (hard, generic):
+        state = init_rigid_state(positions, rotations, box, potential)
+        runs.append(run_rigid(state, potential, 60, 0.15, 0.1, seed=5, sample_every=20, pressure=1.5,
+                              max_log_volume_change=0.01, rectangular=True))
+    a, b = runs
+    assert a.attempts == b.attempts and a.acceptance == b.acceptance
+    assert 0.05 < a.acceptance["translation"] < 0.95  # moves were both accepted and rejected
+    np.testing.assert_array_equal(a.state.positions, b.state.positions)
+    np.testing.assert_array_equal(a.state.rotations, b.state.rotations)
+    np.testing.assert_array_equal(a.densities, b.densities)
+    assert a.state.energy == 0.0
+    square_well = rigid_pair_potential(square_well_pair, 1.2, (1.0, 1.2, 2.0), "sw", hard=True)
+    with pytest.raises(ValueError, match="declared hard"):
+        init_rigid_state([[0, 0, 0], [1.1, 0, 0]], np.tile(np.eye(3), (2, 1, 1)), [5.0, 5.0, 5.0], square_well)
+
+
 @njit(cache=True)
 def square_well_pair(r_ij, rot_i, rot_j, params):
     """Hard disc of diameter params[0], well -params[2] out to params[1] (isotropic)."""

@@ -147,7 +147,8 @@ class RigidPotential:
 
     name : label; r_cut [length]; params : tuple for the kernels; pair_energy : the numba
     pair function it was built from (None for potentials written directly);
-    delta_energy, total_energy : numba functions.
+    delta_energy, total_energy : numba functions; hard : pair energies are 0 or +inf only
+    (see :func:`rigid_pair_potential`).
     """
 
     name: str
@@ -156,13 +157,19 @@ class RigidPotential:
     delta_energy: Callable
     total_energy: Callable
     pair_energy: Callable | None = None
+    hard: bool = False
 
 
 _BUILT: dict = {}
 
 
-def _build_pair_kernels(pair_energy):
-    """numba delta/total energy functions summing ``pair_energy`` over cell-list neighbours."""
+def _build_pair_kernels(pair_energy, hard):
+    """numba delta/total energy functions summing ``pair_energy`` over cell-list neighbours.
+
+    ``hard``: the pair energy is 0 or +inf only, so a body of a valid (overlap-free) state
+    has energy 0 and the energy change of a move is that of the new position alone: the
+    second neighbour scan (the old position) is skipped. Same trajectory, fewer pair calls.
+    """
 
     @njit
     def energy_of(i, point, rotation, j_min, positions, rotations, box_lengths, periodic, r_cut,
@@ -193,8 +200,8 @@ def _build_pair_kernels(pair_energy):
                      r_cut, origin, cell_size, n_cells, members, counts, params):
         e_new = energy_of(i, new_point, new_rotation, 0, positions, rotations, box_lengths,
                           periodic, r_cut, origin, cell_size, n_cells, members, counts, params)
-        if e_new == np.inf:
-            return np.inf
+        if e_new == np.inf or hard:
+            return e_new
         e_old = energy_of(i, positions[i], rotations[i], 0, positions, rotations, box_lengths,
                           periodic, r_cut, origin, cell_size, n_cells, members, counts, params)
         return e_new - e_old
@@ -361,11 +368,15 @@ def run_cluster_moves(state: RigidState, potential: RigidPotential, n_moves: int
     return new, float(acceptance), float(size)
 
 
-def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "pair") -> RigidPotential:
+def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "pair",
+                         hard: bool = False) -> RigidPotential:
     """A :class:`RigidPotential` summing the numba ``pair_energy(r_ij, rot_i, rot_j, params)``
     over pairs closer than ``r_cut`` [length].
 
-    The kernels are compiled once per process and pair function (a few seconds).
+    ``hard=True`` declares a pure hard-body potential (pair energy 0 or +inf): a move's
+    energy change is then computed from the new position only (every accepted state has
+    energy 0), and :func:`init_rigid_state` refuses a start whose energy is not 0.
+    The kernels are compiled once per process, pair function and ``hard`` (a few seconds).
     """
     r_cut = float(r_cut)
     if not (np.isfinite(r_cut) and r_cut > 0):
@@ -374,10 +385,11 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
         raise ValueError("pair_energy must be a numba @njit function (r_ij, rot_i, rot_j, params)")
     if not isinstance(params, tuple):
         raise ValueError(f"params must be a tuple (numba-typed), got {type(params).__name__}")
-    if pair_energy not in _BUILT:
-        _BUILT[pair_energy] = _build_pair_kernels(pair_energy)
-    delta, total = _BUILT[pair_energy]
-    return RigidPotential(name, r_cut, params, delta, total, pair_energy)
+    key = (pair_energy, bool(hard))
+    if key not in _BUILT:
+        _BUILT[key] = _build_pair_kernels(pair_energy, bool(hard))
+    delta, total = _BUILT[key]
+    return RigidPotential(name, r_cut, params, delta, total, pair_energy, bool(hard))
 
 
 @njit
@@ -567,6 +579,9 @@ def init_rigid_state(positions, rotations, box_lengths, potential: RigidPotentia
     energy = _energy(positions, rotations, box, cells, potential)
     if not np.isfinite(energy):
         raise ValueError(f"initial configuration has energy {energy} (overlapping bodies?)")
+    if potential.hard and energy != 0.0:
+        raise ValueError(f"potential {potential.name!r} is declared hard (pair energy 0 or inf) "
+                         f"but the initial configuration has energy {energy}")
     return RigidState(positions, rotations, box, cells, energy)
 
 

@@ -159,4 +159,4 @@ def hard_spherocylinder_potential(length: float, diameter: float = 1.0,
     if not (np.isfinite(length) and length >= 0 and np.isfinite(diameter) and diameter > 0):
         raise ValueError(f"need length >= 0 and diameter > 0, got {length}, {diameter}")
     return rigid_pair_potential(_hard_spherocylinder_pair, float(length) + float(diameter),
-                                (0.5 * float(length), float(diameter)), name)
+                                (0.5 * float(length), float(diameter)), name, hard=True)
