@@ -389,3 +389,18 @@ def test_figs_4_5_compare_ml12_only_where_its_data_reach():
     assert -10.0 < lo < -2.0 and 36.0 < hi < 45.0
     assert ax.get_xlim()[0] == pytest.approx(r[inside].min() - 0.15)
     plt.close(fig)
+
+
+def test_expansion_starts_from_the_densest_fcc_the_hard_core_allows():
+    from cgml.lattices import fcc_lattice
+    from cgml.papers.nanoparticles.bulk import expansion_start_density
+
+    assert expansion_start_density(0.26, 1.35) == 0.26  # nearest neighbours at 1.76 sigma_c: room
+    rho = expansion_start_density(0.26, 1.845)
+    assert rho < 0.26
+    positions, box = fcc_lattice(2, rho)
+    d = positions[:, None] - positions[None]
+    d -= box * np.round(d / box)
+    r = np.linalg.norm(d, axis=-1)[np.triu_indices(len(positions), 1)]
+    assert r.min() == pytest.approx(1.02 * 1.845)
+

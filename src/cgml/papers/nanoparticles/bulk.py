@@ -82,6 +82,28 @@ def core_turnover(model: SymmetryFunctionModel, r_min: float, width: float = 0.5
     return float(r[peak]) if peak < n_grid - 1 else float(r_min)
 
 
+def mc_hard_core(model: SymmetryFunctionModel, hard_core: float) -> float:
+    """The MC hard-core diameter [sigma_c] of :func:`mc_potential`: ``hard_core``, raised to
+    the closest pair of the training data and to the peak of a turned-over fitted core."""
+    hard_core = max(hard_core, float(model.metrics.get("r_min_data", 0.0)))
+    if hard_core > 0:
+        peak = core_turnover(model, hard_core)
+        if peak > hard_core:
+            log.warning("fitted two-body energy turns over inside %.3f sigma_c: hard core moved "
+                        "out from %.3f", peak, hard_core)
+            hard_core = peak
+    log.info("MC hard core at %.3f sigma_c", hard_core)
+    return hard_core
+
+
+def expansion_start_density(fcc_density: float, hard_core: float, margin: float = 1.02) -> float:
+    """The FCC density the expansion branch starts from [sigma_c^-3]: ``fcc_density``, or
+    lower when its nearest-neighbour distance (sqrt2 / rho)^(1/3) would be closer than
+    ``margin`` x the MC hard core (the model is not defined there)."""
+    densest = np.sqrt(2.0) / (margin * hard_core) ** 3
+    return float(min(fcc_density, densest))
+
+
 def mc_potential(model: SymmetryFunctionModel, hard_core: float):
     """The MC potential of a fitted model.
 
@@ -100,14 +122,7 @@ def mc_potential(model: SymmetryFunctionModel, hard_core: float):
     from cgml.simulate import hard_spheres, sf_potential, tabulated
     from cgml.simulate.sf_triangles import triangle_sf_potential
 
-    hard_core = max(hard_core, float(model.metrics.get("r_min_data", 0.0)))
-    if hard_core > 0:
-        peak = core_turnover(model, hard_core)
-        if peak > hard_core:
-            log.warning("fitted two-body energy turns over inside %.3f sigma_c: hard core moved "
-                        "out from %.3f", peak, hard_core)
-            hard_core = peak
-    log.info("MC hard core at %.3f sigma_c", hard_core)
+    hard_core = mc_hard_core(model, hard_core)
 
     if model.angular is None and hard_core > 0:
         r, u = ml2_pair_table(model, hard_core)
@@ -126,7 +141,13 @@ def run_eos(*, input, output, params, wildcards, threads=1):
     branch = wildcards["branch"]
     seed = int(params["seed"])
     pressures = sorted(eos["pressures"], reverse=(branch == "expand"))
-    start_density = eos["fcc_density"] if branch == "expand" else eos["fluid_density"]
+    start_density = eos["fluid_density"]
+    if branch == "expand":
+        start_density = expansion_start_density(eos["fcc_density"], mc_hard_core(model, eos["hard_core_sigma"]))
+        if start_density < eos["fcc_density"]:
+            log.warning("expansion starts from FCC at rho = %.4f instead of eos.fcc_density = %.4f: "
+                        "the MC hard core leaves no room at the configured density", start_density,
+                        eos["fcc_density"])
     positions, box = fcc_lattice(eos["fcc_cells"], start_density)
     state = init_state(positions, box, potential)
     dmax, dlnv = 0.1, 0.01

@@ -157,7 +157,10 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     seed = int(params["seed"])
     rng = np.random.default_rng(seed)
     units = ReducedUnits.from_config(np_cfg)
-    centers = units.sigma_c * cluster_centers(cl["n_particles"], radius_sigma, cl["min_distance_sigma"], rng)
+    # random sequential addition cannot pack dense walls: start in a ball of at least
+    # start_radius_sigma and let the wall shrink to R_w during the equilibration
+    start_sigma = max(radius_sigma, float(cl.get("start_radius_sigma", radius_sigma)))
+    centers = units.sigma_c * cluster_centers(cl["n_particles"], start_sigma, cl["min_distance_sigma"], rng)
     topology = build_nanoparticles(centers, nanoparticle_spec(np_cfg), rng=rng)  # ball centred at the origin, as the wall
     md = np_cfg["md"]
     variables = forcefield_for(np_cfg, solvent).lammps_variables()
@@ -173,6 +176,7 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
         n_samples=cl["samples_per_radius"],
         # the wall acts on core beads: core centres stay within ~radius_sigma
         wall_radius=f"{radius_sigma * units.sigma_c + core_radius:.4f}",
+        wall_start=f"{start_sigma * units.sigma_c + core_radius:.4f}",
         push_steps=cl["push_steps"], push_max=cl["push_max_kcal"],
         wall_k=cl["wall_k_kcal_A3"],
         comm_cutoff=f"{units.sigma_c + 2 * 12.0 + 4.0:.1f}")
@@ -187,7 +191,8 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
         keep=("in.lammps", "forcefield.in"), products=samples,
         executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
     write_json(out_dir / "run.json", provenance(
-        {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "clusters": cl}, seed=seed))
+        {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "start_radius_sigma": start_sigma,
+         "clusters": cl}, seed=seed))
 
 
 # --------------------------------------------------------------------------- cluster_fg
