@@ -404,3 +404,17 @@ def test_expansion_starts_from_the_densest_fcc_the_hard_core_allows():
     r = np.linalg.norm(d, axis=-1)[np.triu_indices(len(positions), 1)]
     assert r.min() == pytest.approx(1.02 * 1.845)
 
+
+def test_start_centers_grow_the_ball_when_random_addition_jams():
+    from cgml.papers.nanoparticles.fine_grained import start_centers
+
+    radius, points = start_centers(12, 2.0, 1.5, np.random.default_rng(0))
+    assert radius >= 2.0 and len(points) == 12
+    d = np.linalg.norm(points[:, None] - points[None], axis=-1)[np.triu_indices(12, 1)]
+    assert d.min() >= 1.5 and np.linalg.norm(points, axis=1).max() <= radius
+    # random addition of 12 points 1.5 apart jams in radius 1.6, so the ball grows until they do
+    radius, points = start_centers(12, 1.6, 1.5, np.random.default_rng(0), max_attempts=30)
+    assert radius > 1.6 and np.linalg.norm(points, axis=1).max() <= radius
+    with pytest.raises(ValueError, match="start_radius_sigma"):
+        start_centers(12, 0.5, 1.5, np.random.default_rng(0), max_attempts=2)
+
