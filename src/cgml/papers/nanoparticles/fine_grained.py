@@ -191,7 +191,8 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
         settle_steps=min(SETTLE_STEPS, cl["equilibration_steps"]),
         equilibration_steps=cl["equilibration_steps"], sample_every=cl["sample_every"],
         n_samples=cl["samples_per_radius"],
-        # the wall acts on core beads: core centres stay within ~radius_sigma
+        # the wall acts on core beads and is soft: measured at laptop scale, the outermost
+        # core centre sits 0.02-0.18 sigma_c beyond radius_sigma
         wall_radius=f"{radius_sigma * units.sigma_c + core_radius:.4f}",
         wall_start=f"{start_sigma * units.sigma_c + core_radius:.4f}",
         push_steps=cl["push_steps"], push_max=cl["push_max_kcal"],
