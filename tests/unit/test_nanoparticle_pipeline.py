@@ -8,7 +8,8 @@ import pytest
 from cgml.fg.nanoparticle import build_nanoparticles, fibonacci_sphere
 from cgml.fg.topology import write_lammps_data
 from cgml.papers.nanoparticles.claims import claims_for
-from cgml.papers.nanoparticles.fine_grained import bulk_start, nanoparticle_spec, pair_separations
+from cgml.papers.nanoparticles.fine_grained import (bulk_start, nanoparticle_spec, pair_separations,
+                                                    wall_radii_angstrom)
 from cgml.papers.nanoparticles.pipeline import integrate_mean_force
 from cgml.papers.scorecard import COLUMNS, Claim, scorecard
 from cgml.workflow import ConfigError, check_config
@@ -43,6 +44,19 @@ def test_core_beads_sit_on_the_configured_sphere(placement, bead_sphere_nm):
     # the first ligand bead sits one bond length out from its core bead
     first = topo.positions[topo.bonds[::5, 2]]  # five bonds per chain, the core bond first
     np.testing.assert_allclose(np.linalg.norm(first, axis=1), 5.0 * bead_sphere_nm + 4.7)
+
+
+@pytest.mark.parametrize("placement", ["centres_on_sigma_c", "inside_sigma_c"])
+def test_cluster_wall_holds_core_centres_at_the_confinement_radius(placement):
+    # the wall acts on core beads: a core whose outermost bead touches it has its centre at R_w
+    np_cfg = {"sigma_c_nm": 4.2, "forcefield": {"sigma_b_nm": 0.47},
+              "model": {"n_core": 275, "ligand_length": 5, "bond_length_nm": 0.47, "ligand_mass": 72.0,
+                        "core_bead_mass": 72.0, "core_beads": placement}}
+    start, wall = wall_radii_angstrom(np_cfg, 2.0, 1.5)
+    topo = build_nanoparticles([[0, 0, 0]], nanoparticle_spec(np_cfg), rng=np.random.default_rng(1))
+    bead_radius = np.linalg.norm(topo.positions[topo.types == 1], axis=1).max()
+    assert wall - bead_radius == pytest.approx(1.5 * 42.0, abs=1e-9)
+    assert start - bead_radius == pytest.approx(2.0 * 42.0, abs=1e-9)
 
 
 def test_core_bead_placement_is_checked():

@@ -163,6 +163,18 @@ def start_centers(n: int, radius: float, min_distance: float, rng: np.random.Gen
 SETTLE_STEPS = 1000
 
 
+def wall_radii_angstrom(np_cfg: dict, start_sigma: float, radius_sigma: float) -> tuple[float, float]:
+    """Radii [Angstrom] of the spherical wall on the core beads at the start and at R_w.
+
+    The wall acts on the core beads, so it sits at the core-centre radius [sigma_c] plus
+    the radius of the core-bead sphere (:func:`core_bead_sphere_nm`): a core centre is held
+    at ``radius_sigma`` whichever ``model.core_beads`` placement is used.
+    """
+    sigma_c = float(np_cfg["sigma_c_nm"]) * 10.0
+    bead_shell = 0.5 * core_bead_sphere_nm(np_cfg) * 10.0
+    return start_sigma * sigma_c + bead_shell, radius_sigma * sigma_c + bead_shell
+
+
 def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     """Confined cluster run; writes ``samples_per_radius`` configurations."""
     np_cfg = params["np"]
@@ -181,7 +193,7 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     topology = build_nanoparticles(centers, nanoparticle_spec(np_cfg), rng=rng)  # ball centred at the origin, as the wall
     md = np_cfg["md"]
     variables = forcefield_for(np_cfg, solvent).lammps_variables()
-    core_radius = 0.5 * units.sigma_c
+    wall_start, wall_radius = wall_radii_angstrom(np_cfg, start_sigma, radius_sigma)
     variables.update(
         boundary="s s s", data_file="system.data", minimize_steps=cl["minimize_steps"],
         temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
@@ -191,10 +203,9 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
         settle_steps=min(SETTLE_STEPS, cl["equilibration_steps"]),
         equilibration_steps=cl["equilibration_steps"], sample_every=cl["sample_every"],
         n_samples=cl["samples_per_radius"],
-        # the wall acts on core beads and is soft: measured at laptop scale, the outermost
-        # core centre sits 0.02-0.18 sigma_c beyond radius_sigma
-        wall_radius=f"{radius_sigma * units.sigma_c + core_radius:.4f}",
-        wall_start=f"{start_sigma * units.sigma_c + core_radius:.4f}",
+        # the wall is soft: measured at laptop scale (with the wall still at R_w + sigma_c / 2
+        # on beads at 0.44 sigma_c), the outermost core centre sat 0.02-0.18 sigma_c beyond R_w
+        wall_radius=f"{wall_radius:.4f}", wall_start=f"{wall_start:.4f}",
         push_steps=cl["push_steps"], push_max=cl["push_max_kcal"],
         wall_k=cl["wall_k_kcal_A3"],
         comm_cutoff=f"{units.sigma_c + 2 * 12.0 + 4.0:.1f}")
