@@ -183,6 +183,40 @@ def test_numba_scalar_equals_numpy(contact_fit):
     assert S.soft_potential_pair(np.zeros(3), Z, Z, params) == np.inf
 
 
+def test_contact_kernel_is_bit_identical_to_per_row_powers(contact_fit):
+    # the kernel carries powers across the sorted rows; the value must equal the plain
+    # sum of coef * s0^a * s1^b * s2^c with each power built by repeated multiplication
+    model, _ = contact_fit
+    params = S.pack_soft_potential(model)
+    rows = params[S.SOFT_HEADER:].reshape(-1, 4)
+    rng = np.random.default_rng(11)
+    ui, uj, rh = _units(rng, 500), _units(rng, 500), _units(rng, 500)
+
+    def ipow(x, n):
+        out = 1.0
+        for _ in range(int(n)):
+            out *= x
+        return out
+
+    c3 = 1.0 / math.sqrt(3.0)
+    for k in range(500):
+        s0 = c3 * (uj[k, 0] * rh[k, 0] + uj[k, 1] * rh[k, 1] + uj[k, 2] * rh[k, 2])
+        s1 = -c3 * (ui[k, 0] * rh[k, 0] + ui[k, 1] * rh[k, 1] + ui[k, 2] * rh[k, 2])
+        s2 = -c3 * (ui[k, 0] * uj[k, 0] + ui[k, 1] * uj[k, 1] + ui[k, 2] * uj[k, 2])
+        total = 0.0
+        for a, b, c, coef in rows:
+            total += coef * ipow(s0, a) * ipow(s1, b) * ipow(s2, c)
+        assert S.contact_from_params(ui[k], uj[k], rh[k], params) == total
+        # rows in reverse order: every power is rebuilt, the sum is the same to rounding
+        flipped = np.concatenate([params[:S.SOFT_HEADER], rows[::-1].ravel()])
+        assert S.contact_from_params(ui[k], uj[k], rh[k], flipped) == pytest.approx(total, rel=1e-12, abs=1e-12)
+    # the kernel needs the rows sorted: a model whose rows are not is refused
+    bad = S.symmetric_contact_polynomial(model)[::-1]
+    assert bad.shape[0] > 1
+    with pytest.raises(ValueError, match="sorted"):
+        S._check_sorted_rows(bad)
+
+
 # --------------------------------------------------------------------------- entry points
 SB_DATA = {"seed": 3, "n_angles": 2, "n_positions": 3, "n_mc_samples": 5_000}
 SB_FIT = {"seed": 4, "max_features": 8}

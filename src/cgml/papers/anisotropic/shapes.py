@@ -533,6 +533,14 @@ def symmetric_contact_polynomial(model: SFunctionPairModel) -> np.ndarray:
     return np.array([[*k, terms[k]] for k in keys], dtype=float).reshape(-1, 4)
 
 
+def _check_sorted_rows(poly: np.ndarray) -> None:
+    """Rows sorted by (a, b, c): the contact kernel then rebuilds few powers."""
+    keys = [tuple(int(v) for v in row) for row in poly[:, :3]]
+    if keys != sorted(keys):
+        raise ValueError("contact polynomial rows must be sorted by exponents (a, b, c) "
+                         "(symmetric_contact_polynomial sorts them)")
+
+
 def pack_soft_potential(model: SFunctionPairModel, *, epsilon: float = 1.0, sigma: float = 1.0,
                         lambda_r: float = 50.0, gap_cut: float = 0.5) -> np.ndarray:
     """Flat float64 parameter array of :func:`soft_potential_pair`.
@@ -548,6 +556,7 @@ def pack_soft_potential(model: SFunctionPairModel, *, epsilon: float = 1.0, sigm
         if not (math.isfinite(float(v)) and float(v) > 0):
             raise ValueError(f"{name} must be a positive finite number, got {v!r}")
     poly = symmetric_contact_polynomial(model)
+    _check_sorted_rows(poly)
     shift = (sigma / (gap_cut + sigma)) ** lambda_r
     head = np.array([epsilon, sigma, lambda_r, gap_cut, shift, poly.shape[0]], dtype=float)
     return np.ascontiguousarray(np.concatenate([head, poly.ravel()]))
@@ -566,19 +575,74 @@ def _soft_energy_from_gap(h, params):
 
 
 @njit(cache=True)
+def _contact_polynomial(s0, s1, s2, params):
+    """sum_t coef_t s0^a_t s1^b_t s2^c_t over the packed rows of ``params``.
+
+    Each power is carried from one row to the next and rebuilt from 1 only when its
+    exponent falls (rare: the rows are sorted by (a, b, c), :func:`pack_soft_potential`);
+    no allocation. Every power is the same repeated multiplication as ``SK.ipow``, so the
+    value is bit-identical to the plain per-row evaluation, in any row order.
+    """
+    n = int(params[5])
+    total = 0.0
+    a_now = 0
+    b_now = 0
+    c_now = 0
+    p0 = 1.0
+    p1 = 1.0
+    p2 = 1.0
+    for t in range(n):
+        k = SOFT_HEADER + 4 * t
+        a = int(params[k])
+        b = int(params[k + 1])
+        c = int(params[k + 2])
+        # each power restarts from 1 when its exponent falls, else multiplies on
+        if a < a_now:
+            a_now = 0
+            p0 = 1.0
+        while a_now < a:
+            p0 *= s0
+            a_now += 1
+        if b < b_now:
+            b_now = 0
+            p1 = 1.0
+        while b_now < b:
+            p1 *= s1
+            b_now += 1
+        if c < c_now:
+            c_now = 0
+            p2 = 1.0
+        while c_now < c:
+            p2 *= s2
+            c_now += 1
+        total += params[k + 3] * p0 * p1 * p2
+    return total
+
+
+@njit(cache=True)
+def _soft_energy_axes(r_vec, ui0, ui1, ui2, uj0, uj1, uj2, params):
+    """Eq. 17 of one pair from the axis components (shared by the scalar and rigid kernels)."""
+    r = math.sqrt(r_vec[0] * r_vec[0] + r_vec[1] * r_vec[1] + r_vec[2] * r_vec[2])
+    if r == 0.0:
+        return np.inf
+    h0 = r_vec[0] / r
+    h1 = r_vec[1] / r
+    h2 = r_vec[2] / r
+    c3 = SK.C3
+    s0 = c3 * (uj0 * h0 + uj1 * h1 + uj2 * h2)
+    s1 = -c3 * (ui0 * h0 + ui1 * h1 + ui2 * h2)
+    s2 = -c3 * (ui0 * uj0 + ui1 * uj1 + ui2 * uj2)
+    return _soft_energy_from_gap(r - _contact_polynomial(s0, s1, s2, params), params)
+
+
+@njit(cache=True)
 def contact_from_params(u_i, u_j, rhat, params):
     """Exchange-averaged fitted contact distance sbar_s [sigma] (see :func:`pack_soft_potential`)."""
     c3 = SK.C3
     s0 = c3 * (u_j[0] * rhat[0] + u_j[1] * rhat[1] + u_j[2] * rhat[2])
     s1 = -c3 * (u_i[0] * rhat[0] + u_i[1] * rhat[1] + u_i[2] * rhat[2])
     s2 = -c3 * (u_i[0] * u_j[0] + u_i[1] * u_j[1] + u_i[2] * u_j[2])
-    n = int(params[5])
-    total = 0.0
-    for t in range(n):
-        k = SOFT_HEADER + 4 * t
-        total += params[k + 3] * SK.ipow(s0, int(params[k])) * SK.ipow(s1, int(params[k + 1])) \
-            * SK.ipow(s2, int(params[k + 2]))
-    return total
+    return _contact_polynomial(s0, s1, s2, params)
 
 
 @njit(cache=True)
@@ -588,13 +652,7 @@ def soft_potential_pair(r_vec, u_i, u_j, params):
     ``r_vec (3,)`` = R_J - R_I [sigma]; ``u_i, u_j (3,)`` unit axes; ``params`` from
     :func:`pack_soft_potential`. Returns +inf for R = 0 or h + sigma <= 0.
     """
-    r = math.sqrt(r_vec[0] * r_vec[0] + r_vec[1] * r_vec[1] + r_vec[2] * r_vec[2])
-    if r == 0.0:
-        return np.inf
-    rhat = np.empty(3)
-    for a in range(3):
-        rhat[a] = r_vec[a] / r
-    return _soft_energy_from_gap(r - contact_from_params(u_i, u_j, rhat, params), params)
+    return _soft_energy_axes(r_vec, u_i[0], u_i[1], u_i[2], u_j[0], u_j[1], u_j[2], params)
 
 
 @njit(cache=True)
@@ -780,12 +838,8 @@ def run_spherocylinder_curves(*, input, output, params, wildcards, threads=1):
 @njit(cache=True)
 def _soft_rigid_pair(r_ij, rot_i, rot_j, params):
     """Eq. 17 with the body z axes as the spherocylinder axes (see soft_potential_pair)."""
-    u_i = np.empty(3)
-    u_j = np.empty(3)
-    for a in range(3):
-        u_i[a] = rot_i[a, 2]
-        u_j[a] = rot_j[a, 2]
-    return soft_potential_pair(r_ij, u_i, u_j, params[0])
+    return _soft_energy_axes(r_ij, rot_i[0, 2], rot_i[1, 2], rot_i[2, 2],
+                             rot_j[0, 2], rot_j[1, 2], rot_j[2, 2], params[0])
 
 
 def soft_spherocylinder_potential(model_path, sc: dict):
