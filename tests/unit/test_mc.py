@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from cgml.neighbors import build_cell_list
-from cgml.neighbors._kernels import stencil_axis
+from cgml.neighbors._kernels import axis_cells, stencil_axis
 from cgml.simulate import (
     MCState,
     Periodic,
@@ -32,7 +32,7 @@ from cgml.simulate import (
     tabulated,
     weeks_chandler_andersen,
 )
-from cgml.simulate.potentials import _axis_cells, mie_energy, mie_prefactor, table_energy
+from cgml.simulate.potentials import mie_energy, mie_prefactor, table_energy
 
 
 def _lj_table(kind):
@@ -154,7 +154,7 @@ def test_allocation_free_stencil_matches_cgml_neighbors():
     for n in range(1, 6):
         for k in range(n):
             for periodic in (True, False):
-                first, count = _axis_cells(k, n, periodic)
+                first, count = axis_cells(k, n, periodic)
                 ours = sorted((first + t) % n for t in range(count))
                 assert ours == sorted(stencil_axis(k, n, periodic).tolist())
 

@@ -90,6 +90,34 @@ def stencil_axis(k, n, periodic):
 
 
 @njit(cache=True)
+def axis_cells(k, n, periodic):
+    """Neighbouring cells of cell k along one axis as ``(first, count)``: cells are
+    ``(first + t) % n`` for t < count. Same set as :func:`stencil_axis` (distinct cells,
+    clipped when open) without allocating an array: the form the energy loops of the
+    Monte Carlo engines use."""
+    if periodic:
+        if n >= 3:
+            return k - 1 + n, 3
+        return 0, n
+    first = k - 1 if k > 0 else 0
+    last = k + 1 if k + 1 < n else n - 1
+    return first, last - first + 1
+
+
+@njit(cache=True)
+def cell_coordinate(x, origin, cell_size, n, periodic):
+    """Cell coordinate of x along one axis, as :func:`cell_coords` (scalar, no allocation)."""
+    k = int(np.floor((x - origin) / cell_size))
+    if periodic:
+        return k % n
+    if k < 0:
+        return 0
+    if k >= n:
+        return n - 1
+    return k
+
+
+@njit(cache=True)
 def neighbors_of_point(point, skip, positions, box_lengths, periodic, r_cut,
                        origin, cell_size, n_cells, members, counts, out_index, out_vec, out_dist):
     """Fill the neighbours of ``point`` within ``r_cut`` (excluding particle ``skip``).

@@ -84,6 +84,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from cgml.neighbors._kernels import axis_cells, cell_coordinate
+
 
 __all__ = [
     "PairPotential",
@@ -226,33 +228,6 @@ def pair_energy_of_distance(r, params):
 
 
 @njit(cache=True)
-def _axis_cells(k, n, periodic):
-    """Neighbouring cells of cell k along one axis as ``(first, count)``: cells are
-    ``(first + t) % n`` for t < count. Same set as ``cgml.neighbors._kernels.stencil_axis``
-    (distinct cells, clipped when open) without allocating an array."""
-    if periodic:
-        if n >= 3:
-            return k - 1 + n, 3
-        return 0, n
-    first = k - 1 if k > 0 else 0
-    last = k + 1 if k + 1 < n else n - 1
-    return first, last - first + 1
-
-
-@njit(cache=True)
-def _cell_coordinate(x, origin, cell_size, n, periodic):
-    """Cell coordinate of x along one axis, as ``cgml.neighbors._kernels.cell_coords``."""
-    k = int(np.floor((x - origin) / cell_size))
-    if periodic:
-        return k % n
-    if k < 0:
-        return 0
-    if k >= n:
-        return n - 1
-    return k
-
-
-@njit(cache=True)
 def _pair_energy_of_point(point, skip, j_min, positions, box_lengths, periodic,
                           origin, cell_size, n_cells, members, counts, params):
     """Sum of u(|point - R_j|) over j != skip, j >= j_min, |.| < r_cut; +inf on first overlap."""
@@ -264,9 +239,9 @@ def _pair_energy_of_point(point, skip, j_min, positions, box_lengths, periodic,
     nx = n_cells[0]
     ny = n_cells[1]
     nz = n_cells[2]
-    ax, mx = _axis_cells(_cell_coordinate(px, origin[0], cell_size[0], nx, periodic), nx, periodic)
-    ay, my = _axis_cells(_cell_coordinate(py, origin[1], cell_size[1], ny, periodic), ny, periodic)
-    az, mz = _axis_cells(_cell_coordinate(pz, origin[2], cell_size[2], nz, periodic), nz, periodic)
+    ax, mx = axis_cells(cell_coordinate(px, origin[0], cell_size[0], nx, periodic), nx, periodic)
+    ay, my = axis_cells(cell_coordinate(py, origin[1], cell_size[1], ny, periodic), ny, periodic)
+    az, mz = axis_cells(cell_coordinate(pz, origin[2], cell_size[2], nz, periodic), nz, periodic)
     lx = box_lengths[0]
     ly = box_lengths[1]
     lz = box_lengths[2]

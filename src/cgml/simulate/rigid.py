@@ -71,7 +71,7 @@ import numpy as np
 from numba import njit
 
 from cgml.neighbors import CellList, build_cell_list
-from cgml.neighbors._kernels import neighbors_of_point, relocate
+from cgml.neighbors._kernels import axis_cells, cell_coordinate, neighbors_of_point, relocate
 from cgml.simulate.mc import (
     kernel_seed,
     propose_volume_move,
@@ -174,25 +174,43 @@ def _build_pair_kernels(pair_energy, hard):
     @njit
     def energy_of(i, point, rotation, j_min, positions, rotations, box_lengths, periodic, r_cut,
                   origin, cell_size, n_cells, members, counts, params):
-        n = positions.shape[0]
-        index = np.empty(n, np.int64)
-        vectors = np.empty((n, 3))
-        distances = np.empty(n)
-        m = neighbors_of_point(point, i, positions, box_lengths, periodic, r_cut, origin,
-                               cell_size, n_cells, members, counts, index, vectors, distances)
+        # the cell-list neighbours of point (body i excluded), summed on the fly through
+        # the allocation-free stencil of the shared cell list: no neighbour buffers
+        nx = n_cells[0]
+        ny = n_cells[1]
+        nz = n_cells[2]
+        ax, mx = axis_cells(cell_coordinate(point[0], origin[0], cell_size[0], nx, periodic), nx, periodic)
+        ay, my = axis_cells(cell_coordinate(point[1], origin[1], cell_size[1], ny, periodic), ny, periodic)
+        az, mz = axis_cells(cell_coordinate(point[2], origin[2], cell_size[2], nz, periodic), nz, periodic)
+        r_cut2 = r_cut * r_cut
         r_ij = np.empty(3)
         energy = 0.0
-        for t in range(m):
-            j = index[t]
-            if j < j_min:
-                continue
-            r_ij[0] = -vectors[t, 0]
-            r_ij[1] = -vectors[t, 1]
-            r_ij[2] = -vectors[t, 2]
-            u = pair_energy(r_ij, rotation, rotations[j], params)
-            if u == np.inf:
-                return np.inf
-            energy += u
+        for ta in range(mx):
+            a = (ax + ta) % nx
+            for tb in range(my):
+                b = (ay + tb) % ny
+                for tc in range(mz):
+                    c = (az + tc) % nz
+                    cell = (a * ny + b) * nz + c
+                    for s in range(counts[cell]):
+                        j = members[cell, s]
+                        if j == i or j < j_min:
+                            continue
+                        dx = point[0] - positions[j, 0]
+                        dy = point[1] - positions[j, 1]
+                        dz = point[2] - positions[j, 2]
+                        if periodic:
+                            dx -= box_lengths[0] * np.rint(dx / box_lengths[0])
+                            dy -= box_lengths[1] * np.rint(dy / box_lengths[1])
+                            dz -= box_lengths[2] * np.rint(dz / box_lengths[2])
+                        if dx * dx + dy * dy + dz * dz < r_cut2:
+                            r_ij[0] = -dx
+                            r_ij[1] = -dy
+                            r_ij[2] = -dz
+                            u = pair_energy(r_ij, rotation, rotations[j], params)
+                            if u == np.inf:
+                                return np.inf
+                            energy += u
         return energy
 
     @njit

@@ -144,12 +144,8 @@ def superball_depletion_potential(model, sigma: float, exponent: float, fugacity
 @njit(cache=True)
 def _hard_spherocylinder_pair(r_ij, rot_i, rot_j, params):
     half_length, diameter = params
-    u1 = np.empty(3)
-    u2 = np.empty(3)
-    for a in range(3):
-        u1[a] = rot_i[a, 2]
-        u2[a] = rot_j[a, 2]
-    d, _, _ = segment_distance_vl(r_ij, u1, u2, half_length, half_length)
+    # the body z axes as column views (no allocation per pair)
+    d, _, _ = segment_distance_vl(r_ij, rot_i[:, 2], rot_j[:, 2], half_length, half_length)
     return np.inf if d < diameter else 0.0
 
 
