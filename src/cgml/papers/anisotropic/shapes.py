@@ -575,6 +575,19 @@ def _soft_energy_from_gap(h, params):
 
 
 @njit(cache=True)
+def _carry_power(p, now, target, x):
+    """``(x^target, target)`` from ``p = x^now``: restart from 1 when the exponent falls,
+    else multiply on (the repeated multiplication of ``SK.ipow``, bit for bit)."""
+    if target < now:
+        now = 0
+        p = 1.0
+    while now < target:
+        p *= x
+        now += 1
+    return p, now
+
+
+@njit(cache=True)
 def _contact_polynomial(s0, s1, s2, params):
     """sum_t coef_t s0^a_t s1^b_t s2^c_t over the packed rows of ``params``.
 
@@ -596,25 +609,9 @@ def _contact_polynomial(s0, s1, s2, params):
         a = int(params[k])
         b = int(params[k + 1])
         c = int(params[k + 2])
-        # each power restarts from 1 when its exponent falls, else multiplies on
-        if a < a_now:
-            a_now = 0
-            p0 = 1.0
-        while a_now < a:
-            p0 *= s0
-            a_now += 1
-        if b < b_now:
-            b_now = 0
-            p1 = 1.0
-        while b_now < b:
-            p1 *= s1
-            b_now += 1
-        if c < c_now:
-            c_now = 0
-            p2 = 1.0
-        while c_now < c:
-            p2 *= s2
-            c_now += 1
+        p0, a_now = _carry_power(p0, a_now, a, s0)
+        p1, b_now = _carry_power(p1, b_now, b, s1)
+        p2, c_now = _carry_power(p2, c_now, c, s2)
         total += params[k + 3] * p0 * p1 * p2
     return total
 
