@@ -306,6 +306,11 @@ def test_mc_hard_core_moves_out_to_a_turned_over_core():
     init_state(pos, box, mc_potential(wall, hard_core=1.2))
     with pytest.raises(ValueError):
         init_state(pos, box, mc_potential(bump, hard_core=1.2))
+    # run_eos resolves the hard core once and hands it on: resolving it again changes nothing
+    from cgml.papers.nanoparticles.bulk import mc_hard_core
+    for model in (bump, wall, well):
+        once = mc_hard_core(model, 1.2)
+        assert mc_hard_core(model, once) == once
 
 
 def test_projected_mean_force_is_positive_for_repulsion_and_label_symmetric():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from numba import njit
 
 from cgml.descriptors.sfunctions import EVEN_FUNCTIONS, AngularBasis, RadialBasis
 from cgml.fitting.sfunction_model import SFunctionPairModel
@@ -15,6 +16,16 @@ from cgml.simulate.rigid_potentials import (
     sfunction_potential,
     superball_depletion_potential,
 )
+
+
+@njit(cache=True)
+def _soft_axis_pair(r_ij, rot_i, rot_j, params):
+    """A smooth anisotropic pair energy, exchange-symmetric, zero at r_cut = params[0]."""
+    r = np.sqrt(r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2)
+    ci = (rot_i[0, 2] * r_ij[0] + rot_i[1, 2] * r_ij[1] + rot_i[2, 2] * r_ij[2]) / r
+    cj = (rot_j[0, 2] * r_ij[0] + rot_j[1, 2] * r_ij[1] + rot_j[2, 2] * r_ij[2]) / r
+    cij = rot_i[0, 2] * rot_j[0, 2] + rot_i[1, 2] * rot_j[1, 2] + rot_i[2, 2] * rot_j[2, 2]
+    return (1.0 - r / params[0]) ** 2 * (1.0 + 0.5 * ci * ci + 0.3 * cj * cj - 0.4 * cij * ci * cj)
 
 
 def _model(rng, r_cut=2.0):
@@ -87,3 +98,43 @@ def test_superball_hard_core_agrees_with_the_geometry_module():
                          for k in np.flatnonzero(soft)])
     np.testing.assert_allclose(energies, -10.0 * model.predict(rot_i[soft], rot_j[soft], sep[soft]),
                                rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("box_length", [6.0, 8.9, 9.5, 13.0])
+def test_rigid_energies_equal_a_brute_force_pair_sum_for_any_number_of_cells(box_length):
+    # r_cut = 3 (boxes >= 2 r_cut): boxes of 6 and 8.9 have 2 cells per side (the stencil
+    # covers the whole box and must not count a cell twice), 9.5 and 13 have 3 and 4 (a
+    # true 3 x 3 x 3 neighbourhood); total and move energies must equal the O(N^2) sum
+    from cgml.simulate.rigid import rigid_pair_potential
+
+    potential = rigid_pair_potential(_soft_axis_pair, 3.0, (3.0,), "soft axis")
+    rng = np.random.default_rng(int(box_length * 10))
+    n = 30
+    positions = rng.uniform(0.0, box_length, size=(n, 3))
+    rotations = random_rotation_matrices(rng, n)
+    box = np.full(3, box_length)
+    state = init_rigid_state(positions, rotations, box, potential)
+
+    def brute(pos, rot):
+        total = 0.0
+        for i in range(n):
+            for j in range(i + 1, n):
+                d = pos[j] - pos[i]
+                d -= box_length * np.rint(d / box_length)
+                if np.linalg.norm(d) < 3.0:
+                    total += _soft_axis_pair(d, rot[i], rot[j], (3.0,))
+        return total
+
+    reference = brute(positions, rotations)
+    assert abs(reference) > 0
+    assert rigid_energy(state, potential) == pytest.approx(reference, rel=1e-12, abs=1e-12)
+    # a move of body 0 (new position and orientation): the kernel's energy change
+    new_point = (positions[0] + rng.normal(size=3)) % box_length
+    new_rot = random_rotation_matrices(rng, 1)[0]
+    moved_pos, moved_rot = positions.copy(), rotations.copy()
+    moved_pos[0], moved_rot[0] = new_point, new_rot
+    cells = state.cells
+    delta = potential.delta_energy(0, new_point, new_rot, positions, rotations, box, True, potential.r_cut,
+                                   cells.origin, cells.cell_size, cells.n_cells, cells.members, cells.counts,
+                                   potential.params)
+    assert delta == pytest.approx(brute(moved_pos, moved_rot) - reference, rel=1e-10, abs=1e-10)

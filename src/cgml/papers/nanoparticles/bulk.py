@@ -137,13 +137,14 @@ def run_eos(*, input, output, params, wildcards, threads=1):
     """One branch (compress / expand) of the equation of state with one model."""
     eos = params["eos"]
     model = SymmetryFunctionModel.load(input["model"])
-    potential = mc_potential(model, eos["hard_core_sigma"])
+    hard_core = mc_hard_core(model, eos["hard_core_sigma"])  # once: mc_potential keeps it as is
+    potential = mc_potential(model, hard_core)
     branch = wildcards["branch"]
     seed = int(params["seed"])
     pressures = sorted(eos["pressures"], reverse=(branch == "expand"))
     start_density = eos["fluid_density"]
     if branch == "expand":
-        start_density = expansion_start_density(eos["fcc_density"], mc_hard_core(model, eos["hard_core_sigma"]))
+        start_density = expansion_start_density(eos["fcc_density"], hard_core)
         if start_density < eos["fcc_density"]:
             log.warning("expansion starts from FCC at rho = %.4f instead of eos.fcc_density = %.4f: "
                         "the MC hard core leaves no room at the configured density", start_density,
