@@ -42,7 +42,7 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
                           "n_sweeps": 40, "sample_every": 10, "tune_rounds": 2, "tune_sweeps": 10,
                           "target_acceptance": 0.3, "retune_every": 10, "bond_cutoff": 1.3,
                           "interior_bonds": 4, "cluster_moves_per_sweep": 0.2,
-                          "cluster_max_displacement": 0.5, "cluster_bond_energy": 1.0}, "seed": 3}
+                          "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0}, "seed": 3}
     out = {"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}
     for start in ("square", "isotropic"):
         run_quasi2d(input={"model": tmp_path / "m.json"}, output=out, params=params,
@@ -181,7 +181,7 @@ def test_simulation_figures_are_drawn(tmp_path):
                        "n_sweeps": 10, "sample_every": 5, "tune_rounds": 1, "tune_sweeps": 5,
                        "target_acceptance": 0.3, "retune_every": 0, "bond_cutoff": 1.3,
                        "interior_bonds": 4, "cluster_moves_per_sweep": 0.0,
-                       "cluster_max_displacement": 0.5, "cluster_bond_energy": 1.0}, "seed": 3}
+                       "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0}, "seed": 3}
     run_quasi2d(input={"model": tmp_path / "v.json"},
                 output={"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}, params=q2d,
                 wildcards={"start": "square"})

@@ -252,9 +252,9 @@ def _bound_fraction_with_cluster_moves(seed: int, n_blocks: int = 4000) -> tuple
         res = run_rigid(state, potential, 10, 0.3, 0.1, seed + 2 * k, 1, planar=True)
         state = res.state
         bound.extend(res.energies < -1.0)
-        state, a, _ = run_cluster_moves(state, potential, 20, 1.5, seed + 2 * k + 1, bond_energy=1.0,
-                                        planar=True)
-        acc.append(a)
+        state, stats = run_cluster_moves(state, potential, 20, 1.5, seed + 2 * k + 1, bond_energy=1.0,
+                                         planar=True)
+        acc.append(stats.acceptance)
         bound.append(state.energy < -1.0)
     return float(np.mean(bound)), float(np.nanmean(acc))
 
@@ -287,10 +287,107 @@ def test_cluster_moves_keep_the_energy_and_refuse_pair_potentials_they_cannot_us
                              potential)
     for k in range(20):
         state = run_rigid(state, potential, 20, 0.3, 0.1, 100 + k, 20, planar=True).state
-        state, _, size = run_cluster_moves(state, potential, 50, 0.8, 200 + k, planar=True)
-        assert size >= 1.0
+        state, stats = run_cluster_moves(state, potential, 50, 0.8, 200 + k, planar=True,
+                                         max_rotation=0.5 * (k % 2))
+        assert stats.mean_size >= 1.0
         assert state.energy == pytest.approx(rigid_energy(state, potential), abs=1e-9)
         assert np.ptp(state.positions[:, 2]) == 0.0
     bare = RigidPotential("bare", 1.2, (0.0,), potential.delta_energy, potential.total_energy, None)
     with pytest.raises(ValueError, match="pair potential"):
         run_cluster_moves(state, bare, 1, 0.5, 0)
+
+
+@njit(cache=True)
+def well_and_shoulder_pair(r_ij, rot_i, rot_j, params):
+    """Hard disc params[0]; bond well -params[3] out to params[1]; shoulder -params[4] out to
+    params[2] (isotropic; the shoulder is weaker than the bond threshold of the tests)."""
+    d = math.sqrt(r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2)
+    if d < params[0]:
+        return np.inf
+    if d < params[1]:
+        return -params[3]
+    return -params[4] if d < params[2] else 0.0
+
+
+def _shoulder_energy_exact(bond_length, params, n_grid=2001, half=2.5):
+    """<U_C> of a free disc C around a rigid dimer (bond_length apart) when C may not bond:
+    C's position relative to the dimer is uniform with weight exp(-U) outside both wells
+    (in the 5 x 5 box C is within reach of one image of the dimer at most: 1.8 + 0.55 < 2.5)."""
+    x = np.linspace(-half, half, n_grid)
+    gx, gy = np.meshgrid(x, x, indexing="ij")
+    u = np.zeros_like(gx)
+    allowed = np.ones_like(gx, dtype=bool)
+    for cx in (-0.5 * bond_length, 0.5 * bond_length):
+        r = np.hypot(gx - cx, gy)
+        allowed &= r >= params[1]
+        u -= np.where((r >= params[1]) & (r < params[2]), params[4], 0.0)
+    w = np.where(allowed, np.exp(-u), 0.0)
+    return float(np.sum(u * w) / np.sum(w))
+
+
+def test_cluster_rotations_sample_a_disc_around_a_rigid_dimer():
+    """Only cluster moves: the bonded dimer A-B keeps its bond length and turns or moves as one
+    body, the free disc C feels a -0.8 kT shoulder of both and may not bond (merge rejected).
+    The mean shoulder energy must equal the exact quadrature. Rotations turn the dimer by up
+    to pi with steps of 0.2 for the translations, so the rotations carry most of the relative
+    motion: accepting them regardless of dU (a checked mutation) gave -0.557 and -0.572
+    against the exact -0.648 (two seeds; the kernel -0.642 and -0.630, standard error 0.01)."""
+    from cgml.simulate.rigid import run_cluster_moves
+
+    params = (1.0, 1.2, 1.8, 3.0, 0.8)
+    potential = rigid_pair_potential(well_and_shoulder_pair, 1.8, params, "well+shoulder")
+    box = np.array([5.0, 5.0, 4.0])
+    bond_length = 1.1
+    start = np.array([[1.0, 1.0, 2.0], [1.0 + bond_length, 1.0, 2.0], [3.5, 3.5, 2.0]])
+    state = init_rigid_state(start, np.tile(np.eye(3), (3, 1, 1)), box, potential)
+    energies, rot_acc = [], []
+    for k in range(20000):
+        state, stats = run_cluster_moves(state, potential, 30, 0.2, 1000 + k, planar=True,
+                                         max_rotation=math.pi)
+        energies.append(state.energy + params[3])  # minus the constant dimer bond
+        rot_acc.append(stats.rotation_acceptance)
+    gap = state.positions[1] - state.positions[0]
+    gap -= box * np.rint(gap / box)
+    assert np.linalg.norm(gap) == pytest.approx(bond_length, abs=1e-9)  # rigid
+    assert state.energy == pytest.approx(rigid_energy(state, potential), abs=1e-9)
+    assert 0.3 < np.nanmean(rot_acc) < 0.999  # rotations were both accepted and rejected
+    exact = _shoulder_energy_exact(bond_length, params)
+    assert exact == pytest.approx(-0.648, abs=0.002)  # the quadrature (-0.6480 on a 2x finer grid)
+    assert np.mean(energies[1000:]) == pytest.approx(exact, abs=0.04)
+
+
+def test_cluster_rotations_keep_body_frame_bonds_and_refuse_wrapping_clusters():
+    """A rigid move keeps every relative position and orientation inside a cluster in the
+    body frame (R_i^T R_j and R_i^T r_ij), in the plane and in 3D; a chain bonded through
+    the periodic boundary is never rotated."""
+    from cgml.simulate.rigid import run_cluster_moves
+
+    potential = rigid_pair_potential(square_well_pair, 1.2, (1.0, 1.2, 2.0), "square well")
+    rng = np.random.default_rng(3)
+    for planar, box in ((True, np.array([9.0, 9.0, 2.5])), (False, np.array([9.0, 9.0, 9.0]))):
+        pos = np.array([[2.0, 2.0, 1.25], [3.1, 2.0, 1.25], [2.55, 2.95, 1.25], [6.5, 6.5, 1.25]])
+        rot = random_rotation_matrices(rng, 4) if not planar else np.tile(np.eye(3), (4, 1, 1))
+        state = init_rigid_state(pos, rot, box, potential)
+
+        def body_frame(s):
+            r = s.positions[1:3] - s.positions[0]
+            r -= box * np.rint(r / box)
+            r0 = s.rotations[0]
+            return np.concatenate([(r @ r0).ravel(), (r0.T @ s.rotations[1]).ravel(),
+                                   (r0.T @ s.rotations[2]).ravel()])
+
+        before = body_frame(state)
+        state, stats = run_cluster_moves(state, potential, 400, 0.5, 7, planar=planar, max_rotation=1.0)
+        assert 0.0 < stats.rotation_acceptance and 0.0 < stats.translation_acceptance
+        assert not np.allclose(state.rotations[0], rot[0])  # the triangle did turn
+        np.testing.assert_allclose(body_frame(state), before, atol=1e-9)
+        assert state.energy == pytest.approx(rigid_energy(state, potential), abs=1e-9)
+        if planar:
+            assert np.ptp(state.positions[:, 2]) == 0.0
+    box = np.array([8.0, 8.0, 2.5])
+    chain = np.c_[np.arange(8) * 1.0 + 0.5, np.full(8, 4.0), np.full(8, 1.25)]
+    state = init_rigid_state(chain, np.tile(np.eye(3), (8, 1, 1)), box, potential)
+    state, stats = run_cluster_moves(state, potential, 200, 0.5, 9, planar=True, max_rotation=0.5)
+    assert stats.rotation_acceptance == 0.0 and stats.mean_size == 8.0
+    with pytest.raises(ValueError, match="max_rotation"):
+        run_cluster_moves(state, potential, 1, 0.5, 0, max_rotation=-0.1)

@@ -42,17 +42,24 @@ the isobaric ensemble of a rectangular box, which crystals of rods need). A swee
 trials (N + 1 with volume moves). Quasi-2D (``planar``) is the paper's monolayer: bodies move and rotate in the XY plane of a periodic box whose
 Z length only has to exceed 2 r_cut.
 
-Cluster moves (:func:`run_cluster_moves`; Metropolis cluster translations with the merge
-rejected): bodies whose pair energy is below -``bond_energy`` are bonded; a move picks a
-body at random, takes its bonded cluster C (connected component) and translates C rigidly
-by a vector uniform in [-d, d]^3 (``planar``: [-d, d]^2 x {0}). It is rejected on a hard
-overlap and whenever it would bond a member of C to a body outside C; otherwise it is
-accepted with min(1, exp(-beta dU)), dU the change of the energy between C and the rest
-(inside C nothing changes). Rejecting the merges keeps C the cluster of each of its
-members after the move, so the reverse move is proposed with the same probability
-(|C|/N times the same displacement density) and detailed balance holds; clusters meet
-through the ordinary single-body moves. Strongly bound aggregates (depletion bonds of tens
-of kT) diffuse only this way.
+Cluster moves (:func:`run_cluster_moves`; Metropolis rigid moves of bonded clusters with
+the merges rejected): bodies whose pair energy is below -``bond_energy`` are bonded; a move
+picks a body at random, takes its bonded cluster C (connected component) and either
+translates C rigidly by a vector uniform in [-d, d]^3 (``planar``: [-d, d]^2 x {0}) or,
+with probability 1/2 when ``max_rotation`` > 0, rotates it rigidly (positions about the
+centre of C, unwrapped along the bond tree, and every orientation) by an angle uniform in
+[-max_rotation, max_rotation] about a uniformly random axis (``planar``: Z). It is rejected
+on a hard overlap and whenever it would bond a member of C to a body outside C; otherwise
+it is accepted with min(1, exp(-beta dU)), dU the change of the energy between C and the
+rest (inside C nothing changes: the pair energy depends only on relative positions and
+orientations, which a rigid move keeps). Rejecting the merges keeps C the cluster of each
+of its members after the move, so the reverse move is proposed with the same probability
+(|C|/N times the same displacement or angle density; a rotation keeps the centre) and
+detailed balance holds; clusters meet through the ordinary single-body moves. A rotation
+is refused for a cluster whose extent 2 max|r - centre| + r_cut reaches the box side,
+where members could interact through a periodic image (the extent is invariant under the
+move, so the refusal is too). Strongly bound aggregates (depletion bonds of tens of kT)
+diffuse and turn only this way.
 
 Replica exchange (:func:`run_replica_exchange`): M replicas at inverse temperatures
 beta_0 > beta_1 > ... (T_i = T_0 exp(alpha_T i) in the paper); a cycle is one sweep of
@@ -90,6 +97,7 @@ __all__ = [
     "rigid_energy",
     "run_rigid",
     "run_cluster_moves",
+    "ClusterMoveStats",
     "adapt_rigid_steps",
     "run_replica_exchange",
     "geometric_betas",
@@ -249,13 +257,15 @@ _CLUSTER_KERNELS: dict = {}
 
 
 def _build_cluster_kernel(pair_energy):
-    """numba kernel of ``n_moves`` cluster translations (module docstring)."""
+    """numba kernel of ``n_moves`` cluster translations and rotations (module docstring)."""
 
     @njit
-    def outside_energy(point, i, positions, rotations, box_lengths, r_cut, origin, cell_size, n_cells,
-                       members, counts, params, in_c, bond_energy, index, vectors, distances, r_ij):
-        """Energy [kT] of body i at ``point`` with the bodies outside the cluster ``in_c``, and
-        whether one of them overlaps it or is bonded to it (u < -bond_energy)."""
+    def outside_energy(point, i, rot_i, positions, rotations, box_lengths, r_cut, origin, cell_size,
+                       n_cells, members, counts, params, in_c, bond_energy, index, vectors, distances,
+                       r_ij):
+        """Energy [kT] of body i at ``point`` with orientation ``rot_i`` with the bodies outside
+        the cluster ``in_c``, and whether one of them overlaps it or is bonded to it
+        (u < -bond_energy)."""
         k = neighbors_of_point(point, i, positions, box_lengths, True, r_cut, origin, cell_size,
                                n_cells, members, counts, index, vectors, distances)
         energy = 0.0
@@ -265,7 +275,7 @@ def _build_cluster_kernel(pair_energy):
                 continue
             for d in range(3):
                 r_ij[d] = -vectors[t, d]
-            u = pair_energy(r_ij, rotations[i], rotations[j], params)
+            u = pair_energy(r_ij, rot_i, rotations[j], params)
             if u == np.inf or u < -bond_energy:
                 return energy, True
             energy += u
@@ -274,7 +284,7 @@ def _build_cluster_kernel(pair_energy):
     @njit
     def cluster_moves(positions, rotations, box_lengths, r_cut, origin, cell_size, n_cells,
                       members, counts, cell_of, slot_of, energy, params, beta, max_displacement,
-                      bond_energy, planar, n_moves, seed):
+                      max_rotation, bond_energy, planar, n_moves, seed):
         if seed >= 0:
             np.random.seed(seed)
         n = positions.shape[0]
@@ -284,16 +294,27 @@ def _build_cluster_kernel(pair_energy):
         in_c = np.zeros(n, np.bool_)
         stack = np.empty(n, np.int64)
         cluster = np.empty(n, np.int64)
+        unwrapped = np.empty((n, 3))
         new_points = np.empty((n, 3))
+        new_rotations = np.empty((n, 3, 3))
         r_ij = np.empty(3)
         delta = np.empty(3)
-        tally = np.zeros(3, np.int64)  # accepted, attempted, summed cluster sizes
+        centre = np.empty(3)
+        axis = np.empty(3)
+        turn = np.empty((3, 3))
+        identity = np.eye(3)
+        # side the rotated (planar: in-plane) extent of a cluster must stay below
+        side = min(box_lengths[0], box_lengths[1]) if planar else box_lengths.min()
+        # accepted, attempted, summed cluster sizes, accepted / attempted rotations
+        tally = np.zeros(5, np.int64)
         for move in range(n_moves):
             tally[1] += 1
             in_c[:] = False
             first = np.random.randint(0, n)
             in_c[first] = True
             stack[0] = first
+            for d in range(3):
+                unwrapped[first, d] = positions[first, d]
             top = 1
             m = 0
             while top > 0:
@@ -314,30 +335,83 @@ def _build_cluster_kernel(pair_energy):
                         in_c[j] = True
                         stack[top] = j
                         top += 1
+                        for d in range(3):  # unwrapped along the bond tree
+                            unwrapped[j, d] = unwrapped[i, d] + r_ij[d]
             tally[2] += m
-            for d in range(3):
-                delta[d] = 0.0 if (planar and d == 2) else (2.0 * np.random.random() - 1.0) * max_displacement
+            rotate = max_rotation > 0.0 and np.random.random() < 0.5
+            if rotate:
+                tally[4] += 1
+                if planar:
+                    axis[0] = 0.0
+                    axis[1] = 0.0
+                    axis[2] = 1.0
+                else:
+                    norm = 0.0
+                    while norm < 1e-12:
+                        for d in range(3):
+                            axis[d] = np.random.normal()
+                        norm = math.sqrt(axis[0] ** 2 + axis[1] ** 2 + axis[2] ** 2)
+                    for d in range(3):
+                        axis[d] /= norm
+                angle = (2.0 * np.random.random() - 1.0) * max_rotation
+                rotate_about_axis(identity, axis, angle, turn)
+                for d in range(3):
+                    centre[d] = 0.0
+                for a in range(m):
+                    for d in range(3):
+                        centre[d] += unwrapped[cluster[a], d]
+                for d in range(3):
+                    centre[d] /= m
+                extent = 0.0
+                for a in range(m):
+                    i = cluster[a]
+                    e2 = 0.0
+                    for d in range(3):
+                        e2 += (unwrapped[i, d] - centre[d]) ** 2
+                    extent = max(extent, math.sqrt(e2))
+                if 2.0 * extent + r_cut >= side:
+                    continue  # members could meet through a periodic image: not a rigid move
+            else:
+                for d in range(3):
+                    delta[d] = 0.0 if (planar and d == 2) else (2.0 * np.random.random() - 1.0) * max_displacement
             if m == n:
-                continue  # the whole system: a rigid translation changes nothing
+                continue  # the whole system: a rigid move changes no energy
             reject = False
             d_energy = 0.0
             for a in range(m):
                 i = cluster[a]
+                if rotate:
+                    for d in range(3):
+                        x = centre[d]
+                        for e in range(3):
+                            x += turn[d, e] * (unwrapped[i, e] - centre[e])
+                        new_points[a, d] = x
+                    for r in range(3):
+                        for c in range(3):
+                            new_rotations[a, r, c] = (turn[r, 0] * rotations[i, 0, c] + turn[r, 1] * rotations[i, 1, c]
+                                                      + turn[r, 2] * rotations[i, 2, c])
+                else:
+                    for d in range(3):
+                        new_points[a, d] = positions[i, d] + delta[d]
+                    for r in range(3):
+                        for c in range(3):
+                            new_rotations[a, r, c] = rotations[i, r, c]
                 for d in range(3):
-                    x = positions[i, d] + delta[d]
+                    x = new_points[a, d]
                     x -= box_lengths[d] * math.floor(x / box_lengths[d])
                     if x >= box_lengths[d]:
                         x -= box_lengths[d]
                     new_points[a, d] = x
-                e_new, reject = outside_energy(new_points[a], i, positions, rotations, box_lengths, r_cut,
-                                               origin, cell_size, n_cells, members, counts, params, in_c,
-                                               bond_energy, index, vectors, distances, r_ij)
+                e_new, reject = outside_energy(new_points[a], i, new_rotations[a], positions, rotations,
+                                               box_lengths, r_cut, origin, cell_size, n_cells, members,
+                                               counts, params, in_c, bond_energy, index, vectors,
+                                               distances, r_ij)
                 if reject:
                     break
                 # a cluster has no bond and no overlap with the rest (a connected component)
-                e_old, _ = outside_energy(positions[i], i, positions, rotations, box_lengths, r_cut, origin,
-                                          cell_size, n_cells, members, counts, params, in_c, bond_energy,
-                                          index, vectors, distances, r_ij)
+                e_old, _ = outside_energy(positions[i], i, rotations[i], positions, rotations, box_lengths,
+                                          r_cut, origin, cell_size, n_cells, members, counts, params, in_c,
+                                          bond_energy, index, vectors, distances, r_ij)
                 d_energy += e_new - e_old
             if reject:
                 continue
@@ -348,20 +422,40 @@ def _build_cluster_kernel(pair_energy):
                                        counts, cell_of, slot_of)
                     for d in range(3):
                         positions[i, d] = new_points[a, d]
+                    if rotate:
+                        for r in range(3):
+                            for c in range(3):
+                                rotations[i, r, c] = new_rotations[a, r, c]
                 energy += d_energy
                 tally[0] += 1
-        return positions, members, energy, tally
+                if rotate:
+                    tally[3] += 1
+        return positions, rotations, members, energy, tally
 
     return cluster_moves
 
 
+@dataclass(frozen=True)
+class ClusterMoveStats:
+    """Acceptance of the cluster moves of one :func:`run_cluster_moves` call (nan if none
+    were attempted) and the mean size of the picked clusters [bodies]."""
+
+    acceptance: float
+    translation_acceptance: float
+    rotation_acceptance: float
+    mean_size: float
+
+
 def run_cluster_moves(state: RigidState, potential: RigidPotential, n_moves: int,
                       max_displacement: float, seed: int, *, bond_energy: float = 1.0,
-                      planar: bool = False, beta: float = 1.0):
-    """``n_moves`` rigid cluster translations (module docstring) -> ``(state, acceptance,
-    mean cluster size)``. Needs a potential built by :func:`rigid_pair_potential`.
+                      planar: bool = False, beta: float = 1.0, max_rotation: float = 0.0):
+    """``n_moves`` rigid cluster moves (module docstring) -> ``(state, ClusterMoveStats)``.
+    Needs a potential built by :func:`rigid_pair_potential`.
 
-    bond_energy [kT] > 0: pairs with u < -bond_energy are bonded; max_displacement [length].
+    bond_energy [kT] > 0: pairs with u < -bond_energy are bonded; max_displacement [length];
+    max_rotation [rad] >= 0: with 0 every move is a translation, otherwise half are
+    rotations of the cluster about its centre by an angle uniform in [-max_rotation,
+    max_rotation] (``planar``: about Z).
     """
     _check_potential(potential)
     if potential.pair_energy is None:
@@ -371,6 +465,8 @@ def run_cluster_moves(state: RigidState, potential: RigidPotential, n_moves: int
         raise ValueError(f"bond_energy must be a positive energy [kT], got {bond_energy}")
     if not (np.isfinite(max_displacement) and max_displacement > 0):
         raise ValueError(f"max_displacement must be a positive length, got {max_displacement}")
+    if not (np.isfinite(max_rotation) and 0.0 <= max_rotation <= math.pi):
+        raise ValueError(f"max_rotation must be an angle in [0, pi] [rad], got {max_rotation}")
     if int(n_moves) < 0:
         raise ValueError(f"n_moves must be >= 0, got {n_moves}")
     if potential.pair_energy not in _CLUSTER_KERNELS:
@@ -378,18 +474,23 @@ def run_cluster_moves(state: RigidState, potential: RigidPotential, n_moves: int
     kernel = _CLUSTER_KERNELS[potential.pair_energy]
     c = state.cells
     positions = state.positions.copy()
+    rotations = state.rotations.copy()
     cell_of, slot_of, counts = c.cell_of.copy(), c.slot_of.copy(), c.counts.copy()
-    positions, members, energy, tally = kernel(
-        positions, state.rotations, state.box_lengths, float(c.r_cut), c.origin, c.cell_size,
+    positions, rotations, members, energy, tally = kernel(
+        positions, rotations, state.box_lengths, float(c.r_cut), c.origin, c.cell_size,
         c.n_cells, c.members.copy(), counts, cell_of, slot_of, float(state.energy),
-        potential.params, float(beta), float(max_displacement), float(bond_energy), bool(planar),
-        int(n_moves), kernel_seed(seed))
+        potential.params, float(beta), float(max_displacement), float(max_rotation),
+        float(bond_energy), bool(planar), int(n_moves), kernel_seed(seed))
     cells = CellList(c.r_cut, True, state.box_lengths.copy(), c.origin.copy(), c.cell_size.copy(),
                      c.n_cells.copy(), members, counts, cell_of, slot_of)
-    new = RigidState(positions, state.rotations.copy(), state.box_lengths.copy(), cells, float(energy))
-    acceptance = tally[0] / tally[1] if tally[1] else float("nan")
-    size = tally[2] / tally[1] if tally[1] else float("nan")
-    return new, float(acceptance), float(size)
+    new = RigidState(positions, rotations, state.box_lengths.copy(), cells, float(energy))
+
+    def ratio(a, b):
+        return float(a / b) if b else float("nan")
+
+    stats = ClusterMoveStats(ratio(tally[0], tally[1]), ratio(tally[0] - tally[3], tally[1] - tally[4]),
+                             ratio(tally[3], tally[4]), ratio(tally[2], tally[1]))
+    return new, stats
 
 
 def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "pair",

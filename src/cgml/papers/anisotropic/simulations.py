@@ -341,7 +341,8 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     _require(cfg, ("n_particles", "density_2d", "depletant_packing_fraction", "n_sweeps",
                    "sample_every", "tune_rounds", "tune_sweeps", "target_acceptance",
                    "bond_cutoff", "retune_every", "interior_bonds", "cluster_moves_per_sweep",
-                   "cluster_max_displacement", "cluster_bond_energy"), "anisotropic.quasi2d")
+                   "cluster_max_displacement", "cluster_max_rotation", "cluster_bond_energy"),
+             "anisotropic.quasi2d")
     seed = int(params["seed"])
     model = SFunctionPairModel.load(input["model"])
     z_d = depletant_fugacity(float(cfg["depletant_packing_fraction"]), float(sb["sigma_d"]))
@@ -378,21 +379,26 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
             state = result.state
             n_cluster = int(round(cluster_rate * n * chunk))
             if n_cluster:
-                state, a, size = run_cluster_moves(
+                state, stats = run_cluster_moves(
                     state, potential, n_cluster, float(cfg["cluster_max_displacement"]), int(kseeds[1]),
-                    bond_energy=float(cfg["cluster_bond_energy"]), planar=True)
+                    bond_energy=float(cfg["cluster_bond_energy"]), planar=True,
+                    max_rotation=float(cfg["cluster_max_rotation"]))
                 if done + chunk > int(cfg["n_sweeps"]) // 2:
-                    cluster_acc.append(a)
-                    cluster_size.append(size)
+                    cluster_acc.append((stats.translation_acceptance, stats.rotation_acceptance))
+                    cluster_size.append(stats.mean_size)
             done += chunk
             sweeps.append(done)
             energies.append(state.energy)
             snap_pos.append(state.positions.copy())
             snap_rot.append(state.rotations.copy())
+    acc_pairs = np.asarray(cluster_acc, dtype=float).reshape(-1, 2)
+    cluster_translation, cluster_rotation = (
+        float(np.nanmean(col)) if np.isfinite(col).any() else float("nan") for col in acc_pairs.T)
     log.info("quasi-2D %s: z_d = %.1f, %d segments, steps (sweep, sigma, rad) %s, final acceptance %s, "
-             "cluster moves (second half): acceptance %.3g, mean cluster size %.2f", start, z_d,
-             len(segments), [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps], result.acceptance,
-             np.mean(cluster_acc) if cluster_acc else float("nan"),
+             "cluster moves (second half): acceptance %.3g (translations), %.3g (rotations), "
+             "mean cluster size %.2f", start, z_d, len(segments),
+             [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps], result.acceptance,
+             cluster_translation, cluster_rotation,
              np.mean(cluster_size) if cluster_size else float("nan"))
     sweeps, energies = np.asarray(sweeps), np.asarray(energies)
     positions, rotations = np.asarray(snap_pos), np.asarray(snap_rot)
@@ -415,7 +421,8 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
                "steps": [{"from_sweep": int(s0), "max_displacement": a, "max_rotation": b}
                          for s0, a, b in steps],
                "acceptance": result.acceptance,
-               "cluster_acceptance": float(np.mean(cluster_acc)) if cluster_acc else float("nan"),
+               "cluster_acceptance": cluster_translation,
+               "cluster_rotation_acceptance": cluster_rotation,
                "mean_cluster_size": float(np.mean(cluster_size)) if cluster_size else float("nan"),
                "units": "sigma, kT, degrees"}
     meta = provenance(params, seed, **summary)
