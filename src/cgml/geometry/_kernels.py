@@ -336,9 +336,9 @@ def _closest_triangle(w, ia, ib, ic, v):
 
 
 @njit(cache=True)
-def _keep_vertices(w, i0, i1, i2, mask):
-    """Move the vertices w[i0], w[i1], w[i2] selected by ``mask`` to the front; return their count."""
-    t = np.empty((3, 3))
+def _keep_vertices(w, i0, i1, i2, mask, t):
+    """Move the vertices w[i0], w[i1], w[i2] selected by ``mask`` to the front; return their
+    count. ``t`` (3, 3) is scratch."""
     m = 0
     for k in range(3):
         if mask & (1 << k):
@@ -363,12 +363,13 @@ def _outside_face(w, ia, ib, ic, idd, scale):
 
 
 @njit(cache=True)
-def _closest_simplex(w, n, v):
+def _closest_simplex(w, n, v, cand, t):
     """Reduce the simplex ``w[:n]`` to the support of its point closest to the origin.
 
     Writes the closest point into ``v``, compacts ``w`` in place and returns the new size;
     returns 4 (and v = 0) when the origin lies inside the tetrahedron (Ericson's
-    ClosestPtPointTetrahedron: test the origin against each face plane).
+    ClosestPtPointTetrahedron: test the origin against each face plane). ``cand`` (3,)
+    and ``t`` (3, 3) are scratch.
     """
     if n == 1:
         v[0], v[1], v[2] = w[0, 0], w[0, 1], w[0, 2]
@@ -390,7 +391,6 @@ def _closest_simplex(w, n, v):
     best = np.inf
     best_mask = 0
     best_face = -1
-    cand = np.empty(3)
     n_faces = 1 if n == 3 else 4
     for f in range(n_faces):
         ia, ib, ic, idd = _face(f)
@@ -406,7 +406,7 @@ def _closest_simplex(w, n, v):
         v[0], v[1], v[2] = 0.0, 0.0, 0.0
         return 4
     ia, ib, ic, _ = _face(best_face)
-    return _keep_vertices(w, ia, ib, ic, best_mask)
+    return _keep_vertices(w, ia, ib, ic, best_mask, t)
 
 
 @njit(cache=True)
@@ -438,13 +438,17 @@ def gjk_superballs(r, rot_a, a_a, p_a, rot_b, a_b, p_b, boolean_only, max_iter, 
     of separation (bodies touching to within the iteration budget) the pair is reported
     as overlapping (conservative for hard-core Monte Carlo).
     """
-    w = np.empty((4, 3))
-    v = np.empty(3)
-    neg = np.empty(3)
-    sa = np.empty(3)
-    sb = np.empty(3)
-    body = np.empty(3)
-    new = np.empty(3)
+    # one allocation per call: simplex w (4 rows), v, neg, sa, sb, body, new, cand, t (3 rows)
+    work = np.empty((14, 3))
+    w = work[0:4]
+    v = work[4]
+    neg = work[5]
+    sa = work[6]
+    sb = work[7]
+    body = work[8]
+    new = work[9]
+    cand = work[10]
+    t = work[11:14]
     v[0], v[1], v[2] = -r[0], -r[1], -r[2]
     if dot3(v, v) <= tol * tol:
         return 0.0, True, 0.0, 0
@@ -467,7 +471,7 @@ def gjk_superballs(r, rot_a, a_a, p_a, rot_b, a_b, p_b, boolean_only, max_iter, 
             return vnorm, vnorm <= tol, lower, it + 1
         w[n, 0], w[n, 1], w[n, 2] = new[0], new[1], new[2]
         n += 1
-        n = _closest_simplex(w, n, v)
+        n = _closest_simplex(w, n, v, cand, t)
         if n == 4:
             return 0.0, True, 0.0, it + 1
         if dot3(v, v) <= tol * tol:

@@ -322,10 +322,12 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     wildcards: start ("isotropic"/"square").
 
     After every ``sample_every`` sweeps of single-body moves come
-    ``cluster_moves_per_sweep`` x N x ``sample_every`` rigid translations of bonded clusters
-    (pairs below -``cluster_bond_energy`` kT; :func:`cgml.simulate.rigid.run_cluster_moves`,
-    steps uniform within ``cluster_max_displacement``): aggregates held by ~50 k_BT bonds
-    cannot otherwise move, and merge only when they meet. Then a sample is taken.
+    ``cluster_moves_per_sweep`` x N x ``sample_every`` rigid moves of bonded clusters
+    (pairs below -``cluster_bond_energy`` kT; :func:`cgml.simulate.rigid.run_cluster_moves`):
+    translations uniform within ``cluster_max_displacement`` and, if
+    ``cluster_max_rotation`` > 0, as many turns about Z uniform within it [rad]. Aggregates
+    held by ~50 k_BT bonds cannot otherwise move, and merge only when they meet. Then a
+    sample is taken.
     Steps are tuned to ``target_acceptance`` at the start and kept (``retune_every`` 0,
     the paper's protocol and our default: the large steps of the unbound start let bonded
     bodies hop to better-bonded sites), or re-tuned every ``retune_every`` sweeps during the
