@@ -42,7 +42,8 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
                           "n_sweeps": 40, "sample_every": 10, "tune_rounds": 2, "tune_sweeps": 10,
                           "target_acceptance": 0.3, "retune_every": 10, "bond_cutoff": 1.3,
                           "interior_bonds": 4, "cluster_moves_per_sweep": 0.2,
-                          "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0}, "seed": 3}
+                          "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0,
+                          "anneal_from_packing_fraction": 0.0}, "seed": 3}
     out = {"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}
     for start in ("square", "isotropic"):
         run_quasi2d(input={"model": tmp_path / "m.json"}, output=out, params=params,
@@ -181,7 +182,8 @@ def test_simulation_figures_are_drawn(tmp_path):
                        "n_sweeps": 10, "sample_every": 5, "tune_rounds": 1, "tune_sweeps": 5,
                        "target_acceptance": 0.3, "retune_every": 0, "bond_cutoff": 1.3,
                        "interior_bonds": 4, "cluster_moves_per_sweep": 0.0,
-                       "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0}, "seed": 3}
+                       "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0,
+                          "anneal_from_packing_fraction": 0.0}, "seed": 3}
     run_quasi2d(input={"model": tmp_path / "v.json"},
                 output={"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}, params=q2d,
                 wildcards={"start": "square"})
@@ -191,6 +193,42 @@ def test_simulation_figures_are_drawn(tmp_path):
     plot_fig7de({("fg", "compress"): tmp_path / "eos_fg.csv"}, tmp_path / "fig7de.png")
     for name in ("fig3b", "fig5d", "fig7de"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
+
+
+def test_quasi2d_anneal_ends_at_the_target_depletant_reservoir(tmp_path):
+    """With the reservoir ramped from eta_p^r = 0.5 to 2.0 over the first half, the energies of
+    the second half are those of the target potential (recomputed from the snapshots), the
+    first ones those of a weaker one; a start above the target is refused by name."""
+    from cgml.simulate.rigid import rigid_energy
+    from cgml.simulate.rigid_potentials import superball_depletion_potential
+
+    model = _attractive_model(tmp_path / "m.json", 1.5)
+    q = {"n_particles": 9, "density_2d": 0.3, "depletant_packing_fraction": 2.0, "n_sweeps": 40,
+         "sample_every": 5, "tune_rounds": 1, "tune_sweeps": 5, "target_acceptance": 0.3,
+         "retune_every": 0, "bond_cutoff": 1.3, "interior_bonds": 4, "cluster_moves_per_sweep": 0.2,
+         "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0,
+         "anneal_from_packing_fraction": 0.5}
+    sb = {"sigma": 1.0, "exponent": 3.5, "sigma_d": 0.3}
+    out = {"npz": tmp_path / "q.npz", "json": tmp_path / "q.json"}
+    run_quasi2d(input={"model": tmp_path / "m.json"}, output=out, params={"superball": sb, "quasi2d": q, "seed": 4},
+                wildcards={"start": "square"})
+    arrays, meta = read_npz(out["npz"])
+    box = np.asarray(meta["box_lengths"])
+
+    def energy_at(eta, frame):
+        pot = superball_depletion_potential(model, 1.0, 3.5, depletant_fugacity(eta, 0.3))
+        state = init_rigid_state(arrays["positions"][frame], arrays["rotations"][frame], box, pot)
+        return rigid_energy(state, pot)
+
+    assert arrays["energies"][-1] == pytest.approx(energy_at(2.0, -1), rel=1e-9, abs=1e-9)
+    assert arrays["energies"][-1] < 0.0
+    # the first sample (after 5 sweeps) was taken at eta = 0.5 (the ramp's start), with bonds
+    assert energy_at(2.0, 0) < 2.0 * arrays["energies"][0] < 0.0
+    assert arrays["energies"][0] == pytest.approx(energy_at(0.5, 0), rel=1e-9, abs=1e-9)
+    with pytest.raises(ValueError, match="anneal_from_packing_fraction"):
+        run_quasi2d(input={"model": tmp_path / "m.json"}, output=out,
+                    params={"superball": sb, "quasi2d": dict(q, anneal_from_packing_fraction=3.0), "seed": 4},
+                    wildcards={"start": "square"})
 
 
 def test_phase_boundaries_from_order_parameters():

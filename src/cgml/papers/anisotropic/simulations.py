@@ -343,12 +343,22 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     _require(cfg, ("n_particles", "density_2d", "depletant_packing_fraction", "n_sweeps",
                    "sample_every", "tune_rounds", "tune_sweeps", "target_acceptance",
                    "bond_cutoff", "retune_every", "interior_bonds", "cluster_moves_per_sweep",
-                   "cluster_max_displacement", "cluster_max_rotation", "cluster_bond_energy"),
-             "anisotropic.quasi2d")
+                   "cluster_max_displacement", "cluster_max_rotation", "cluster_bond_energy",
+                   "anneal_from_packing_fraction"), "anisotropic.quasi2d")
     seed = int(params["seed"])
     model = SFunctionPairModel.load(input["model"])
-    z_d = depletant_fugacity(float(cfg["depletant_packing_fraction"]), float(sb["sigma_d"]))
-    potential = superball_depletion_potential(model, float(sb["sigma"]), float(sb["exponent"]), z_d)
+    eta_target = float(cfg["depletant_packing_fraction"])
+    eta_anneal = float(cfg["anneal_from_packing_fraction"])
+    if not 0.0 <= eta_anneal <= eta_target:
+        raise ValueError(f"anisotropic.quasi2d.anneal_from_packing_fraction must be 0 (off) or in "
+                         f"(0, depletant_packing_fraction = {eta_target}], got {eta_anneal}")
+
+    def depletion(eta):
+        return superball_depletion_potential(model, float(sb["sigma"]), float(sb["exponent"]),
+                                             depletant_fugacity(eta, float(sb["sigma_d"])))
+
+    z_d = depletant_fugacity(eta_target, float(sb["sigma_d"]))
+    potential = depletion(eta_target)
     n = int(cfg["n_particles"])
     side = math.sqrt(n * float(sb["sigma"]) ** 2 / float(cfg["density_2d"]))
     box = np.array([side, side, max(2.0 * potential.r_cut, 1.0) * 1.01])
@@ -361,6 +371,10 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
         positions, rotations = square_lattice_start(n, side, z)
     else:
         raise ValueError(f"start must be 'isotropic' or 'square', got {start!r}")
+    eta_now = eta_target
+    if eta_anneal > 0.0:
+        potential, eta_now = depletion(eta_anneal), eta_anneal
+    half = int(cfg["n_sweeps"]) // 2
     state = init_rigid_state(positions, rotations, box, potential)
     tune = {"planar": True, "target_acceptance": float(cfg["target_acceptance"]),
             "n_rounds": int(cfg["tune_rounds"]), "sweeps_per_round": int(cfg["tune_sweeps"])}
@@ -377,6 +391,15 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
         # sample_every single-body sweeps, then the cluster moves of those sweeps, then a sample
         for c, chunk in enumerate([every] * (length // every) + ([length % every] if length % every else [])):
             kseeds = np.random.SeedSequence([seed, k, c]).generate_state(2)
+            if eta_anneal > 0.0:
+                # depletant reservoir ramped linearly from eta_anneal to the target over the
+                # first half (bonds of a few kT break and re-form, then tighten); the second
+                # half runs at the target
+                eta = eta_target if done >= half else eta_anneal + (eta_target - eta_anneal) * done / half
+                if eta != eta_now:
+                    potential = depletion(eta)
+                    state = init_rigid_state(state.positions, state.rotations, box, potential)
+                    eta_now = eta
             result = run_rigid(state, potential, chunk, d, phi, int(kseeds[0]), chunk, planar=True)
             state = result.state
             n_cluster = int(round(cluster_rate * n * chunk))
