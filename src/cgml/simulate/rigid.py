@@ -386,6 +386,8 @@ def _build_cluster_kernel(pair_energy):
                         for e in range(3):
                             x += turn[d, e] * (unwrapped[i, e] - centre[e])
                         new_points[a, d] = x
+                    if planar:  # exactly in the plane (the centre's z may differ by round-off)
+                        new_points[a, 2] = positions[i, 2]
                     for r in range(3):
                         for c in range(3):
                             new_rotations[a, r, c] = (turn[r, 0] * rotations[i, 0, c] + turn[r, 1] * rotations[i, 1, c]

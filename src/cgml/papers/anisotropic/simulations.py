@@ -327,7 +327,11 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     translations uniform within ``cluster_max_displacement`` and, if
     ``cluster_max_rotation`` > 0, as many turns about Z uniform within it [rad]. Aggregates
     held by ~50 k_BT bonds cannot otherwise move, and merge only when they meet. Then a
-    sample is taken.
+    sample is taken. With ``anneal_from_packing_fraction`` > 0 the depletant reservoir
+    packing fraction is ramped linearly from it to ``depletant_packing_fraction`` over the
+    first half (the potential rebuilt every ``sample_every`` sweeps, the energy recomputed),
+    so weak bonds can break and re-form before they tighten; the second half runs at the
+    target.
     Steps are tuned to ``target_acceptance`` at the start and kept (``retune_every`` 0,
     the paper's protocol and our default: the large steps of the unbound start let bonded
     bodies hop to better-bonded sites), or re-tuned every ``retune_every`` sweeps during the
@@ -408,7 +412,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
                     state, potential, n_cluster, float(cfg["cluster_max_displacement"]), int(kseeds[1]),
                     bond_energy=float(cfg["cluster_bond_energy"]), planar=True,
                     max_rotation=float(cfg["cluster_max_rotation"]))
-                if done + chunk > int(cfg["n_sweeps"]) // 2:
+                if done + chunk > half:
                     cluster_acc.append((stats.translation_acceptance, stats.rotation_acceptance))
                     cluster_size.append(stats.mean_size)
             done += chunk
@@ -429,13 +433,13 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     positions, rotations = np.asarray(snap_pos), np.asarray(snap_rot)
     cut, interior_bonds = float(cfg["bond_cutoff"]), int(cfg["interior_bonds"])
     final_angles = bond_angles_2d(positions[-1], box, cut, min_bonds=interior_bonds)
-    last = positions[sweeps > int(cfg["n_sweeps"]) // 2]
+    last = positions[sweeps > half]
     per_frame = [bond_angles_2d(p, box, cut) for p in last]
     angles_all = np.concatenate(per_frame) if per_frame else np.array([])
     angles = np.concatenate([bond_angles_2d(p, box, cut, min_bonds=interior_bonds) for p in last]) \
         if len(last) else np.array([])
     bonded = angles_all[(angles_all > 30.0) & (angles_all < 89.0)]
-    second = energies[sweeps > int(cfg["n_sweeps"]) // 2]
+    second = energies[sweeps > half]
     summary = {"start": start, "n_particles": n, "z_d": z_d, "box_lengths": box.tolist(),
                "mean_bond_angle_deg": float(np.mean(angles)) if angles.size else float("nan"),
                "n_bond_angles": int(angles.size),
