@@ -46,14 +46,14 @@ rule an_patchy_dataset:
         f"{LOGS}/anisotropic/patchy_dataset_{{system}}.log",
     benchmark:
         f"{BENCH}/anisotropic/patchy_dataset_{{system}}.tsv"
-    conda:
-        "../../envs/analysis.yaml"
-    threads: 2
     # two-thread jobs first: started later they wait for both cores while a long single-thread
     # job holds one (measured 2026-12-06, laptop from scratch: the IPC and EJC data sets, and
     # the replica exchange runs behind them, waited 13.4 min for the hard-rod compression with
     # the other core idle; 37.5 min wall for ~58 min of job CPU)
     priority: 20
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 2
     resources:
         runtime=24 * 60,
         mem_mb=4000,
@@ -432,11 +432,11 @@ rule an_sc_eos:
         f"{LOGS}/anisotropic/sc_eos_{{potential}}_{{branch}}.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_eos_{{potential}}_{{branch}}.tsv"
-    conda:
-        "../../envs/analysis.yaml"
     # the longest jobs of the paper (laptop: hard-rod branches 14-16 min, CG 5-7 min): started
     # early, the short jobs fill the other core around them
     priority: 10
+    conda:
+        "../../envs/analysis.yaml"
     resources:
         runtime=72 * 60,
         mem_mb=2000,
