@@ -110,6 +110,24 @@ __all__ = [
 
 
 @njit(cache=True)
+def random_axis(planar, axis):
+    """Fill ``axis`` (3,) with a unit vector uniform on the sphere (normalised Gaussian), or Z
+    if ``planar``."""
+    if planar:
+        axis[0] = 0.0
+        axis[1] = 0.0
+        axis[2] = 1.0
+        return
+    norm = 0.0
+    while norm < 1e-12:
+        for d in range(3):
+            axis[d] = np.random.normal()
+        norm = math.sqrt(axis[0] ** 2 + axis[1] ** 2 + axis[2] ** 2)
+    for d in range(3):
+        axis[d] /= norm
+
+
+@njit(cache=True)
 def rotate_about_axis(rotation, axis, angle, out):
     """out = A(axis, angle) @ rotation (Rodrigues), re-orthonormalised (Gram-Schmidt on columns)."""
     c = math.cos(angle)
@@ -341,18 +359,7 @@ def _build_cluster_kernel(pair_energy):
             rotate = max_rotation > 0.0 and np.random.random() < 0.5
             if rotate:
                 tally[4] += 1
-                if planar:
-                    axis[0] = 0.0
-                    axis[1] = 0.0
-                    axis[2] = 1.0
-                else:
-                    norm = 0.0
-                    while norm < 1e-12:
-                        for d in range(3):
-                            axis[d] = np.random.normal()
-                        norm = math.sqrt(axis[0] ** 2 + axis[1] ** 2 + axis[2] ** 2)
-                    for d in range(3):
-                        axis[d] /= norm
+                random_axis(planar, axis)
                 angle = (2.0 * np.random.random() - 1.0) * max_rotation
                 rotate_about_axis(identity, axis, angle, turn)
                 for d in range(3):
@@ -583,18 +590,7 @@ def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_
                         new_rotation[r, k] = rotations[i, r, k]
             else:
                 tally[3] += 1
-                if planar:
-                    axis[0] = 0.0
-                    axis[1] = 0.0
-                    axis[2] = 1.0
-                else:
-                    norm = 0.0
-                    while norm < 1e-12:
-                        for d in range(3):
-                            axis[d] = np.random.normal()
-                        norm = math.sqrt(axis[0] ** 2 + axis[1] ** 2 + axis[2] ** 2)
-                    for d in range(3):
-                        axis[d] /= norm
+                random_axis(planar, axis)
                 angle = (2.0 * np.random.random() - 1.0) * max_rotation
                 rotate_about_axis(rotations[i], axis, angle, new_rotation)
                 for d in range(3):
