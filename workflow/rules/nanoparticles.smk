@@ -668,6 +668,7 @@ rule np_mc_gr:
         model=f"{NP_DIR}/models/{{model}}_s{NP_GR_SOLVENT}.json",
     output:
         gr=f"{NP_DIR}/tables/gr_mc_{{model}}_rho{{density}}.csv",
+        snapshot=f"{NP_DIR}/data/mc_{{model}}_rho{{density}}_last.npz",
     log:
         f"{LOGS}/nanoparticles/mc_gr_{{model}}_rho{{density}}.log",
     benchmark:
@@ -739,7 +740,7 @@ rule np_fg_gr:
 
 
 rule np_fig7:
-    """Fig. 7: g(R) at three densities, FG MD vs MC with ML2 and ML12; FG snapshots."""
+    """Fig. 7: g(R) at three densities, FG MD vs MC with ML2 and ML12; snapshots of all three."""
     input:
         **{
             f"fg_{i:02d}": f"{NP_DIR}/tables/gr_fg_rho{d}.csv"
@@ -755,6 +756,11 @@ rule np_fig7:
         },
         **{
             f"ml12_{i:02d}": f"{NP_DIR}/tables/gr_mc_ml12_rho{d}.csv"
+            for i, d in enumerate(NP_DENSITIES)
+        },
+        **{
+            f"snap_{m}_{i:02d}": f"{NP_DIR}/data/mc_{m}_rho{d}_last.npz"
+            for m in ("ml2", "ml12")
             for i, d in enumerate(NP_DENSITIES)
         },
     output:

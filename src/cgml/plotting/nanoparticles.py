@@ -174,14 +174,17 @@ def plot_fig6(eos_tables, path) -> None:
     save_figure(fig, path)
 
 
-def plot_fig7(fg_tables, centre_files, ml2_tables, ml12_tables, densities, path) -> None:
-    """Fig. 7: g(R) FG (circles), ML2 (dashed), ML12 (dotted) per density; FG snapshots below."""
+def plot_fig7(fg_tables, centre_files, ml2_tables, ml12_tables, densities, path, snapshots=None) -> None:
+    """Fig. 7: g(R) FG (circles), ML2 (dashed), ML12 (dotted) per density; below, the last
+    frame of each run projected on the xy plane (shade: z): FG MD, then (``snapshots``:
+    ``{"ML2": [npz per density], "ML12": [...]}``) the MC runs, titled with their solid
+    fraction, as the paper's panels of typical FG and CG configurations."""
     from cgml.io import read_npz
 
     n = len(densities)
-    fig, axes = figure(n, 2, width=2.8, height=2.5)
-    for col, (density, fg, centres, m2, m12) in enumerate(zip(densities, fg_tables, centre_files, ml2_tables,
-                                                             ml12_tables)):
+    rows = [("FG MD", centre_files)] + [(f"{name} MC", files) for name, files in (snapshots or {}).items()]
+    fig, axes = figure(n, 1 + len(rows), width=2.8, height=2.5)
+    for col, (density, fg, m2, m12) in enumerate(zip(densities, fg_tables, ml2_tables, ml12_tables)):
         ax = axes[0, col]
         f = pd.read_csv(fg)
         ax.plot(f["R_sigma"], f["g"], "o", ms=2.5, color=COLORS["FG"], label="FG")
@@ -193,14 +196,16 @@ def plot_fig7(fg_tables, centre_files, ml2_tables, ml12_tables, densities, path)
         ax.set_xlabel(r"$R_{ij}/\sigma_c$")
         ax.set_ylabel(r"$g(R_{ij})$")
         ax.legend(frameon=False)
-        arrays, _ = read_npz(centres)
-        pos = np.mod(arrays["positions"][-1], arrays["box_lengths"][-1])
-        ax = axes[1, col]
-        ax.scatter(pos[:, 0], pos[:, 1], s=12, c=pos[:, 2], cmap="Greys", edgecolors="k", linewidths=0.3)
-        ax.set_aspect("equal")
-        ax.set_xlabel(r"$x/\sigma_c$")
-        ax.set_ylabel(r"$y/\sigma_c$")
-        ax.set_title("FG, last frame", fontsize=8)
+        for row, (label, files) in enumerate(rows, start=1):
+            arrays, meta = read_npz(files[col])
+            pos = np.mod(arrays["positions"][-1], arrays["box_lengths"][-1])
+            ax = axes[row, col]
+            ax.scatter(pos[:, 0], pos[:, 1], s=12, c=pos[:, 2], cmap="Greys", edgecolors="k", linewidths=0.3)
+            ax.set_aspect("equal")
+            ax.set_xlabel(r"$x/\sigma_c$")
+            ax.set_ylabel(r"$y/\sigma_c$")
+            solid = meta.get("params", {}).get("solid_fraction")
+            ax.set_title(f"{label}, last frame" + (f", solid {solid:.2f}" if solid is not None else ""), fontsize=8)
     save_figure(fig, path)
 
 
@@ -209,5 +214,6 @@ def run_fig6(*, input, output, params, wildcards, threads=1):
 
 
 def run_fig7(*, input, output, params, wildcards, threads=1):
+    snapshots = {"ML2": _inputs(input, "snap_ml2_"), "ML12": _inputs(input, "snap_ml12_")}
     plot_fig7(_inputs(input, "fg"), _inputs(input, "centres"), _inputs(input, "ml2"), _inputs(input, "ml12"),
-              params["densities"], output["figure"])
+              params["densities"], output["figure"], snapshots=snapshots)

@@ -197,8 +197,11 @@ def run_mc_gr(*, input, output, params, wildcards, threads=1):
         rdf.compute(frame, box)
     q6, solid = crystallinity(result.state.positions, box)
     frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
-    write_csv(output["gr"], frame, provenance({"gr": gr, "density": density, "Q6": q6, "solid_fraction": solid,
-                                               **dict(wildcards)}, seed=seed))
+    meta = provenance({"gr": gr, "density": density, "Q6": q6, "solid_fraction": solid, **dict(wildcards)},
+                      seed=seed)
+    write_npz(output["snapshot"], meta, positions=result.state.positions[None],
+              box_lengths=np.asarray(box, dtype=float)[None])
+    write_csv(output["gr"], frame, meta)
 
 
 def run_fg_gr(*, input, output, params, wildcards, threads=1):
@@ -215,7 +218,7 @@ def run_fg_gr(*, input, output, params, wildcards, threads=1):
     frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
     write_csv(output["gr"], frame, provenance({"density": wildcards["density"], "n_frames": len(frames.time),
                                                "Q6": q6, "solid_fraction": solid}))
-    write_npz(output["centres"], provenance({"density": wildcards["density"]}),
+    write_npz(output["centres"], provenance({"density": wildcards["density"], "Q6": q6, "solid_fraction": solid}),
               positions=units.length_to_reduced(frames.positions), box_lengths=units.length_to_reduced(frames.box_lengths))
 
 
