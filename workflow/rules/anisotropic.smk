@@ -432,7 +432,7 @@ rule an_sc_eos:
         f"{LOGS}/anisotropic/sc_eos_{{potential}}_{{branch}}.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_eos_{{potential}}_{{branch}}.tsv"
-    # the longest jobs of the paper (laptop: hard-rod branches 14-16 min, CG 5-7 min): started
+    # the longest jobs of the paper (laptop, 2026-12-06: hard-rod branches 14-15 min, CG 12-14 min): started
     # early, the short jobs fill the other core around them
     priority: 10
     conda:
