@@ -93,6 +93,22 @@ def test_contact_distance_closed_forms():
                                                                0.0, D), D, atol=1e-11)
 
 
+@pytest.mark.parametrize("gamma", [0.0025, 0.04, 0.3, 1.0])
+def test_contact_distance_of_a_rod_tilted_in_the_common_plane(gamma):
+    """Side by side along x, J tilted by gamma about y: its lower end, at height -(L/2) cos
+    gamma within I's cylinder, comes closest, so sigma_s = sigma + (L/2) sin gamma exactly.
+    With u_I.u_J = cos gamma this is sigma + (L/2) sqrt(1 - (u_I.u_J)^2): a square-root
+    branch at the parallel edge of the S-function domain, which no polynomial of the S
+    functions reproduces (the fitted contact function's side-by-side error, README)."""
+    u_j = np.array([[np.sin(gamma), 0.0, np.cos(gamma)]])
+    sigma_s = spherocylinder_contact_distance(Z[None], u_j, X[None], L, D)
+    assert sigma_s[0] == pytest.approx(D + L / 2 * np.sin(gamma), abs=1e-10)
+    # tilted the other way about y, the upper end comes closest: same distance
+    u_j[0, 0] *= -1
+    assert spherocylinder_contact_distance(Z[None], u_j, X[None], L, D)[0] == pytest.approx(
+        D + L / 2 * np.sin(gamma), abs=1e-10)
+
+
 def test_contact_distance_random_configurations():
     rng = np.random.default_rng(2)
     m = 400
