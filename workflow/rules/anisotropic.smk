@@ -354,6 +354,10 @@ rule an_sc_dataset:
         f"{LOGS}/anisotropic/sc_dataset.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_dataset.tsv"
+    # priorities do not reach upstream jobs: the CG EOS branches (priority 10) start only once
+    # this and an_sc_fit are done, so these two carry the same priority (laptop 2026-12-06: without
+    # it they ran after the quasi-2D and replica-exchange jobs and the CG branches began at 12 min)
+    priority: 10
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -381,6 +385,7 @@ rule an_sc_fit:
         f"{LOGS}/anisotropic/sc_fit.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_fit.tsv"
+    priority: 10
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -424,7 +429,8 @@ rule an_sc_curves:
 rule an_sc_eos:
     """NPT MC equation of state of spherocylinders, hard (FG) or CG, one branch (Fig. 7)."""
     input:
-        model=rules.an_sc_fit.output.model,
+        # hard rods ("fg") need no fitted model: they start at once, beside the contact-function chain
+        model=lambda w: rules.an_sc_fit.output.model if w.potential == "cg" else [],
     output:
         csv=f"{AN_DIR}/tables/sc_eos_{{potential}}_{{branch}}.csv",
         npz=f"{AN_DIR}/sim/sc_eos_{{potential}}_{{branch}}.npz",
