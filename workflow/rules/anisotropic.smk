@@ -356,7 +356,8 @@ rule an_sc_dataset:
         f"{BENCH}/anisotropic/sc_dataset.tsv"
     # priorities do not reach upstream jobs: the CG EOS branches (priority 10) start only once
     # this and an_sc_fit are done, so these two carry the same priority (laptop 2026-12-06: without
-    # it they ran after the quasi-2D and replica-exchange jobs and the CG branches began at 12 min)
+    # it they ran after the quasi-2D and replica-exchange jobs, and every EOS branch, the hard rods
+    # too while they still took the model as input, began at 12 min)
     priority: 10
     conda:
         "../../envs/analysis.yaml"
@@ -439,7 +440,8 @@ rule an_sc_eos:
     benchmark:
         f"{BENCH}/anisotropic/sc_eos_{{potential}}_{{branch}}.tsv"
     # the longest jobs of the paper (laptop, 2026-12-06: hard-rod branches 14-15 min, CG 12-14 min): started
-    # early, the short jobs fill the other core around them
+    # early, the short jobs fill the other core around them. The quasi-2D runs (10-14 min at laptop
+    # scale) have no priority and ran after all four, 3 min above half the job time (48.6 min wall)
     priority: 10
     conda:
         "../../envs/analysis.yaml"
