@@ -217,6 +217,37 @@ def test_contact_kernel_is_bit_identical_to_per_row_powers(contact_fit):
         S._check_sorted_rows(bad)
 
 
+def test_exact_contact_soft_energy_follows_eq17_and_the_closed_forms():
+    # Eq. 17 with the exact contact: the kernel's own root search must give the same
+    # sigma_s as the bisection of spherocylinder_contact_distance, on both of its brackets
+    # (axes apart at R: h >= 0, and axes closer than D at R: h < 0)
+    params = S.exact_soft_params({"length": 4.0, "diameter": 1.0, "gap_cut": 0.5})
+    rng = np.random.default_rng(12)
+    m = 3000
+    ui, uj, rhat = _units(rng, m), _units(rng, m), _units(rng, m)
+    contact = spherocylinder_contact_distance(ui, uj, rhat, 4.0, 1.0, tol=1e-13)
+    h = rng.uniform(-0.3, 0.8, m)
+    r = rhat * (contact + h)[:, None]
+    ref = np.where(h < 0.5, (1.0 / (1.0 + h)) ** 50 - 1.5 ** -50, 0.0)
+    got = np.array([S.exact_soft_energy(r[k], ui[k], uj[k], params) for k in range(m)])
+    assert (h < 0).sum() > 500 and (h >= 0.5).sum() > 500
+    np.testing.assert_array_equal(got == 0.0, ref == 0.0)
+    # d ln E / dh = -50 / (1 + h): a relative error 1e-8 is a contact error below 3e-10 sigma
+    np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-12)
+    # exchange I <-> J (R -> -R) and head-tail flips leave the pair energy unchanged exactly
+    # up to the root search's rounding
+    swapped = np.array([S.exact_soft_energy(-r[k], uj[k], ui[k], params) for k in range(m)])
+    np.testing.assert_allclose(swapped, got, rtol=1e-8, atol=1e-12)
+    # closed forms: parallel side by side touch at D, collinear end to end at L + D
+    x, z = np.array([1.0, 0, 0]), np.array([0, 0, 1.0])
+    assert S.exact_soft_energy(1.2 * x, z, z, params) == pytest.approx(1.2 ** -50 - 1.5 ** -50, rel=1e-9)
+    assert S.exact_soft_energy(5.2 * z, z, z, params) == pytest.approx(1.2 ** -50 - 1.5 ** -50, rel=1e-9)
+    assert S.exact_soft_energy(5.6 * z, z, z, params) == 0.0
+    assert S.exact_soft_energy(np.zeros(3), z, z, params) == np.inf
+    with pytest.raises(ValueError, match="lambda_r"):
+        S.exact_soft_params({"lambda_r": -1.0})
+
+
 # --------------------------------------------------------------------------- entry points
 SB_DATA = {"seed": 3, "n_angles": 2, "n_positions": 3, "n_mc_samples": 5_000}
 SB_FIT = {"seed": 4, "max_features": 8}

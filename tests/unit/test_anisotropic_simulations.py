@@ -291,6 +291,36 @@ def test_soft_spherocylinder_potential_follows_eq17(tmp_path):
     assert np.all(got[np.linalg.norm(r, axis=1) > potential.r_cut] == 0.0)
 
 
+def test_exact_contact_reference_potential_is_eq17_on_the_body_z_axes():
+    """The "exact" EOS potential: Eq. 17 with the Vega-Lago contact on the body z axes,
+    zero beyond L + D + gap_cut, and the same energy as the hard rods' overlap test says."""
+    from cgml.geometry import spherocylinder_overlap
+    from cgml.geometry.rotations import random_rotation_matrices
+    from cgml.papers.anisotropic.shapes import exact_soft_energy, exact_soft_params
+    from cgml.papers.anisotropic.simulations import _sc_potential
+
+    sc = {"length": 4.0, "diameter": 1.0, "gap_cut": 0.5}
+    potential = _sc_potential("exact", {}, sc)
+    assert potential.r_cut == pytest.approx(5.5)
+    rng = np.random.default_rng(4)
+    m = 400
+    rot_i, rot_j = random_rotation_matrices(rng, m), random_rotation_matrices(rng, m)
+    u = rng.normal(size=(m, 3))
+    r = u / np.linalg.norm(u, axis=1, keepdims=True) * rng.uniform(0.8, 6.0, (m, 1))
+    got = np.array([potential.pair_energy(r[k], rot_i[k], rot_j[k], potential.params) for k in range(m)])
+    params = exact_soft_params(sc)
+    expected = np.array([exact_soft_energy(r[k], rot_i[k][:, 2].copy(), rot_j[k][:, 2].copy(), params)
+                         for k in range(m)])
+    np.testing.assert_array_equal(got, expected)
+    assert np.all(got[np.linalg.norm(r, axis=1) >= potential.r_cut] == 0.0)
+    # overlapping hard rods have h < 0: Eq. 17 above its contact value 1 - 1.5^-50
+    overlap = spherocylinder_overlap(r, rot_i[:, :, 2], rot_j[:, :, 2], 4.0, 1.0)
+    assert overlap.sum() > 50 and np.all(got[overlap] > 1.0 - 1.5 ** -50)
+    assert np.all(got[~overlap] <= 1.0)
+    with pytest.raises(ValueError, match="'exact'"):
+        _sc_potential("soft", {}, sc)
+
+
 def test_random_insertion_avoids_deep_soft_overlaps():
     """Soft bodies are not inserted deep inside each other (energies stay O(kT))."""
     from numba import njit

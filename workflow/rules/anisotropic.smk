@@ -428,7 +428,11 @@ rule an_sc_curves:
 
 
 rule an_sc_eos:
-    """NPT MC equation of state of spherocylinders, hard (FG) or CG, one branch (Fig. 7)."""
+    """NPT MC equation of state of spherocylinders, hard (FG) or CG, one branch (Fig. 7).
+
+    potential "exact" (not in the default targets): Eq. 17 with the exact contact distance
+    instead of the fitted one, the reference that isolates what the fit does to the CG EOS.
+    """
     input:
         # hard rods ("fg") need no fitted model: they start at once, beside the contact-function chain
         model=lambda w: rules.an_sc_fit.output.model if w.potential == "cg" else [],
@@ -439,6 +443,8 @@ rule an_sc_eos:
         f"{LOGS}/anisotropic/sc_eos_{{potential}}_{{branch}}.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_eos_{{potential}}_{{branch}}.tsv"
+    wildcard_constraints:
+        potential=r"fg|cg|exact",
     # the longest jobs of the paper (laptop, 2026-12-06: hard-rod branches 14-15 min, CG 12-14 min): started
     # early, the short jobs fill the other core around them. The quasi-2D runs (10-14 min at laptop
     # scale) have no priority and ran after all four, 3 min above half the job time (48.6 min wall)

@@ -477,7 +477,11 @@ def _sc_potential(model_kind: str, input: dict, sc: dict):
         from cgml.papers.anisotropic.shapes import soft_spherocylinder_potential
 
         return soft_spherocylinder_potential(input["model"], sc)
-    raise ValueError(f"model must be 'fg' or 'cg', got {model_kind!r}")
+    if model_kind == "exact":  # reference: Eq. 17 with the exact contact distance (no fit)
+        from cgml.papers.anisotropic.shapes import exact_soft_spherocylinder_potential
+
+        return exact_soft_spherocylinder_potential(sc)
+    raise ValueError(f"potential must be 'fg', 'cg' or 'exact', got {model_kind!r}")
 
 
 def phase_boundaries(frame: pd.DataFrame, s2_nematic: float, tau_smectic: float,
