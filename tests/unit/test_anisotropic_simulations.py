@@ -242,6 +242,29 @@ def test_phase_boundaries_from_order_parameters():
     assert b == {"isotropic_max": 0.12, "smectic_min": 0.145, "solid_min": 0.16}
 
 
+def test_boundary_table_reads_each_branch_and_both_pooled(tmp_path):
+    """The scorecard compares the pooled row; a layered expansion state below the
+    compression's isotropic ones moves the pooled smectic boundary, not the isotropic one."""
+    from cgml.papers.anisotropic.report import boundary_table
+
+    compress = pd.DataFrame({"density": [0.10, 0.12, 0.13], "s2": [0.05, 0.06, 0.08],
+                             "tau": [0.04, 0.05, 0.05], "psi6": [0.2, 0.2, 0.3]})
+    expand = pd.DataFrame({"density": [0.118, 0.14, 0.16], "s2": [0.8, 0.95, 0.98],
+                           "tau": [0.5, 0.8, 0.9], "psi6": [0.3, 0.45, 0.7]})
+    inputs = {}
+    for potential in ("fg", "exact"):
+        for branch, frame in (("compress", compress), ("expand", expand)):
+            inputs[f"eos_{potential}_{branch}"] = tmp_path / f"{potential}_{branch}.csv"
+            frame.to_csv(inputs[f"eos_{potential}_{branch}"], index=False)
+    table = boundary_table(inputs, {"s2_nematic": 0.4, "tau_smectic": 0.4, "psi6_solid": 0.6})
+    assert len(table) == 6 and set(table["potential"]) == {"fg", "exact"}
+    row = table.set_index(["potential", "branch"])
+    assert row.loc[("exact", "compress"), "isotropic_max"] == 0.13
+    assert np.isnan(row.loc[("exact", "compress"), "smectic_min"])
+    assert row.loc[("exact", "expand"), "smectic_min"] == 0.118
+    assert row.loc[("fg", "both")].tolist() == [0.13, 0.118, 0.16]
+
+
 def test_fg_rigid_potential_equals_the_site_sum():
     """The REMC FG pair function is the truncated site sum of the data sets (plus a hard core)."""
     from cgml.fg.patchy import truncated_site_sum

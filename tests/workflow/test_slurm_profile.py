@@ -128,6 +128,9 @@ def test_paper_scale_dry_run_builds_the_full_dag(repo_copy, slurm_env, with_stan
     counts = job_counts(run.output)
     assert counts.get("np_pair_fg") == np_config["pair"]["n_separations"] * len(np_config["solvents"]), counts
     assert counts.get("all") == 1 and counts.get("scorecard") == 1, counts
+    # hard rods, fitted CG and the exact-contact reference (sc_eos.exact_reference), two branches each
+    n_potentials = 3 if config["anisotropic"]["sc_eos"]["exact_reference"] else 2
+    assert counts.get("an_sc_eos") == n_potentials * 2, counts
     assert not standin_calls(state, "sbatch"), "a dry run submitted jobs"
     assert not (repo_copy / "results").exists()
 

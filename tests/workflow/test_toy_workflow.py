@@ -60,6 +60,11 @@ def test_every_target_is_written(toy_run):
         assert path.exists() and path.stat().st_size > 0, rel
     for png in results.rglob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png
+    # the spherocylinder EOS boundaries: hard rods, fitted CG and the exact-contact reference
+    # (config.yaml's sc_eos.exact_reference, which the toy scale keeps), per branch and pooled
+    bounds = pd.read_csv(results / "anisotropic/tables/sc_phase_boundaries.csv", comment="#")
+    assert set(bounds["potential"]) == {"fg", "cg", "exact"}
+    assert set(bounds["branch"]) == {"compress", "expand", "both"} and len(bounds) == 9
 
 
 def test_nothing_left_to_do_after_a_complete_run(toy_run):

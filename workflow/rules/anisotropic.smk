@@ -9,6 +9,10 @@ AN_SC_SHAPE = {k: AN_SC[k] for k in ("length", "diameter")}
 AN_REMC_N = [str(n) for n in AN["remc"]["n_particles"]]
 AN_POTENTIALS = ["fg", "cg"]
 AN_BRANCHES = ["compress", "expand"]
+# spherocylinder EOS: hard rods, Eq. 17 with the fitted contact and, as a reference, with the exact one
+AN_EOS_POTENTIALS = AN_POTENTIALS + (
+    ["exact"] if AN["sc_eos"]["exact_reference"] else []
+)
 
 PAPER_TARGETS["anisotropic"] = [
     f"{AN_DIR}/figures/fig2_spheres.png",
@@ -471,7 +475,7 @@ rule an_fig7:
     input:
         **{
             f"eos_{p}_{b}": f"{AN_DIR}/tables/sc_eos_{p}_{b}.csv"
-            for p in AN_POTENTIALS
+            for p in AN_EOS_POTENTIALS
             for b in AN_BRANCHES
         },
         parity=rules.an_sc_fit.output.parity,
@@ -635,12 +639,13 @@ rule an_scorecard:
         },
         **{
             f"eos_{p}_{b}": f"{AN_DIR}/tables/sc_eos_{p}_{b}.csv"
-            for p in AN_POTENTIALS
+            for p in AN_EOS_POTENTIALS
             for b in AN_BRANCHES
         },
     output:
         table=f"{AN_DIR}/tables/table_models.csv",
         scorecard=f"{AN_DIR}/scorecard.csv",
+        boundaries=f"{AN_DIR}/tables/sc_phase_boundaries.csv",
     log:
         f"{LOGS}/anisotropic/scorecard.log",
     benchmark:

@@ -16,7 +16,8 @@ from cgml.plotting.style import figure, save_figure
 
 __all__ = ["plot_fig3b", "plot_fig5d", "plot_fig7de", "run_fig3b", "run_fig5", "run_fig7"]
 
-MODEL_COLORS = {"fg": "#222222", "cg": "#d6604d"}
+MODEL_COLORS = {"fg": "#222222", "cg": "#d6604d", "exact": "#4393c3"}
+EOS_LABELS = {"fg": "HSC (FG)", "cg": "ML-CG", "exact": "Eq. 17, exact contact"}
 
 
 def _inputs(input: dict, prefix: str) -> list[str]:
@@ -119,7 +120,8 @@ def plot_fig5d(quasi2d_npz, exponent: float, sigma: float, path) -> None:
 def plot_fig7de(eos: dict, path, boundaries: dict | None = None) -> None:
     """P* vs rho*, and S_2, tau, psi_6 vs rho* on each branch, for ``eos {(potential, branch): csv}``.
 
-    potential "fg" (hard spherocylinders) or "cg" (Eq. 17); branch "compress" (filled)
+    potential "fg" (hard spherocylinders), "cg" (Eq. 17) or "exact" (Eq. 17 with the exact
+    contact distance, the reference); branch "compress" (filled)
     or "expand" (open symbols); the order parameters of the compression (middle) and of
     the expansion (right) in separate panels, so hysteresis shows. Dotted lines: the
     paper's FG boundaries 0.128, 0.143, 0.159.
@@ -130,7 +132,7 @@ def plot_fig7de(eos: dict, path, boundaries: dict | None = None) -> None:
         frame = pd.read_csv(p, comment="#")
         color = MODEL_COLORS[potential]
         face = color if branch == "compress" else "white"
-        label = ("HSC (FG)" if potential == "fg" else "ML-CG") + f", {branch}"
+        label = EOS_LABELS[potential] + f", {branch}"
         axes[0][0].errorbar(frame["density"], frame["pressure"], xerr=frame["density_sem"], fmt="o-",
                             ms=3, color=color, mfc=face, label=label)
         ax = order_axes.get(branch)

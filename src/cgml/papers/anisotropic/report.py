@@ -70,14 +70,33 @@ def reproduced_values(input: dict, table: pd.DataFrame, phases: dict) -> dict:
         if counts.sum() > 0 else float("nan")
     values["lambda1_interior_fraction"] = float(np.mean([r["interior_fraction"] for r in runs])) \
         if runs else float("nan")
+    bounds = boundary_table(input, phases)
     for potential in ("fg", "cg"):
-        frames = [pd.read_csv(v, comment="#") for k, v in input.items()
-                  if k.startswith(f"eos_{potential}_")]
-        bounds = phase_boundaries(pd.concat(frames, ignore_index=True), phases["s2_nematic"],
-                                  phases["tau_smectic"], phases["psi6_solid"])
-        for boundary, value in bounds.items():
-            values[f"sc_{potential}_{boundary}"] = value
+        row = bounds[(bounds["potential"] == potential) & (bounds["branch"] == "both")]
+        for boundary in ("isotropic_max", "smectic_min", "solid_min"):
+            values[f"sc_{potential}_{boundary}"] = float(row[boundary].iloc[0]) if len(row) else float("nan")
     return values
+
+
+def boundary_table(input: dict, phases: dict) -> pd.DataFrame:
+    """Phase boundaries of every spherocylinder EOS input ``eos_<potential>_<branch>``: per
+    branch and for both branches pooled (what the scorecard compares), one row each.
+
+    Potentials: "fg" (hard rods), "cg" (Eq. 17, fitted contact) and, where the config asks
+    for it (``sc_eos.exact_reference``), "exact" (Eq. 17 with the exact contact).
+    """
+    frames: dict[str, dict[str, pd.DataFrame]] = {}
+    for key, path in input.items():
+        if key.startswith("eos_"):
+            _, potential, branch = key.split("_", 2)
+            frames.setdefault(potential, {})[branch] = pd.read_csv(path, comment="#")
+    rows = []
+    for potential, branches in sorted(frames.items()):
+        for branch, frame in [*sorted(branches.items()), ("both", pd.concat(branches.values(), ignore_index=True))]:
+            rows.append({"potential": potential, "branch": branch,
+                         **phase_boundaries(frame, phases["s2_nematic"], phases["tau_smectic"],
+                                            phases["psi6_solid"])})
+    return pd.DataFrame(rows, columns=["potential", "branch", "isotropic_max", "smectic_min", "solid_min"])
 
 
 def run_scorecard(*, input, output, params, wildcards, threads=1):
@@ -85,5 +104,9 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
     table = model_table(input)
     write_csv(output["table"], table, provenance({"scale": params["scale"]}))
     values = reproduced_values(input, table, params["phases"])
+    if "boundaries" in output:
+        write_csv(output["boundaries"], boundary_table(input, params["phases"]),
+                  provenance({"scale": params["scale"], "phases": params["phases"],
+                              "units": "rho* = rho sigma^3; nan: no state of that phase"}))
     card = scorecard(claims_for(params["scale"]), values, params["scale"])
     write_csv(output["scorecard"], card)
