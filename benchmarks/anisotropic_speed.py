@@ -123,12 +123,23 @@ def shape_rows(record, rng, quick: bool) -> None:
     record("soft_potential_numba_scalar", "pairs",
            lambda: shapes.soft_potential_pairs(r, ui, uj, params, out), n_c,
            f"Eq. 17 with the exchange-averaged contact ({int(params[5])} polynomial terms)")
+    exact = shapes.exact_soft_params({"length": 4.0, "diameter": 1.0})
+
+    def exact_pairs():
+        for k in range(n_c):
+            out[k] = shapes.exact_soft_energy(r[k], ui[k], uj[k], exact)
+
+    record("soft_potential_exact_contact_scalar", "pairs", exact_pairs, n_c,
+           "Eq. 17 with the exact contact (Vega-Lago distance, bracketed root search), "
+           "called from Python per pair: an upper bound on its per-pair cost in the MC kernels")
 
 
 def mc_rows(record, rng, quick: bool) -> None:
     """Rigid-body MC sweeps per second of N = 896 spherocylinders (the paper's EOS system):
-    hard (FG) and the CG Eq. 17 potential with a fitted contact function, NPT near rho* = 0.13."""
+    hard (FG), the CG Eq. 17 potential with a fitted contact function and Eq. 17 with the exact
+    contact (the EOS reference, ``sc_eos.exact_reference``), NPT near rho* = 0.13."""
     from cgml.papers.anisotropic.shapes import (
+        exact_soft_spherocylinder_potential,
         fit_contact_function,
         make_spherocylinder_dataset,
         soft_spherocylinder_potential,
@@ -148,8 +159,9 @@ def mc_rows(record, rng, quick: bool) -> None:
     # hard_generic: the same pair function through the generic kernel, which also scans the
     # old position of every move (hard=False); "hard" skips it (its energy is 0)
     generic = rigid_pair_potential(_hard_spherocylinder_pair, 5.0, (2.0, 1.0), "hsc generic")
+    exact = exact_soft_spherocylinder_potential({"length": 4.0, "diameter": 1.0})
     for name, potential in (("hard", hard_spherocylinder_potential(4.0, 1.0)), ("hard_generic", generic),
-                            ("cg", cg)):
+                            ("cg", cg), ("exact_contact", exact)):
         pos, box = hexagonal_rod_crystal(n, 4.0, 1.0, 0.13)
         rot = np.tile(np.eye(3), (n, 1, 1))  # rods along z
         stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))
