@@ -42,6 +42,8 @@ BAD_CONFIGS = {
     "odd EOS particle number": ({"anisotropic": {"sc_eos": {"n_particles": 898}}}, "anisotropic.sc_eos.n_particles"),
     "crystal above close packing": ({"anisotropic": {"sc_eos": {"crystal_density": 0.2398}}},
                                     "anisotropic.sc_eos.crystal_density"),
+    "reference switch not a boolean": ({"anisotropic": {"sc_eos": {"exact_reference": "yes"}}},
+                                       "anisotropic.sc_eos.exact_reference"),
     "MC hard core inside the extrapolated range": ({"nanoparticles": {"eos": {"hard_core_sigma": 1.2}}},
                                                    "nanoparticles.eos.hard_core_sigma"),
     "unknown error estimator": ({"nanoparticles": {"pair": {"n_blocks": "many"}}}, "nanoparticles.pair.n_blocks"),
