@@ -434,8 +434,9 @@ rule an_sc_curves:
 rule an_sc_eos:
     """NPT MC equation of state of spherocylinders, hard (FG) or CG, one branch (Fig. 7).
 
-    potential "exact" (not in the default targets): Eq. 17 with the exact contact distance
-    instead of the fitted one, the reference that isolates what the fit does to the CG EOS.
+    potential "exact" (a target where sc_eos.exact_reference is true: paper and toy, not
+    laptop): Eq. 17 with the exact contact distance instead of the fitted one, the
+    reference that isolates what the fit does to the CG EOS.
     """
     input:
         # hard rods ("fg") need no fitted model: they start at once, beside the contact-function chain

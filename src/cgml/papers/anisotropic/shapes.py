@@ -95,7 +95,6 @@ import pandas as pd
 from numba import njit
 
 from cgml.descriptors import _sfunction_kernels as SK
-from cgml.geometry import _kernels as GK
 from cgml.descriptors.sfunctions import (
     CYLINDRICAL_FUNCTIONS,
     EVEN_FUNCTIONS,
@@ -104,6 +103,7 @@ from cgml.descriptors.sfunctions import (
 )
 from cgml.fitting import fit_linear, r2_score, rmse
 from cgml.fitting.sfunction_model import SFunctionPairModel, pair_regressors
+from cgml.geometry import _kernels as GK
 from cgml.geometry import (
     rotation_matrix_about_axis,
     spherocylinder_contact_distance,
@@ -875,7 +875,9 @@ def _exact_contact_in_bracket(r, rhat, u_i, u_j, h, diameter, lo, hi, g_lo, g_hi
     """Root of g(t) = d_m(t rhat) - D in [lo, hi] (g_lo <= 0 <= g_hi), Illinois regula falsi.
 
     d_m is convex and non-decreasing in t (see ``spherocylinder_contact``), so the root is
-    unique; the bracket shrinks to 1e-10 sigma in ~10 steps where bisection needs ~30.
+    unique. To 1e-10 sigma a pair near contact (gap -0.1 to 0.5 sigma) costs a median 7 and a
+    mean 12 distance evaluations, brackets included (95th percentile 33, where Illinois
+    stalls); bisection needs ~32 (measured on 3,000 random pairs, 2026-12-06).
     """
     side = 0
     for _ in range(100):
