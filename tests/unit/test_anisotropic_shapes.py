@@ -234,6 +234,9 @@ def test_exact_contact_soft_energy_follows_eq17_and_the_closed_forms():
     np.testing.assert_array_equal(got == 0.0, ref == 0.0)
     # d ln E / dh = -50 / (1 + h): a relative error 1e-8 is a contact error below 3e-10 sigma
     np.testing.assert_allclose(got, ref, rtol=1e-8, atol=1e-12)
+    out = np.empty(m)
+    S.exact_soft_energies(r, ui, uj, params, out)
+    np.testing.assert_array_equal(out, got)
     # exchange I <-> J (R -> -R) and head-tail flips leave the pair energy unchanged exactly
     # up to the root search's rounding
     swapped = np.array([S.exact_soft_energy(-r[k], uj[k], ui[k], params) for k in range(m)])

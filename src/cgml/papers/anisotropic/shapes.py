@@ -959,13 +959,16 @@ def exact_soft_energy(r_vec, u_i, u_j, params):
 
 @njit(cache=True)
 def _exact_soft_rigid_pair(r_ij, rot_i, rot_j, params):
-    """:func:`exact_soft_energy` with the body z axes as the spherocylinder axes."""
-    u_i = np.empty(3)
-    u_j = np.empty(3)
-    for a in range(3):
-        u_i[a] = rot_i[a, 2]
-        u_j[a] = rot_j[a, 2]
-    return exact_soft_energy(r_ij, u_i, u_j, params)
+    """:func:`exact_soft_energy` with the body z axes as the spherocylinder axes (column
+    views, no copy per pair)."""
+    return exact_soft_energy(r_ij, rot_i[:, 2], rot_j[:, 2], params)
+
+
+@njit(cache=True)
+def exact_soft_energies(r_vecs, u_i, u_j, params, out):
+    """Loop of :func:`exact_soft_energy`: ``r_vecs, u_i, u_j (m, 3)`` -> ``out (m,)``."""
+    for k in range(r_vecs.shape[0]):
+        out[k] = exact_soft_energy(r_vecs[k], u_i[k], u_j[k], params)
 
 
 def exact_soft_params(sc: dict) -> tuple:
