@@ -80,6 +80,7 @@ __all__ = [
     "run_blocks",
     "numba_rng_state",
     "set_numba_rng_state",
+    "seeded_numba_rng_state",
 ]
 
 
@@ -370,6 +371,23 @@ def set_numba_rng_state(rng_state) -> None:
     from numba import _helperlib
 
     _helperlib.rnd_set_state(_helperlib.rnd_get_np_state_ptr(), rng_state)
+
+
+@njit(cache=True)
+def _seed_numba(seed):
+    np.random.seed(seed)
+
+
+def seeded_numba_rng_state(seed):
+    """The state numba's generator has after seeding with :func:`kernel_seed` (``seed``);
+    this thread's own state is left as it was. None if numba hides its state."""
+    saved = numba_rng_state()
+    if saved is None:  # pragma: no cover - depends on numba internals
+        return None
+    _seed_numba(kernel_seed(seed))
+    state = numba_rng_state()
+    set_numba_rng_state(saved)
+    return state
 
 
 def kernel_seed(seed) -> int:

@@ -65,13 +65,18 @@ Replica exchange (:func:`run_replica_exchange`): M replicas at inverse temperatu
 beta_0 > beta_1 > ... (T_i = T_0 exp(alpha_T i) in the paper); a cycle is one sweep of
 every replica followed by swap attempts between neighbours, pairs (0,1), (2,3), ... on
 odd cycles and (1,2), (3,4), ... on even ones (cycles counted from 1), accepted with
-min(1, exp[(beta_k - beta_{k+1})(U_k - U_{k+1})]).
+min(1, exp[(beta_k - beta_{k+1})(U_k - U_{k+1})]). Each temperature slot draws its
+moves from its own random stream (numba's generator, seeded from the run's seed and the
+slot), so the sweeps of a cycle can run on several threads (``threads``) and the
+trajectory does not depend on how many: every slot has private copies of the potential's
+arrays (kernels may use some as scratch) and ``_rigid_sweeps`` releases the GIL.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -81,9 +86,12 @@ from cgml.neighbors import CellList, build_cell_list
 from cgml.neighbors._kernels import axis_cells, cell_coordinate, neighbors_of_point, relocate
 from cgml.simulate.mc import (
     kernel_seed,
+    numba_rng_state,
     propose_volume_move,
     rescaled_cells,
     run_blocks,
+    seeded_numba_rng_state,
+    set_numba_rng_state,
     volume_log_acceptance,
 )
 
@@ -526,7 +534,7 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
     return RigidPotential(name, r_cut, params, delta, total, pair_energy, bool(hard))
 
 
-@njit
+@njit(nogil=True)
 def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_lengths, periodic,
                   r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
                   beta, pressure, max_displacement, max_rotation, max_log_volume_change,
@@ -897,15 +905,25 @@ class ReplicaExchangeResult:
     seed: int
 
 
+def _private_params(params):
+    """``params`` with every array copied (nested tuples too): a kernel may write scratch
+    arrays it was given, so concurrent runs must not share them."""
+    if isinstance(params, tuple):
+        return tuple(_private_params(v) for v in params)
+    return params.copy() if isinstance(params, np.ndarray) else params
+
+
 def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int,
                          max_displacements, max_rotations, seed: int, sample_every, *,
-                         planar: bool = False, store_snapshots: bool = False) -> ReplicaExchangeResult:
+                         planar: bool = False, store_snapshots: bool = False,
+                         threads: int = 1) -> ReplicaExchangeResult:
     """Parallel tempering of M replicas (module docstring); energies in units of 1/beta.
 
     states : M :class:`RigidState` (slot k starts from ``states[k]``); betas (M,) strictly
     decreasing; max_displacements, max_rotations (M,) per slot (tune each with
     :func:`adapt_rigid_steps` at its beta first); n_cycles : cycles of one sweep per
-    replica plus one round of neighbour swaps.
+    replica plus one round of neighbour swaps; threads : slots swept at once (the same
+    trajectory for any number; worth it when a sweep is expensive, e.g. FG site sums).
     """
     betas = np.asarray(betas, dtype=np.float64).reshape(-1)
     m = betas.size
@@ -918,20 +936,35 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
     rotations = np.broadcast_to(np.asarray(max_rotations, float), (m,))
     for k in range(m):
         _check_run_args(states[k], potential, displacements[k], rotations[k], betas[k])
-    runs = [_Run(s, potential) for s in states]
+    if int(threads) != threads or threads < 1:
+        raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    runs = [_Run(s, replace(potential, params=_private_params(potential.params))) for s in states]
+    seeds = np.random.SeedSequence(kernel_seed(seed)).generate_state(m, dtype=np.uint32)
+    streams = [seeded_numba_rng_state(int(x)) for x in seeds]
+    if streams[0] is None and threads > 1:  # pragma: no cover - depends on numba internals
+        raise RuntimeError("threads > 1 needs numba's random state per slot, which this numba hides")
     swap_rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(1)[0])
     swaps = np.zeros((2, m - 1), np.int64)  # accepted, attempted
     cycle = [0]
     samples = {"cycles": [], "energies": [], "positions": [], "rotations": []}
     lowest = [np.inf, None, None]
 
-    def advance(n_block, kseed):
+    def sweep(k):
+        set_numba_rng_state(streams[k])
+        runs[k].advance(1, -1, float(betas[k]), 0.0, float(displacements[k]), float(rotations[k]),
+                        0.0, False, bool(planar))
+        streams[k] = numba_rng_state()
+
+    pool = ThreadPoolExecutor(max_workers=min(int(threads), m)) if threads > 1 else None
+
+    def advance(n_block, _kseed):  # the slots' streams were seeded above
         for _ in range(n_block):
             cycle[0] += 1
-            for k in range(m):
-                runs[k].advance(1, kseed if (k == 0) else -1, float(betas[k]), 0.0,
-                                float(displacements[k]), float(rotations[k]), 0.0, False, bool(planar))
-                kseed = -1
+            if pool is None:
+                for k in range(m):
+                    sweep(k)
+            else:
+                list(pool.map(sweep, range(m)))
             first = 0 if cycle[0] % 2 == 1 else 1
             for k in range(first, m - 1, 2):
                 swaps[1, k] += 1
@@ -951,7 +984,13 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
             samples["positions"].append(runs[0].a["positions"].copy())
             samples["rotations"].append(runs[0].a["rotations"].copy())
 
-    run_blocks(n_cycles, sample_every, seed, advance, sample)
+    caller_stream = numba_rng_state()
+    try:
+        run_blocks(n_cycles, sample_every, seed, advance, sample)
+    finally:
+        set_numba_rng_state(caller_stream)
+        if pool is not None:
+            pool.shutdown()
     n = states[0].n_particles
     snapshots = None
     if store_snapshots:
