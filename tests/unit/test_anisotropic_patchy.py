@@ -166,9 +166,12 @@ def test_small_end_to_end_fit(tmp_path):
     # z -> -z symmetry of the IPC pattern holds in the data-set convention too
     p = build_patchy_particle("ipc", n_sites=200)
     flip = grid_rotations(np.pi, 0.0)[0]                        # R_X(pi): z -> -z
-    e_flip = site_sum_energy(p, p, data["separations"][:5], data["rotations_i"][:5] @ flip,
-                             data["rotations_j"][:5], tolerance=1e-6)
-    np.testing.assert_allclose(e_flip, data["energy"][:5], atol=0.02 * np.ptp(data["energy"]))
+    idx = np.argsort(-np.abs(data["energy"]))[:5]               # the strongest pairs (~2 kT)
+    assert np.abs(data["energy"][idx]).min() > 1.0
+    e_flip = site_sum_energy(p, p, data["separations"][idx], data["rotations_i"][idx] @ flip,
+                             data["rotations_j"][idx], tolerance=1e-6)
+    # the pattern is symmetric, the 200-site lattice nearly so (measured <= 0.026 kT)
+    np.testing.assert_allclose(e_flip, data["energy"][idx], atol=0.03)
 
     model, selection, pred = fit_patchy_model(
         data["separations"], data["rotations_i"], data["rotations_j"], data["energy"],

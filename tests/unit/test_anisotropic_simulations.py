@@ -35,7 +35,8 @@ def test_depletant_fugacity():
         depletant_fugacity(1.0, 0.0)
 
 
-def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
+def test_quasi2d_runs_in_the_plane_in_segments(tmp_path):
+    """Wiring of run_quasi2d (a weak model: bond statistics are the Lambda_1 benchmark's)."""
     _attractive_model(tmp_path / "m.json", 1.5)
     params = {"superball": {"sigma": 1.0, "exponent": 3.5, "sigma_d": 0.3},
               "quasi2d": {"n_particles": 12, "density_2d": 0.3, "depletant_packing_fraction": 1.0,
@@ -50,14 +51,16 @@ def test_quasi2d_runs_in_the_plane_and_reports_bond_angles(tmp_path):
                     wildcards={"start": start})
         arrays, meta = read_npz(out["npz"])
         assert np.ptp(arrays["positions"][:, :, 2]) == 0.0  # a monolayer
-        assert meta["mean_energy_per_particle"] <= 0.0
+        # Phi = -z_d V_f < 0 for pairs in range; the summary is the second half's mean
+        assert meta["mean_energy_per_particle"] == pytest.approx(
+            np.mean(arrays["energies"][arrays["sweeps"] > 20]) / 12, rel=1e-12)
+        assert meta["mean_energy_per_particle"] < 0.0
         # segments of 10, 10 (re-tuned before each) and 20 sweeps at fixed steps; the
         # samples run on across segments
         assert [s["from_sweep"] for s in meta["steps"]] == [0, 10, 20]
         assert meta["steps"][1]["max_displacement"] == meta["steps"][2]["max_displacement"]
         np.testing.assert_array_equal(arrays["sweeps"], [10, 20, 30, 40])
-        assert 0.0 <= meta["interior_fraction"] <= 1.0
-        assert meta["mean_cluster_size"] >= 1.0 and 0.0 <= meta["cluster_acceptance"] <= 1.0
+        assert 0.0 < meta["cluster_acceptance"] < 1.0  # cluster moves ran, some were refused
     bad = dict(params, quasi2d={k: v for k, v in params["quasi2d"].items() if k != "n_sweeps"})
     with pytest.raises(ValueError, match="n_sweeps"):
         run_quasi2d(input={"model": tmp_path / "m.json"}, output=out, params=bad,
@@ -97,7 +100,8 @@ def test_remc_cg_writes_slot_energies_and_the_lowest_cluster(tmp_path):
     arrays, _ = read_npz(out["npz"])
     summary = json.loads(out["json"].read_text())
     assert arrays["energies"].shape == (12, 3)
-    assert summary["lowest_energy_per_particle"] <= summary["mean_energy_per_particle"] + 1e-12
+    # the lowest cluster is slot 0's lowest sample (energies are stored per eps_max)
+    assert summary["lowest_energy_per_particle"] == pytest.approx(arrays["energies"][:, 0].min() / 4)
     pos = arrays["lowest_positions"]
     d = pos[:, None] - pos[None]
     d -= 4.5 * np.rint(d / 4.5)
@@ -138,17 +142,19 @@ def _hard_eos_params(seed, **sc_eos):
     return {"spherocylinder": {"length": 4.0, "diameter": 1.0}, "sc_eos": base | sc_eos, "seed": seed}
 
 
-def test_hard_spherocylinder_eos_is_monotonic_and_orders(tmp_path):
-    params = _hard_eos_params(4, n_particles=200, pressures=[0.2, 3.0], box_moves="isotropic",
+def test_hard_spherocylinder_eos_rule_writes_one_row_per_pressure_in_order(tmp_path):
+    """Wiring of the compression branch (a few sweeps: the densities barely leave the start,
+    rho* 0.05; the physics of the hard-rod NPT path is tests/regression/test_spherocylinder_eos.py)."""
+    params = _hard_eos_params(4, n_particles=200, pressures=[3.0, 0.2], box_moves="isotropic",
                               tune_rounds=3)
     out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
     run_sc_eos(input={}, output=out, params=params, wildcards={"potential": "fg", "branch": "compress"})
     frame = pd.read_csv(out["csv"], comment="#")
-    assert list(frame["pressure"]) == [0.2, 3.0]
+    assert list(frame["pressure"]) == [0.2, 3.0]  # ascending on compression
     assert np.all(frame["acceptance_translation"] > 0.05)
-    assert frame["density"].iloc[1] > frame["density"].iloc[0]
-    assert frame["density"].iloc[0] < 0.12  # dilute at low pressure
-    assert np.all((frame["s2"] >= 0) & (frame["s2"] <= 1))
+    assert frame["density"].iloc[1] > frame["density"].iloc[0] > 0.0499  # compressed, never expanded
+    with np.load(out["npz"]) as snap:
+        assert list(snap["pressures"]) == [0.2, 3.0] and snap["positions_001"].shape == (200, 3)
 
 
 def test_hard_spherocylinder_crystal_stays_solid_at_high_pressure(tmp_path):

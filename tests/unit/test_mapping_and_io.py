@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.signal import lfilter
 
 from cgml.analysis.stats import block_average
 from cgml.fg.lammps import read_ave_time_vector
@@ -27,11 +28,23 @@ def test_map_frames_com_and_force_sum_with_periodic_wrapping():
 
 
 def test_block_average_of_white_noise():
+    """2000 independent unit-variance series of 4000 samples in 20 blocks: the sem
+    estimates scatter about 1/sqrt(4000) (rms within 3%: a factor sqrt2 would show), and
+    the means scatter as the sems say."""
     rng = np.random.default_rng(0)
-    x = rng.normal(2.0, 1.0, size=(100_000, 2))
+    x = rng.normal(2.0, 1.0, size=(4000, 2000))
     mean, sem = block_average(x, 20)
-    assert np.all(np.abs(mean - 2.0) < 4 * sem)
-    np.testing.assert_allclose(sem, 1.0 / np.sqrt(len(x)), rtol=0.5)
+    assert np.sqrt(np.mean(sem**2)) * np.sqrt(4000) == pytest.approx(1.0, rel=0.03)
+    assert np.std((mean - 2.0) / sem) == pytest.approx(np.sqrt(19 / 17), rel=0.05)  # t_19
+    # 500 AR(1) series (rho = 0.9, correlation time ~19 samples) in blocks of 1000 samples:
+    # sem^2 -> sigma^2 (1 + rho) / ((1 - rho) n) (the finite-block correction is ~1%)
+    rho, n = 0.9, 20_000
+    noise = rng.normal(size=(n, 500)) * np.sqrt(1 - rho**2)
+    noise[0] = rng.normal(size=500)  # a stationary start: y_0 ~ N(0, 1)
+    y = lfilter([1.0], [1.0, -rho], noise, axis=0)  # y_t = rho y_(t-1) + noise_t
+    _, sem_ar = block_average(y, 20)
+    exact = np.sqrt((1 + rho) / ((1 - rho) * n))
+    assert np.sqrt(np.mean(sem_ar**2)) == pytest.approx(exact, rel=0.05)
 
 
 def test_block_average_rejects_short_series():

@@ -25,8 +25,22 @@ def test_builder_matches_the_paper_counts():
     np.testing.assert_allclose(np.linalg.norm(core, axis=1), 21.0)
     bonds = topo.positions[topo.bonds[:, 1]] - topo.positions[topo.bonds[:, 2]]
     np.testing.assert_allclose(np.linalg.norm(bonds, axis=1), 4.7)
-    # grafting density: 275 ligands on a 4.2 nm core = 4.96 nm^-2 (paper: 5 nm^-2)
-    assert 275 / (np.pi * 4.2**2) == pytest.approx(5.0, abs=0.05)
+    # grafting density: one ligand per core bead; on a sigma_c = 4.2 nm core, 4.96 nm^-2
+    # (the issue's 5 nm^-2): ligand chains start at beads bonded to a core bead
+    core_ids = set(np.flatnonzero((topo.types == 1) & (topo.molecules == 1)))  # 0-based, as bonds
+    grafts = sum(1 for _, a, b in topo.bonds[:, :3] if a in core_ids or b in core_ids)
+    assert grafts == 275 and grafts / (np.pi * 4.2**2) == pytest.approx(4.96, abs=0.01)
+
+
+def test_reduced_units_of_the_paper():
+    """sigma_c = 4.2 nm = 42 A, k_BT at 300 K = 0.5962 kcal/mol: 1 k_BT/sigma_c is
+    0.014195 kcal mol^-1 A^-1 (a factor 10 off would be nm for A)."""
+    from cgml.papers.nanoparticles.units import ReducedUnits
+
+    units = ReducedUnits.from_config({"sigma_c_nm": 4.2, "temperature_K": 300.0})
+    assert units.sigma_c == pytest.approx(42.0) and units.kT == pytest.approx(0.59616, rel=1e-4)
+    assert units.force_to_reduced(0.014195) == pytest.approx(1.0, rel=1e-4)
+    assert units.length_to_reduced(42.0 * 1.88) == pytest.approx(1.88)
 
 
 @pytest.mark.parametrize("placement, bead_sphere_nm", [("centres_on_sigma_c", 4.2), ("inside_sigma_c", 3.73)])

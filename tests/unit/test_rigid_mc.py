@@ -10,6 +10,7 @@ from numba import njit
 
 from cgml.geometry.rotations import random_rotation_matrices
 from cgml.simulate.rigid import (
+    _private_params,
     adapt_rigid_steps,
     geometric_betas,
     init_rigid_state,
@@ -104,6 +105,13 @@ def test_replica_exchange_keeps_each_slot_at_its_temperature():
     d -= 3.0 * np.rint(d / 3.0)
     c = np.einsum("ki,ki->k", rot[:, 0, :, 2], rot[:, 1, :, 2])[np.linalg.norm(d, axis=1) < 1.4]
     assert np.mean(c) == pytest.approx(_langevin(betas[0]), abs=0.04)
+    # every slot samples its own temperature: <U>_k = -p_in(beta_k) L(beta_k), with p_in the
+    # Boltzmann weight of the pair inside r_cut (V_in sinh(beta)/beta against the box outside)
+    v_in = 4.0 * np.pi * 1.4**3 / 3.0
+    for k, beta in enumerate(betas):
+        w_in = v_in * np.sinh(beta) / beta
+        expected = -w_in / (w_in + 27.0 - v_in) * _langevin(beta)
+        assert np.mean(result.energies[:, k]) == pytest.approx(expected, abs=0.03), f"slot {k}"
     # every slot's energy is its own configuration's
     for s in result.states:
         assert rigid_energy(s, potential) == pytest.approx(s.energy, abs=1e-9)
@@ -391,3 +399,36 @@ def test_cluster_rotations_keep_body_frame_bonds_and_refuse_wrapping_clusters():
     assert stats.rotation_acceptance == 0.0 and stats.mean_size == 8.0
     with pytest.raises(ValueError, match="max_rotation"):
         run_cluster_moves(state, potential, 1, 0.5, 0, max_rotation=-0.1)
+
+
+def test_replica_exchange_trajectory_does_not_depend_on_threads():
+    """Each slot draws from its own stream: 1 or 3 threads give the same run to the last
+    bit (a shared stream or shared scratch arrays would not)."""
+    potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
+    betas = geometric_betas(0.5, 2.0, 3)
+    runs = []
+    for threads in (1, 3):
+        rng = np.random.default_rng(8)
+        grid = np.stack(np.meshgrid(*[np.arange(2)] * 3, indexing="ij"), -1).reshape(-1, 3) * 2.0 + 1.0
+        states = [init_rigid_state(grid, random_rotation_matrices(rng, 8), np.full(3, 6.0), potential)
+                  for _ in betas]
+        runs.append(run_replica_exchange(states, potential, betas, 300, 0.4, 0.6, seed=9,
+                                         sample_every=10, threads=threads))
+    one, three = runs
+    np.testing.assert_array_equal(one.energies, three.energies)
+    np.testing.assert_array_equal(one.swap_acceptance, three.swap_acceptance)
+    for a, b in zip(one.states, three.states):
+        np.testing.assert_array_equal(a.positions, b.positions)
+        np.testing.assert_array_equal(a.rotations, b.rotations)
+    assert np.ptp(one.energies[:, 0]) > 0  # the slots moved
+    with pytest.raises(ValueError, match="threads"):
+        run_replica_exchange(states, potential, betas, 1, 0.4, 0.6, seed=9, sample_every=1, threads=0)
+
+
+def test_replica_slots_get_private_copies_of_the_potential_arrays():
+    scratch, table = np.zeros(4), np.arange(3.0)
+    params = (1.0, scratch, (table, 2))
+    copied = _private_params(params)
+    assert copied[0] == 1.0 and copied[2][1] == 2
+    np.testing.assert_array_equal(copied[2][0], table)
+    assert not np.shares_memory(copied[1], scratch) and not np.shares_memory(copied[2][0], table)

@@ -25,7 +25,7 @@ def _soft_axis_pair(r_ij, rot_i, rot_j, params):
     ci = (rot_i[0, 2] * r_ij[0] + rot_i[1, 2] * r_ij[1] + rot_i[2, 2] * r_ij[2]) / r
     cj = (rot_j[0, 2] * r_ij[0] + rot_j[1, 2] * r_ij[1] + rot_j[2, 2] * r_ij[2]) / r
     cij = rot_i[0, 2] * rot_j[0, 2] + rot_i[1, 2] * rot_j[1, 2] + rot_i[2, 2] * rot_j[2, 2]
-    return (1.0 - r / params[0]) ** 2 * (1.0 + 0.5 * ci * ci + 0.3 * cj * cj - 0.4 * cij * ci * cj)
+    return (1.0 - r / params[0]) ** 2 * (1.0 + 0.4 * (ci * ci + cj * cj) - 0.4 * cij * ci * cj)
 
 
 def _model(rng, r_cut=2.0):
@@ -128,13 +128,18 @@ def test_rigid_energies_equal_a_brute_force_pair_sum_for_any_number_of_cells(box
     reference = brute(positions, rotations)
     assert abs(reference) > 0
     assert rigid_energy(state, potential) == pytest.approx(reference, rel=1e-12, abs=1e-12)
-    # a move of body 0 (new position and orientation): the kernel's energy change
-    new_point = (positions[0] + rng.normal(size=3)) % box_length
-    new_rot = random_rotation_matrices(rng, 1)[0]
-    moved_pos, moved_rot = positions.copy(), rotations.copy()
-    moved_pos[0], moved_rot[0] = new_point, new_rot
+    # the pair function is exchange-symmetric, as the engine requires
+    d, ri, rj = positions[1] - positions[0], rotations[0], rotations[1]
+    assert _soft_axis_pair(d, ri, rj, (3.0,)) == pytest.approx(_soft_axis_pair(-d, rj, ri, (3.0,)))
+    # moves of the first, a middle and the last body (new position and orientation): the
+    # kernel's energy change, with neighbours on both sides of the moved index
     cells = state.cells
-    delta = potential.delta_energy(0, new_point, new_rot, positions, rotations, box, True, potential.r_cut,
-                                   cells.origin, cells.cell_size, cells.n_cells, cells.members, cells.counts,
-                                   potential.params)
-    assert delta == pytest.approx(brute(moved_pos, moved_rot) - reference, rel=1e-10, abs=1e-10)
+    for k in (0, n // 2, n - 1):
+        new_point = (positions[k] + rng.normal(size=3)) % box_length
+        new_rot = random_rotation_matrices(rng, 1)[0]
+        moved_pos, moved_rot = positions.copy(), rotations.copy()
+        moved_pos[k], moved_rot[k] = new_point, new_rot
+        delta = potential.delta_energy(k, new_point, new_rot, positions, rotations, box, True,
+                                       potential.r_cut, cells.origin, cells.cell_size, cells.n_cells,
+                                       cells.members, cells.counts, potential.params)
+        assert delta == pytest.approx(brute(moved_pos, moved_rot) - reference, rel=1e-10, abs=1e-10)

@@ -179,7 +179,13 @@ def test_short_nvt_run_keeps_running_energy_consistent():
     assert state.energy == pytest.approx(potential.model.energy(state.positions, box), abs=1e-10)
     result = run_nvt(state, potential, n_sweeps=12, max_displacement=0.5, seed=SEED,
                      sample_every=4)
-    assert 0.0 < result.acceptance_displacement < 1.0  # the weights matter
+    assert 0.0 < result.acceptance_displacement < 1.0
+    # the model's energy, not only its hard core, decides moves: without the weights the same
+    # seed accepts a different number of them
+    bare = sf_potential(_model("angular", SEED + 9, scale=0.0), hard_core=hard_core)
+    no_weights = run_nvt(init_state(positions, box, bare), bare, n_sweeps=12, max_displacement=0.5,
+                         seed=SEED, sample_every=4)
+    assert abs(no_weights.acceptance_displacement - result.acceptance_displacement) > 0.05
     check_energy(result.state, potential, tolerance=1e-9)
     final = result.state
     assert final.energy == pytest.approx(potential.model.energy(final.positions, box), abs=1e-9)

@@ -50,7 +50,7 @@ def _total(potential, positions, box):
 def test_energy_and_moves_match_the_descriptor_model(periodic, angular):
     rng = np.random.default_rng(1 + periodic + 2 * angular)
     model = _model(rng, angular=angular)
-    pair = pseudo_hard_spheres(0.6)
+    pair = pseudo_hard_spheres(1.1)  # reaches past the closest pairs of the jittered lattice
     positions, box = _configuration(rng)
     box = box if periodic else None
     if periodic:
@@ -58,6 +58,8 @@ def test_energy_and_moves_match_the_descriptor_model(periodic, angular):
     potential = triangle_sf_potential(model, pair)
     total, cells = _total(potential, positions, box)
     assert total == pytest.approx(_reference(model, pair, positions, box), rel=1e-11, abs=1e-11)
+    assert _reference(model, pair, positions, box) - model.energy(positions, box) > 1.0  # pairs count
+    pair_changes = 0
     for _ in range(8):
         i = int(rng.integers(len(positions)))
         new = positions[i] + rng.uniform(-0.3, 0.3, 3)
@@ -66,10 +68,12 @@ def test_energy_and_moves_match_the_descriptor_model(periodic, angular):
         moved = positions.copy()
         moved[i] = new
         expected = _reference(model, pair, moved, box) - _reference(model, pair, positions, box)
+        pair_changes += expected != pytest.approx(model.energy(moved, box) - model.energy(positions, box))
         delta = potential.delta_energy(i, new, positions, cells.box_lengths, cells.periodic, cells.origin,
                                        cells.cell_size, cells.n_cells, cells.members, cells.counts,
                                        potential.params)
         assert delta == pytest.approx(expected, rel=1e-9, abs=1e-10)
+    assert pair_changes >= 2  # the moves change the pair part too
 
 
 def test_non_integer_xi_and_no_pair():
@@ -86,7 +90,7 @@ def test_overlaps_are_infinite_and_mc_keeps_its_energy():
     rng = np.random.default_rng(3)
     model = _model(rng)
     model = SymmetryFunctionModel(model.r_cut, model.cutoff, model.radial, model.angular, 0.05 * model.weights)
-    pair = pseudo_hard_spheres(0.6)
+    pair = pseudo_hard_spheres(1.0)
     positions, box = _configuration(rng)
     positions %= box
     potential = triangle_sf_potential(model, pair)

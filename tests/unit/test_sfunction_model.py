@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cgml.descriptors.sfunctions import AngularBasis, RadialBasis, EVEN_FUNCTIONS
+from cgml.descriptors.sfunctions import EVEN_FUNCTIONS, AngularBasis, RadialBasis, compute_s_functions
 from cgml.fitting import fit_linear
 from cgml.fitting.sfunction_model import SFunctionPairModel, pair_regressors
 from cgml.geometry.rotations import random_rotation_matrices
@@ -28,6 +28,16 @@ def test_both_centres_energy_is_exchange_symmetric():
     forward = model.predict(rot_i, rot_j, sep)
     swapped = model.predict(rot_j, rot_i, -sep)
     np.testing.assert_allclose(forward, swapped, rtol=1e-12, atol=1e-12)
+    # and equals Eq. 12 written out: sum_k w_k Lambda(R) f_c(R) [M_k(I, J) + M_k(J, I)], with
+    # Lambda = exp(-mu R), f_c = tanh^3(1 - R / R_c), columns radial-major
+    r = np.linalg.norm(sep, axis=1)
+    fc = np.tanh(1.0 - r / 2.0) ** 3
+    both = [compute_s_functions(rot_i, rot_j, sep), compute_s_functions(rot_j, rot_i, -sep)]
+    mono = sum(np.prod(sv[:, list(EVEN_FUNCTIONS)][:, None, :] ** angular.exponents[None], axis=2)
+               for sv in both)  # (m, n_k)
+    expected = sum(w[ir * len(angular) + k] * np.exp(-mu * r) * fc * mono[:, k]
+                   for ir, mu in enumerate((2.0, 5.0)) for k in range(len(angular)))
+    np.testing.assert_allclose(forward, expected, rtol=1e-11, atol=1e-13)
     # the one-centre form is not symmetric in general (a contact function of I's frame)
     one = SFunctionPairModel(angular, RadialBasis.none(), None, np.arange(len(angular)),
                              w[:len(angular)], centres="one")

@@ -16,13 +16,17 @@ is time (trailing axes are independent components, all handled at once):
     is chosen automatically by Jonsson's test (Phys. Rev. E 98, 043304 (2018)): the
     statistic M_k = sum_{j >= k} n_j (gamma_j / c_j)^2 is chi^2-distributed with
     (number of levels - k) degrees of freedom if the data from level k on are
-    uncorrelated; the first level with M_k below the ``confidence`` quantile is used.
+    uncorrelated; the first level with M_k below the ``confidence`` quantile is used,
+    and its sem^2 = c_k / (n_k - 1) (1 + 2 rho_k) with the lag-one correlation
+    rho_k = gamma_k / c_k clipped to [0, 0.5] (what correlation is left at that level).
     A series with an odd number of samples at some level drops its oldest sample there.
     If no level passes (the series is shorter than a few correlation times), the last
     level with at least 2 samples is used: the error is then a lower bound.
 
 ``mean_and_sem(series, n_blocks)`` dispatches: ``n_blocks = "auto"`` -> blocking,
-an integer -> fixed blocks. The mean is always the plain mean of the whole series.
+an integer -> fixed blocks. The mean is the plain mean of the samples the error is
+taken from: the whole series for blocking, the blocks (without the dropped remainder at
+the start) for fixed blocks.
 """
 
 from __future__ import annotations
