@@ -367,3 +367,22 @@ def test_random_insertion_avoids_deep_soft_overlaps():
     positions, rotations = random_configuration(potential, 40, box, np.random.default_rng(2))
     state = init_rigid_state(positions, rotations, box, potential)
     assert state.energy < 40 * 5.0
+
+
+def test_sc_eos_bounds_the_box_shape_of_rectangular_moves(tmp_path):
+    """max_box_aspect_change reaches tuning, equilibration and production: with a bound of
+    1.001 about the cubic start every final box stays cubic to 0.1% while the volume moves;
+    a bound without rectangular moves is refused by name."""
+    params = _hard_eos_params(6, n_particles=150, pressures=[0.5, 2.0], box_moves="rectangular",
+                              max_box_aspect_change=1.001, tune_rounds=2)
+    out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
+    run_sc_eos(input={}, output=out, params=params, wildcards={"potential": "fg", "branch": "compress"})
+    with np.load(out["npz"]) as snap:
+        boxes = np.array([snap["box_000"], snap["box_001"]])
+    assert np.ptp(np.log(boxes), axis=1).max() <= np.log(1.001) + 1e-12
+    frame = pd.read_csv(out["csv"], comment="#")
+    assert frame["acceptance_volume"].min() > 0  # volume moves were taken
+    bad = _hard_eos_params(6, n_particles=150, pressures=[0.5], box_moves="isotropic",
+                           max_box_aspect_change=2.0, tune_rounds=1)
+    with pytest.raises(ValueError, match="max_box_aspect_change"):
+        run_sc_eos(input={}, output=out, params=bad, wildcards={"potential": "fg", "branch": "compress"})

@@ -118,23 +118,47 @@ def test_replica_exchange_keeps_each_slot_at_its_temperature():
     assert result.lowest[0] == pytest.approx(result.energies[:, 0].min())
 
 
-@pytest.mark.parametrize("rectangular", [False, True])
-def test_ideal_gas_isobar(rectangular):
+@pytest.mark.parametrize("moves", ["isotropic", "rectangular, bounded shape", "rectangular, free shape"])
+def test_ideal_gas_isobar(moves):
     """NPT of non-interacting bodies: <V> = (N + 1) / (beta P) for ln V moves, isotropic or
-    one box length at a time (rectangular)."""
+    one box length at a time with the shape bounded (a fixed region in ln L space, so the
+    volume is as free as before). With a free shape the box walks away from cubic with no
+    restoring force until edges meet the 2 r_cut floor, which biases <V> (~11.3 here), so
+    that case checks only the walk."""
     potential = rigid_pair_potential(no_pair, 0.1, (0.0,), "ideal")
     rng = np.random.default_rng(3)
     state = init_rigid_state(rng.uniform(0, 2.2, (10, 3)), random_rotation_matrices(rng, 10),
                              np.full(3, 2.2), potential)
+    rectangular = moves != "isotropic"
+    bound = 1.5 if moves.endswith("bounded shape") else None
     result = run_rigid(state, potential, 40000, 0.5, 0.5, seed=7, sample_every=20, pressure=1.0,
-                       max_log_volume_change=0.5, rectangular=rectangular)
+                       max_log_volume_change=0.5, rectangular=rectangular, max_aspect_change=bound)
     volumes = np.prod(result.box_lengths, axis=1)
-    assert np.mean(volumes[250:]) == pytest.approx(11.0, rel=0.06)
-    shapes = result.box_lengths[250:] / result.box_lengths[250:, :1]
-    if rectangular:  # the shape fluctuates
-        assert np.std(np.log(shapes[:, 1])) > 0.1
-    else:
-        assert np.allclose(shapes, 1.0)
+    log_shapes = np.log(result.box_lengths[250:] / result.box_lengths[250:, :1])
+    if moves == "isotropic":
+        assert np.allclose(log_shapes, 0.0)
+    if moves != "rectangular, free shape":
+        assert np.mean(volumes[250:]) == pytest.approx(11.0, rel=0.04)
+    if bound is not None:  # the shape fluctuates inside the bound (the start is cubic)
+        spread = np.ptp(np.log(result.box_lengths), axis=1)
+        assert spread.max() <= np.log(bound) + 1e-12 and np.std(log_shapes[:, 1]) > 0.1
+    if moves == "rectangular, free shape":
+        assert np.ptp(np.log(result.box_lengths), axis=1).max() > 2 * np.log(1.5)
+
+
+def test_box_shape_bound_is_checked():
+    potential = rigid_pair_potential(no_pair, 0.1, (0.0,), "ideal")
+    rng = np.random.default_rng(3)
+    state = init_rigid_state(rng.uniform(0, 2.0, (4, 3)), random_rotation_matrices(rng, 4),
+                             np.array([2.0, 2.0, 4.0]), potential)
+    kw = dict(pressure=1.0, max_log_volume_change=0.1)
+    with pytest.raises(ValueError, match="rectangular"):
+        run_rigid(state, potential, 1, 0.1, 0.1, 1, 1, max_aspect_change=1.5, **kw)
+    with pytest.raises(ValueError, match="max_aspect_change"):
+        run_rigid(state, potential, 1, 0.1, 0.1, 1, 1, rectangular=True, max_aspect_change=0.5, **kw)
+    with pytest.raises(ValueError, match="outside the shape bound"):
+        run_rigid(state, potential, 1, 0.1, 0.1, 1, 1, rectangular=True, max_aspect_change=1.5,
+                  shape_reference=[1.0, 1.0, 1.0], **kw)
 
 
 @pytest.mark.parametrize("mode", ["nvt", "npt", "planar"])

@@ -150,6 +150,11 @@ def test_mc_overlap_volume_reproducible_and_symmetric():
     b = superball_overlap_volume(r, rots[0], rots[1], 1.3, 2.5, 100_000, np.random.default_rng(7),
                                  chunk=30_000)
     assert a.volume[0] == b.volume[0]
+    threaded = superball_overlap_volume(r, rots[0], rots[1], 1.3, 2.5, 100_000, np.random.default_rng(7),
+                                        threads=2)
+    assert threaded.hits[0] == a.hits[0] and threaded.volume[0] == a.volume[0]
+    with pytest.raises(ValueError, match="threads"):
+        superball_overlap_volume(r, rots[0], rots[1], 1.3, 2.5, 10, np.random.default_rng(7), threads=0)
     c = superball_overlap_volume(-r, rots[1], rots[0], 1.3, 2.5, 100_000, np.random.default_rng(8))
     assert abs(a.volume[0] - c.volume[0]) < 4 * math.hypot(a.error[0], c.error[0])
 

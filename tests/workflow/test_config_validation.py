@@ -42,6 +42,8 @@ BAD_CONFIGS = {
     "odd EOS particle number": ({"anisotropic": {"sc_eos": {"n_particles": 898}}}, "anisotropic.sc_eos.n_particles"),
     "crystal above close packing": ({"anisotropic": {"sc_eos": {"crystal_density": 0.2398}}},
                                     "anisotropic.sc_eos.crystal_density"),
+    "box shape bound below 1": ({"anisotropic": {"sc_eos": {"max_box_aspect_change": 0.5}}},
+                                "anisotropic.sc_eos.max_box_aspect_change"),
     "reference switch not a boolean": ({"anisotropic": {"sc_eos": {"exact_reference": "yes"}}},
                                        "anisotropic.sc_eos.exact_reference"),
     "MC hard core inside the extrapolated range": ({"nanoparticles": {"eos": {"hard_core_sigma": 1.2}}},

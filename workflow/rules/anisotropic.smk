@@ -1,4 +1,6 @@
 # Paper `anisotropic`: Campos-Villalobos, Subert, Giunta, Dijkstra, npj Comput. Mater. (2024).
+from cgml.papers.anisotropic import cost as an_cost
+
 AN = config["anisotropic"]
 AN_DIR = f"{RESULTS}/anisotropic"
 AN_SYSTEMS = AN["patchy"]["systems"]
@@ -218,8 +220,12 @@ rule an_superball_dataset:
         f"{BENCH}/anisotropic/superball_dataset.tsv"
     conda:
         "../../envs/analysis.yaml"
+    # the overlap counts run on numba threads (the same volumes for any number)
+    threads: 8
     resources:
-        runtime=72 * 60,
+        runtime=lambda w, threads: an_cost.minutes(
+            an_cost.superball_dataset_seconds(AN_SB["dataset"], threads)
+        ),
         mem_mb=2000,
     params:
         **AN_SB_SHAPE,
@@ -294,7 +300,7 @@ rule an_quasi2d:
     conda:
         "../../envs/analysis.yaml"
     resources:
-        runtime=24 * 60,
+        runtime=an_cost.minutes(an_cost.quasi2d_seconds(AN["quasi2d"])),
         mem_mb=2000,
     params:
         superball=AN_SB_SHAPE,
@@ -457,7 +463,9 @@ rule an_sc_eos:
     conda:
         "../../envs/analysis.yaml"
     resources:
-        runtime=72 * 60,
+        runtime=lambda w: an_cost.minutes(
+            an_cost.sc_eos_seconds(AN["sc_eos"], w.potential)
+        ),
         mem_mb=2000,
     params:
         spherocylinder={
@@ -542,8 +550,13 @@ rule an_remc:
         f"{BENCH}/anisotropic/remc_{{potential}}_n{{n}}.tsv"
     conda:
         "../../envs/analysis.yaml"
+    # FG site sums: the temperature slots are swept on threads (the same trajectory for any
+    # number); CG sweeps are too short for threads to pay
+    threads: lambda w: AN["remc"]["n_replicas"] if w.potential == "fg" else 1
     resources:
-        runtime=72 * 60,
+        runtime=lambda w, threads: an_cost.minutes(
+            an_cost.remc_seconds(AN["remc"], w.potential, int(w.n), threads)
+        ),
         mem_mb=2000,
     params:
         remc=lambda w: {

@@ -179,13 +179,15 @@ class OverlapVolumeResult:
 
 def superball_overlap_volume(separations, rotations_i, rotations_j, sigma: float,
                              exponent: float, n_samples: int, rng: np.random.Generator,
-                             chunk: int = 1 << 18) -> OverlapVolumeResult:
+                             chunk: int = 1 << 18, threads: int = 1) -> OverlapVolumeResult:
     """Overlap volume of two identical superballs by Monte Carlo integration.
 
     For depletion zones pass ``sigma = sigma + sigma_d`` and ``exponent = M'`` (the paper:
     sigma' = 1.3 sigma, M' = 2.5). ``separations (m, 3)`` R_J - R_I [length];
     ``n_samples`` uniform points per pair (the paper uses 10^7) drawn from ``rng`` in
-    chunks of ``chunk`` points.
+    chunks of ``chunk`` points. ``threads > 1`` counts each chunk on that many numba
+    threads: the points come from ``rng`` in the same order, so the volumes are the same
+    to the last bit (the draws stay serial: ~8 ns a point against ~83 ns of counting).
     """
     r, rot_i, rot_j, a, p = _pairs(separations, rotations_i, rotations_j, sigma, exponent)
     if not isinstance(rng, np.random.Generator):
@@ -194,6 +196,14 @@ def superball_overlap_volume(separations, rotations_i, rotations_j, sigma: float
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
     if int(chunk) != chunk or chunk < 1:
         raise ValueError(f"chunk must be a positive integer, got {chunk!r}")
+    if int(threads) != threads or threads < 1:
+        raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    count = K.count_in_two_superballs
+    if threads > 1:
+        import numba
+
+        numba.set_num_threads(min(int(threads), numba.config.NUMBA_NUM_THREADS))
+        count = K.count_in_two_superballs_parallel
     n_samples = int(n_samples)
     m = r.shape[0]
     h_i = superball_bounding_half_extents(rot_i, 2.0 * a, p)
@@ -210,8 +220,7 @@ def superball_overlap_volume(separations, rotations_i, rotations_j, sigma: float
         while left > 0:
             n = min(left, int(chunk))
             u = rng.random((n, 3))
-            hits[k] += K.count_in_two_superballs(u, lo[k], width[k], r[k], rot_i[k], rot_j[k],
-                                                 a, p)
+            hits[k] += count(u, lo[k], width[k], r[k], rot_i[k], rot_j[k], a, p)
             left -= n
     frac = hits / n_samples
     volume = box * frac

@@ -538,9 +538,11 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
 def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_lengths, periodic,
                   r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
                   beta, pressure, max_displacement, max_rotation, max_log_volume_change,
-                  do_volume, rectangular, planar, n_sweeps, seed):
+                  do_volume, rectangular, planar, n_sweeps, seed, shape_reference, max_shape_log_ratio):
     """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
-    the energy and tally (6,) = accepted/attempted translations, rotations, volume moves."""
+    the energy and tally (6,) = accepted/attempted translations, rotations, volume moves.
+    A rectangular volume move is refused when max_d ln(L_d / ref_d) - min_d ln(L_d / ref_d)
+    would exceed ``max_shape_log_ratio`` (inf: no bound)."""
     if seed >= 0:
         np.random.seed(seed)
     n = positions.shape[0]
@@ -559,6 +561,13 @@ def _rigid_sweeps(delta_energy, total_energy, params, positions, rotations, box_
                     box_lengths, max_log_volume_change, r_cut, axis_moved)
                 if not ok:
                     continue
+                if rectangular and max_shape_log_ratio < np.inf:
+                    lo, hi = np.inf, -np.inf
+                    for d in range(3):
+                        g = math.log(new_box[d] / shape_reference[d])
+                        lo, hi = min(lo, g), max(hi, g)
+                    if hi - lo > max_shape_log_ratio:
+                        continue
                 (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
                  new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
                                                members.shape[1])
@@ -722,6 +731,27 @@ def rigid_energy(state: RigidState, potential: RigidPotential) -> float:
     return _energy(state.positions, state.rotations, state.box_lengths, state.cells, potential)
 
 
+_NO_SHAPE_BOUND = (np.ones(3), np.inf)
+
+
+def _shape_bound(state, rectangular, shape_reference, max_aspect_change):
+    """(reference (3,), ln max_aspect_change) for the kernel, or None (no bound)."""
+    if max_aspect_change is None:
+        return None
+    if not rectangular:
+        raise ValueError("max_aspect_change bounds rectangular volume moves: set rectangular=True")
+    if not (np.isfinite(max_aspect_change) and max_aspect_change >= 1.0):
+        raise ValueError(f"max_aspect_change must be a finite number >= 1, got {max_aspect_change!r}")
+    ref = np.array(state.box_lengths if shape_reference is None else shape_reference, dtype=float)
+    if ref.shape != (3,) or not np.all(ref > 0):
+        raise ValueError(f"shape_reference must be 3 positive box lengths, got {shape_reference!r}")
+    g = np.log(state.box_lengths / ref)
+    if g.max() - g.min() > math.log(max_aspect_change) * (1.0 + 1e-12):
+        raise ValueError(f"the box {state.box_lengths} is already outside the shape bound "
+                         f"(max_aspect_change {max_aspect_change} about {ref})")
+    return ref, float(math.log(max_aspect_change))
+
+
 class _Run:
     """Mutable arrays of one rigid-body run (one replica) and its kernel call."""
 
@@ -736,13 +766,15 @@ class _Run:
         self.tally = np.zeros(6, np.int64)
 
     def advance(self, n_sweeps, kseed, beta, pressure, max_displacement, max_rotation,
-                max_log_volume_change, do_volume, planar, rectangular=False):
+                max_log_volume_change, do_volume, planar, rectangular=False, shape_bound=None):
         a, p = self.a, self.potential
+        reference, log_ratio = (_NO_SHAPE_BOUND if shape_bound is None else shape_bound)
         out = _rigid_sweeps(p.delta_energy, p.total_energy, p.params, a["positions"], a["rotations"],
                             a["box_lengths"], True, a["r_cut"], a["origin"], a["cell_size"],
                             a["n_cells"], a["members"], a["counts"], a["cell_of"], a["slot_of"],
                             a["energy"], beta, pressure, max_displacement, max_rotation,
-                            max_log_volume_change, do_volume, rectangular, planar, n_sweeps, kseed)
+                            max_log_volume_change, do_volume, rectangular, planar, n_sweeps, kseed,
+                            reference, log_ratio)
         (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
          a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
         self.tally += out[9]
@@ -781,6 +813,7 @@ def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_d
               max_rotation: float, seed: int, sample_every, *, pressure: float | None = None,
               max_log_volume_change: float = 0.0, planar: bool = False, beta: float = 1.0,
               store_snapshots: bool = False, rectangular: bool = False,
+              shape_reference=None, max_aspect_change: float | None = None,
               on_sample: Callable[[int, RigidState], None] | None = None) -> RigidResult:
     """NVT (``pressure=None``) or NPT rigid-body MC; ``planar=True`` for quasi-2D moves.
 
@@ -788,6 +821,12 @@ def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_d
     [kT/length^3]; sample_every : int [sweeps] or trigger; seed : non-negative int.
     ``rectangular=True``: each volume move scales one random box length (the box shape
     fluctuates, as a crystal of anisotropic bodies needs); otherwise all three alike.
+    ``max_aspect_change``: a rectangular move is refused when it would change the ratio of
+    any two box lengths by more than this factor from their ratio in ``shape_reference``
+    (default: the starting box). A fluid has no restoring force on the box shape, so
+    without a bound the shape random-walks (box edges then approach 2 r_cut); the bound is
+    a fixed region in (ln L_x, ln L_y, ln L_z), so detailed balance holds, and leaves the
+    volume free.
     """
     _check_run_args(state, potential, max_displacement, max_rotation, beta)
     do_volume = pressure is not None
@@ -798,13 +837,14 @@ def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_d
             raise ValueError(f"pressure must be >= 0 [kT/length^3], got {pressure}")
         if not (np.isfinite(max_log_volume_change) and max_log_volume_change >= 0):
             raise ValueError(f"max_log_volume_change must be >= 0, got {max_log_volume_change}")
+    bound = _shape_bound(state, rectangular, shape_reference, max_aspect_change) if do_volume else None
     run = _Run(state, potential)
     samples = {"sweeps": [], "energies": [], "box": [], "positions": [], "rotations": []}
 
     def advance(n_block, kseed):
         run.advance(n_block, kseed, float(beta), float(pressure or 0.0), float(max_displacement),
                     float(max_rotation), float(max_log_volume_change), do_volume, bool(planar),
-                    bool(rectangular))
+                    bool(rectangular), bound)
 
     def sample(sweep):
         samples["sweeps"].append(sweep)
@@ -844,12 +884,15 @@ def adapt_rigid_steps(state: RigidState, potential: RigidPotential, max_displace
                       max_rotation: float, seed: int, *, target_acceptance: float = 0.3,
                       n_rounds: int = 10, sweeps_per_round: int = 50, planar: bool = False,
                       pressure: float | None = None, max_log_volume_change: float = 0.0,
-                      beta: float = 1.0, rectangular: bool = False):
+                      beta: float = 1.0, rectangular: bool = False, shape_reference=None,
+                      max_aspect_change: float | None = None):
     """Tune translation, rotation (and ln V) steps toward ``target_acceptance`` (paper: 30%).
 
     For equilibration only; production runs use the returned fixed steps. Returns
     ``(state, max_displacement, max_rotation, max_log_volume_change, acceptance)``; the
     rotation step is capped at pi, the displacement at half the smallest box length.
+    ``shape_reference`` / ``max_aspect_change`` as in :func:`run_rigid` (the reference
+    defaults to the starting box and stays that box through all rounds).
     """
     if not 0.0 < target_acceptance < 1.0:
         raise ValueError(f"target_acceptance must lie in (0, 1), got {target_acceptance}")
@@ -858,10 +901,13 @@ def adapt_rigid_steps(state: RigidState, potential: RigidPotential, max_displace
     seeds = np.random.SeedSequence(kernel_seed(seed)).generate_state(n_rounds, dtype=np.uint32)
     d, phi, dv = float(max_displacement), float(max_rotation), float(max_log_volume_change)
     acceptance = {}
+    if max_aspect_change is not None and shape_reference is None:
+        shape_reference = state.box_lengths.copy()
     for k in range(n_rounds):
         result = run_rigid(state, potential, sweeps_per_round, d, phi, int(seeds[k]),
                            sweeps_per_round, pressure=pressure, max_log_volume_change=dv,
-                           planar=planar, beta=beta, rectangular=rectangular)
+                           planar=planar, beta=beta, rectangular=rectangular,
+                           shape_reference=shape_reference, max_aspect_change=max_aspect_change)
         state, acceptance = result.state, result.acceptance
         d = scaled_step(d, acceptance["translation"], target_acceptance,
                         0.5 * float(np.min(state.box_lengths)))

@@ -317,7 +317,7 @@ class SuperballDataset:
 
 def make_superball_dataset(*, sigma: float, exponent: float, sigma_d: float, exponent_zone: float,
                            n_angles: int, n_positions: int, n_mc_samples: int,
-                           rng: np.random.Generator) -> SuperballDataset:
+                           rng: np.random.Generator, threads: int = 1) -> SuperballDataset:
     """Overlap volumes V_f^(2) of two depletion zones (module docstring, "Data set").
 
     ``n_angles**4 * n_positions`` configurations; the depletion zone is the superball
@@ -343,7 +343,7 @@ def make_superball_dataset(*, sigma: float, exponent: float, sigma_d: float, exp
     rep = np.repeat(np.arange(n_pairs), n_positions)
     separations = rhat[rep] * dist.reshape(-1, 1)
     res = superball_overlap_volume(separations, rot_i[rep], rot_j[rep], sigma_zone, exponent_zone,
-                                   n_mc_samples, rng)
+                                   n_mc_samples, rng, threads=threads)
     grid_arr = np.array(grid)
     return SuperballDataset(separations, rot_i[rep], rot_j[rep], grid_arr[ii][rep], grid_arr[jj][rep],
                             res.volume, res.error, d_core[rep], d_zone[rep], rep.astype(np.int64))
@@ -711,7 +711,7 @@ def run_superball_dataset(*, input, output, params, wildcards, threads=1):
     :class:`SuperballDataset`)."""
     p = _params(params, SUPERBALL_DATASET_PARAMS)
     rng = np.random.default_rng(p["seed"])
-    data = make_superball_dataset(rng=rng, **{k: v for k, v in p.items() if k != "seed"})
+    data = make_superball_dataset(rng=rng, threads=threads, **{k: v for k, v in p.items() if k != "seed"})
     log.info("superball data set: %d configurations, V_f in [%.4g, %.4g] sigma^3",
              data.volume.size, data.volume.min(), data.volume.max())
     write_npz(output["dataset"], provenance({**p, "units": "sigma, sigma^3, rad"}, seed=p["seed"]),

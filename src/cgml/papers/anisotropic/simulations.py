@@ -210,6 +210,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     Writes output["npz"] (slot energies per sample, lowest cluster, final state of each
     temperature slot) and output["json"].
 
+    ``threads``: temperature slots swept at once (the same trajectory for any number).
+
     Starts: every slot from a random compact cluster, or (``fg_start: cg``, FG only) from
     the final configuration of the same temperature slot of the CG run, which has run
     many more cycles: the FG site sums cost ~1000x a CG pair energy, and a short FG run
@@ -244,7 +246,7 @@ def run_remc(*, input, output, params, wildcards, threads=1):
         steps_d.append(d)
         steps_r.append(phi)
     result = run_replica_exchange(states, potential, betas, int(cfg["n_cycles"]), steps_d, steps_r,
-                                  seed + 1, int(cfg["sample_every"]))
+                                  seed + 1, int(cfg["sample_every"]), threads=int(threads))
     u0 = result.energies[:, 0] / (n * eps_max)
     half = u0[u0.size // 2:]
     mean, sem = block_average(half, n_blocks=min(10, max(2, half.size // 2)))[:2] if half.size >= 4 \
@@ -512,7 +514,8 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     pressures [kT/sigma^3], start_density, crystal_density, equilibration_sweeps,
     production_sweeps (CG), fg_equilibration_sweeps, fg_production_sweeps (hard bodies),
     box_moves ("isotropic" or "rectangular": one box length per volume move, so a layered
-    crystal can take its own aspect ratio), sample_every, tune_rounds, tune_sweeps,
+    crystal can take its own aspect ratio), max_box_aspect_change (null, or the factor by
+    which a ratio of two box edges may move from the branch's start), sample_every, tune_rounds, tune_sweeps,
     target_acceptance), seed;
     wildcards: potential ("fg"/"cg"), branch ("compress": ascending pressures from an
     isotropic fluid made by random insertion at start_density; "expand": descending
@@ -534,6 +537,11 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         raise ValueError(f"anisotropic.sc_eos.box_moves must be 'isotropic' or 'rectangular', "
                          f"got {cfg['box_moves']!r}")
     rectangular = cfg["box_moves"] == "rectangular"
+    aspect = cfg.get("max_box_aspect_change")
+    if aspect is not None and (not rectangular or float(aspect) < 1.0):
+        raise ValueError(f"anisotropic.sc_eos.max_box_aspect_change must be null or a number >= 1 "
+                         f"with box_moves: rectangular, got {aspect!r} with {cfg['box_moves']!r}")
+    shape = {} if aspect is None else {"max_aspect_change": float(aspect)}
     seed = int(params["seed"])
     branch = wildcards.get("branch", "compress")
     if branch not in ("compress", "expand"):
@@ -558,6 +566,8 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
                     "%.4f, and no box edge can shrink below 2 r_cut", stretch, box,
                     2 * potential.r_cut, n / np.prod(box * stretch), n / np.prod(box))
     state = init_rigid_state(positions * stretch, rotations, box * stretch, potential)
+    if shape:  # the whole branch is bounded about its starting box
+        shape["shape_reference"] = state.box_lengths.copy()
     pressures = sorted(float(x) for x in cfg["pressures"])
     if branch == "expand":
         pressures = pressures[::-1]
@@ -569,12 +579,12 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
             state, potential, d, phi, seed + 10 * k + 1, pressure=pressure,
             max_log_volume_change=dv, target_acceptance=float(cfg["target_acceptance"]),
             n_rounds=int(cfg["tune_rounds"]), sweeps_per_round=int(cfg["tune_sweeps"]),
-            rectangular=rectangular)
+            rectangular=rectangular, **shape)
         if n_equilibration:
             state = run_rigid(state, potential, n_equilibration, d, phi,
                               seed + 10 * k + 2, n_equilibration,
                               pressure=pressure, max_log_volume_change=dv,
-                              rectangular=rectangular).state
+                              rectangular=rectangular, **shape).state
         orders = []
 
         def measure(sweep, s):
@@ -586,7 +596,8 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
 
         result = run_rigid(state, potential, n_production, d, phi,
                            seed + 10 * k + 3, int(cfg["sample_every"]), pressure=pressure,
-                           max_log_volume_change=dv, rectangular=rectangular, on_sample=measure)
+                           max_log_volume_change=dv, rectangular=rectangular, on_sample=measure,
+                           **shape)
         state = result.state
         rho = result.densities * diameter ** 3
         mean, sem = block_average(rho, n_blocks=min(5, max(2, rho.size // 2)))[:2]

@@ -1,0 +1,81 @@
+"""Wall-time requests of the long anisotropic jobs, from their config and measured rates.
+
+The slurm profile submits every job with ``resources.runtime`` [min]; a job that needs
+more is killed at its limit and its work is lost, so the long Monte Carlo and
+integration jobs size their request from the work the config asks for, at rates
+measured on one core of the development machine (2-core VM, Python 3.11, numba; process
+time, 2026-12-06), with the same margin as the LAMMPS jobs
+(:func:`cgml.workflow.smk.lammps_runtime_minutes`): twice the estimate plus 10 min.
+Slower cores need a larger margin: ``--set-resources`` overrides any rule.
+
+Rates (single thread):
+
+* FG replica exchange (IPC site sums, truncated at 1e-4 kT): 145 single-body moves/s at
+  N = 5 (4 neighbour site sums a move: 580 pair sums/s); a sweep of the M slots of a
+  cycle runs on ``threads`` threads (1.8x measured with 2);
+* CG replica exchange (64-term S-function model): ~2,200 cycles/s of 8 slots at N = 4-5,
+  Python-bound; taken as 16,000 slot sweeps/s;
+* spherocylinder NPT, N = 896 near rho* = 0.13: hard rods 155.9 sweeps/s, Eq. 17 with the
+  fitted contact 27.9 and with the exact contact 40.3 sweeps/s (benchmarks/anisotropic_speed.py);
+  the cost of a sweep grows with N, the tuning sweeps count too;
+* quasi-2D superballs, N = 110: 430-630 sweeps/s (the lower rate is used);
+* overlap volumes of depletion zones: 1.19e7 Monte Carlo points/s on one thread, of
+  which ~8 ns a point is the serial draw and the rest the count, which runs on threads
+  (2.2e7 points/s measured with 2);
+* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2).
+"""
+
+from __future__ import annotations
+
+MARGIN = 2.0
+FLOOR_MINUTES = 10
+
+FG_PAIR_SUMS_PER_S = 580.0
+CG_SLOT_SWEEPS_PER_S = 16000.0
+SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 27.9 * 896, "exact": 40.3 * 896}
+QUASI2D_MOVES_PER_S = 430.0 * 110
+SUPERBALL_DRAW_S = 8e-9
+SUPERBALL_COUNT_S = 1.0 / 1.19e7 - SUPERBALL_DRAW_S
+THREAD_EFFICIENCY = 0.8
+
+
+def minutes(seconds: float) -> int:
+    """The request [min] for an estimate of ``seconds`` on the measured machine."""
+    return int(FLOOR_MINUTES + MARGIN * float(seconds) / 60.0)
+
+
+def remc_seconds(remc: dict, potential: str, n: int, threads: int = 1) -> float:
+    """Replica exchange of ``n`` bodies: ``remc`` is config ``anisotropic.remc``."""
+    m = int(remc["n_replicas"])
+    tuning = int(remc["tune_rounds"]) * int(remc["tune_sweeps"])
+    if potential == "fg":
+        cycles = int(remc["n_cycles_fg"])
+        per_sweep = n * max(1, n - 1) / FG_PAIR_SUMS_PER_S
+        threads = min(max(1, int(threads)), m)
+        speedup = 1.0 if threads == 1 else THREAD_EFFICIENCY * threads
+        return (cycles * m / speedup + tuning * m) * per_sweep
+    cycles = int(remc["n_cycles"])
+    return (cycles + tuning) * m / CG_SLOT_SWEEPS_PER_S
+
+
+def sc_eos_seconds(sc_eos: dict, potential: str) -> float:
+    """One branch of the spherocylinder equation of state: ``sc_eos`` is config
+    ``anisotropic.sc_eos``; ``potential`` "fg" (hard rods), "cg" or "exact"."""
+    prefix = "fg_" if potential == "fg" else ""
+    per_pressure = (int(sc_eos[prefix + "equilibration_sweeps"]) + int(sc_eos[prefix + "production_sweeps"])
+                    + int(sc_eos["tune_rounds"]) * int(sc_eos["tune_sweeps"]))
+    moves = len(sc_eos["pressures"]) * per_pressure * int(sc_eos["n_particles"])
+    return moves / SC_MOVES_PER_S[potential]
+
+
+def quasi2d_seconds(quasi2d: dict) -> float:
+    """One quasi-2D start: ``quasi2d`` is config ``anisotropic.quasi2d``."""
+    sweeps = int(quasi2d["n_sweeps"]) + int(quasi2d["tune_rounds"]) * int(quasi2d["tune_sweeps"])
+    return sweeps * int(quasi2d["n_particles"]) / QUASI2D_MOVES_PER_S
+
+
+def superball_dataset_seconds(dataset: dict, threads: int = 1) -> float:
+    """The overlap-volume data set: ``dataset`` is config ``anisotropic.superball.dataset``."""
+    pairs = int(dataset["n_angles"]) ** 4 * int(dataset["n_positions"])
+    per_point = SUPERBALL_DRAW_S + SUPERBALL_COUNT_S / max(1, int(threads))
+    return pairs * float(dataset["n_mc_samples"]) * per_point
