@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -121,7 +122,8 @@ def test_paper_scale_dry_run_builds_the_full_dag(repo_copy, slurm_env, with_stan
     env, state = slurm_env
     if not with_standins:  # e.g. CI, or a workstation: no SLURM commands at all
         env = {**env, "PATH": os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if "standins" not in p)}
-    run = run_snakemake(["-n", "--profile", PROFILE], repo_copy, timeout=120, env=env)
+    # a dry run caps threads at --cores (1 when not given); a slurm run has no cap: give a node's worth
+    run = run_snakemake(["-n", "--profile", PROFILE, "--cores", "64"], repo_copy, timeout=120, env=env)
     assert not run.timed_out and run.returncode == 0, run.describe()
     config = yaml.safe_load((repo_copy / "config/config.yaml").read_text())
     np_config = config["nanoparticles"]
@@ -131,8 +133,30 @@ def test_paper_scale_dry_run_builds_the_full_dag(repo_copy, slurm_env, with_stan
     # hard rods, fitted CG and the exact-contact reference (sc_eos.exact_reference), two branches each
     n_potentials = 3 if config["anisotropic"]["sc_eos"]["exact_reference"] else 2
     assert counts.get("an_sc_eos") == n_potentials * 2, counts
+    # the long anisotropic jobs size their wall time from the config (cgml.papers.anisotropic.cost):
+    # every one fits a 72 h cap, the FG replica exchange with its 8 threads
+    requests = job_requests(run.output)
+    long_jobs = [r for r in requests if r[0] in ("an_remc", "an_sc_eos", "an_quasi2d", "an_superball_dataset")]
+    assert len(long_jobs) == 4 + counts["an_sc_eos"] + 2 + 1, long_jobs
+    assert all(10 < runtime <= 72 * 60 for _, _, runtime in long_jobs), long_jobs
+    assert sorted(t for rule, t, runtime in long_jobs if rule == "an_remc" and runtime > 600) == [8, 8]
     assert not standin_calls(state, "sbatch"), "a dry run submitted jobs"
     assert not (repo_copy / "results").exists()
+
+
+def job_requests(output: str) -> list[tuple[str, int, int]]:
+    """(rule, threads, runtime [min]) of every job a Snakemake dry run lists."""
+    jobs, rule, threads = [], None, 1
+    for line in output.splitlines():
+        if line.startswith("rule ") or line.startswith("localrule "):
+            rule, threads = line.split()[1].rstrip(":"), 1
+        elif line.strip().startswith("threads:"):
+            threads = int(line.split()[1])
+        elif line.strip().startswith("resources:") and rule is not None:
+            runtime = re.search(r"runtime=(\d+)", line)
+            jobs.append((rule, threads, int(runtime.group(1)) if runtime else -1))
+            rule = None
+    return jobs
 
 
 def job_counts(output: str) -> dict[str, int]:
