@@ -37,8 +37,13 @@ def test_boublik_reduces_to_carnahan_starling_for_spheres():
     assert boublik_pressure(rho, 0.0, 1.0) == pytest.approx(rho * (1 + eta + eta**2 - eta**3) / (1 - eta) ** 3)
 
 
-def test_hard_spherocylinder_fluid_follows_boublik():
+@pytest.mark.parametrize("box_moves", ["isotropic", "rectangular, shape bounded"])
+def test_hard_spherocylinder_fluid_follows_boublik(box_moves):
+    """Isotropic ln V moves, and the EOS rule's rectangular ones (one edge at a time) with
+    the box shape bounded (max_aspect_change 2, as sc_eos.max_box_aspect_change): measured
+    0.0629 against 0.0632, the shape spread up to a factor 1.25 in the run."""
     length, diameter, n, pressure = 4.0, 1.0, 100, 0.3
+    shape = {} if box_moves == "isotropic" else {"rectangular": True, "max_aspect_change": 2.0}
     potential = hard_spherocylinder_potential(length, diameter)
     rho_eos = brentq(lambda r: boublik_pressure(r, length, diameter) - pressure, 1e-3, 0.2)
     # start a little below the EOS density (random insertion), box edges >= 2 r_cut
@@ -47,8 +52,8 @@ def test_hard_spherocylinder_fluid_follows_boublik():
     state = init_rigid_state(positions, rotations, box, potential)
     state, d, phi, dv, _ = adapt_rigid_steps(state, potential, 0.3, 0.3, seed=11, pressure=pressure,
                                              max_log_volume_change=0.01, n_rounds=6,
-                                             sweeps_per_round=100)
+                                             sweeps_per_round=100, shape_reference=box, **shape)
     result = run_rigid(state, potential, 10000, d, phi, seed=21, sample_every=10,
-                       pressure=pressure, max_log_volume_change=dv)
+                       pressure=pressure, max_log_volume_change=dv, shape_reference=box, **shape)
     rho = np.mean(result.densities[len(result.densities) * 2 // 5:])
     assert rho == pytest.approx(rho_eos, rel=0.04)  # measured: 0.0631 against 0.0632
