@@ -6,7 +6,7 @@ import functools
 
 from cgml.entry import rule_seed
 
-__all__ = ["rule_seed", "lammps_runtime_minutes", "code_hash", "config_sections"]
+__all__ = ["rule_seed", "runtime_minutes", "lammps_runtime_minutes", "code_hash", "config_sections"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -39,11 +39,16 @@ def code_hash(*script_globs: str) -> str:
     return cgml.source_hash(*sorted(modules))
 
 
+def runtime_minutes(seconds: float) -> int:
+    """Wall-time request [min] for a job estimated at ``seconds`` on the machine its rates
+    were measured on: twice the estimate plus 10 min (every sized rule uses this margin)."""
+    return int(10 + 2 * float(seconds) / 60)
+
+
 def lammps_runtime_minutes(steps: int, atoms: int, mpi_tasks: int = 1, atom_steps_per_second: float = 1.0e6) -> int:
     """Wall-time request [min] for a LAMMPS job: measured ~1e6 atom-steps/s per MPI task
-    for the nanoparticle force field on one core, with a factor 2 margin and 10 min floor."""
-    seconds = steps * atoms / (atom_steps_per_second * max(1, mpi_tasks))
-    return int(10 + 2 * seconds / 60)
+    for the nanoparticle force field on one core (:func:`runtime_minutes` margin)."""
+    return runtime_minutes(steps * atoms / (atom_steps_per_second * max(1, mpi_tasks)))
 
 
 def config_sections(config: dict, sections, drop=()) -> dict:

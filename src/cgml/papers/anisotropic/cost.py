@@ -4,14 +4,14 @@ The slurm profile submits every job with ``resources.runtime`` [min]; a job that
 more is killed at its limit and its work is lost, so the long Monte Carlo and
 integration jobs size their request from the work the config asks for, at rates
 measured on one core of the development machine (2-core VM, Python 3.11, numba; process
-time, 2026-12-06), with the same margin as the LAMMPS jobs
-(:func:`cgml.workflow.smk.lammps_runtime_minutes`): twice the estimate plus 10 min.
+time, 2026-12-06), with the margin every sized rule uses
+(:func:`cgml.workflow.smk.runtime_minutes`: twice the estimate plus 10 min).
 Slower cores need a larger margin: ``--set-resources`` overrides any rule.
 
 Rates (single thread):
 
 * FG replica exchange (IPC site sums, truncated at 1e-4 kT): 145 single-body moves/s at
-  N = 5 (4 neighbour site sums a move: 580 pair sums/s); a sweep of the M slots of a
+  N = 5 (one thread would need ~115 h for the paper's 1.5e6 cycles at N = 5, an estimate) (4 neighbour site sums a move: 580 pair sums/s); a sweep of the M slots of a
   cycle runs on ``threads`` threads (1.8x measured with 2);
 * CG replica exchange (64-term S-function model): ~2,200 cycles/s of 8 slots at N = 4-5,
   Python-bound; taken as 16,000 slot sweeps/s;
@@ -27,8 +27,9 @@ Rates (single thread):
 
 from __future__ import annotations
 
-MARGIN = 2.0
-FLOOR_MINUTES = 10
+from cgml.workflow.smk import runtime_minutes as minutes
+
+__all__ = ["minutes", "remc_seconds", "sc_eos_seconds", "quasi2d_seconds", "superball_dataset_seconds"]
 
 FG_PAIR_SUMS_PER_S = 580.0
 CG_SLOT_SWEEPS_PER_S = 16000.0
@@ -37,11 +38,6 @@ QUASI2D_MOVES_PER_S = 430.0 * 110
 SUPERBALL_DRAW_S = 8e-9
 SUPERBALL_COUNT_S = 1.0 / 1.19e7 - SUPERBALL_DRAW_S
 THREAD_EFFICIENCY = 0.8
-
-
-def minutes(seconds: float) -> int:
-    """The request [min] for an estimate of ``seconds`` on the measured machine."""
-    return int(FLOOR_MINUTES + MARGIN * float(seconds) / 60.0)
 
 
 def remc_seconds(remc: dict, potential: str, n: int, threads: int = 1) -> float:
