@@ -149,6 +149,9 @@ def mc_rows(record, rng, quick: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model.save(Path(tmp) / "contact.json")
         cg = soft_spherocylinder_potential(Path(tmp) / "contact.json", {"length": 4.0, "diameter": 1.0})
+        # the same potential without the contact screen (every pair's polynomial evaluated)
+        cg_plain = soft_spherocylinder_potential(Path(tmp) / "contact.json",
+                                                 {"length": 4.0, "diameter": 1.0}, screen_grid=0)
     n = 896
     sweeps = 2 if quick else 10
     # hard_generic: the same pair function through the generic kernel, which also scans the
@@ -156,7 +159,7 @@ def mc_rows(record, rng, quick: bool) -> None:
     generic = rigid_pair_potential(_hard_spherocylinder_pair, 5.0, (2.0, 1.0), "hsc generic")
     exact = exact_soft_spherocylinder_potential({"length": 4.0, "diameter": 1.0})
     for name, potential in (("hard", hard_spherocylinder_potential(4.0, 1.0)), ("hard_generic", generic),
-                            ("cg", cg), ("exact_contact", exact)):
+                            ("cg", cg), ("cg_unscreened", cg_plain), ("exact_contact", exact)):
         pos, box = hexagonal_rod_crystal(n, 4.0, 1.0, 0.13)
         rot = np.tile(np.eye(3), (n, 1, 1))  # rods along z
         stretch = max(1.0, 2.02 * potential.r_cut / float(np.min(box)))

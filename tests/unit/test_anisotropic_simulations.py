@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cgml.descriptors._sfunction_kernels import C3
 from cgml.descriptors.sfunctions import AngularBasis, RadialBasis
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.io import read_npz, write_npz
@@ -318,6 +319,58 @@ def test_soft_spherocylinder_potential_follows_eq17(tmp_path):
                          for k in range(50)])
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     assert np.all(got[np.linalg.norm(r, axis=1) > potential.r_cut] == 0.0)
+
+
+def test_contact_screen_leaves_energies_and_trajectories_bit_identical(tmp_path):
+    """The CG rods' polynomial screen (contact_upper_bounds) only skips pairs whose Eq. 17
+    is exactly 0: pair energies near and far from contact, and an NPT trajectory of a dense
+    rod fluid, are the same bit for bit with and without it, and the screen does skip."""
+    from cgml.geometry.rotations import random_rotation_matrices
+    from cgml.papers.anisotropic.shapes import (
+        fit_contact_function,
+        make_spherocylinder_dataset,
+        soft_spherocylinder_potential,
+    )
+    from cgml.papers.anisotropic.simulations import hexagonal_rod_crystal
+    from cgml.simulate.rigid import run_rigid
+
+    data = make_spherocylinder_dataset(length=4.0, diameter=1.0, n_samples=1500,
+                                       rng=np.random.default_rng(4))
+    fit_contact_function(data, seed=2, degree=6, max_features=25)[0].save(tmp_path / "c.json")
+    sc = {"length": 4.0, "diameter": 1.0}
+    plain = soft_spherocylinder_potential(tmp_path / "c.json", sc, screen_grid=0)
+    screened = soft_spherocylinder_potential(tmp_path / "c.json", sc, screen_grid=16)
+    rng = np.random.default_rng(5)
+    m = 4000
+    rot_i, rot_j = random_rotation_matrices(rng, m), random_rotation_matrices(rng, m)
+    u = rng.normal(size=(m, 3))
+    r = u / np.linalg.norm(u, axis=1, keepdims=True) * rng.uniform(0.8, plain.r_cut, (m, 1))
+    e_plain = np.array([plain.pair_energy(r[k], rot_i[k], rot_j[k], plain.params) for k in range(m)])
+    e_screen = np.array([screened.pair_energy(r[k], rot_i[k], rot_j[k], screened.params)
+                         for k in range(m)])
+    np.testing.assert_array_equal(e_screen, e_plain)
+    assert (e_plain > 0).sum() > 100 and (e_plain == 0).sum() > 100
+    # how many zero pairs the table proves zero (the screen is not vacuous)
+    params, bounds, inv_width = screened.params
+    n = bounds.shape[0]
+    s = np.stack([C3 * np.einsum("ka,ka->k", rot_j[:, :, 2], r), -C3 * np.einsum("ka,ka->k", rot_i[:, :, 2], r),
+                  -C3 * np.einsum("ka,ka->k", rot_i[:, :, 2], rot_j[:, :, 2]) * np.linalg.norm(r, axis=1)],
+                 axis=1) / np.linalg.norm(r, axis=1)[:, None]
+    idx = np.clip(((s + C3) * inv_width).astype(int), 0, n - 1)
+    skipped = np.linalg.norm(r, axis=1) - bounds[idx[:, 0], idx[:, 1], idx[:, 2]] >= params[3]
+    assert skipped.sum() > 0.5 * (e_plain == 0).sum()
+    # a dense rod crystal under pressure: the same trajectory
+    positions, box = hexagonal_rod_crystal(672, 4.0, 1.0, 0.14)  # the laptop N: edges > 2 r_cut
+    finals = []
+    for pot in (plain, screened):
+        state = init_rigid_state(positions, np.tile(np.eye(3), (672, 1, 1)), box * 1.02, pot)
+        out = run_rigid(state, pot, 8, 0.15, 0.15, 7, 8, pressure=1.5,
+                        max_log_volume_change=0.01, rectangular=True)
+        finals.append(out)
+    np.testing.assert_array_equal(finals[0].state.positions, finals[1].state.positions)
+    np.testing.assert_array_equal(finals[0].state.rotations, finals[1].state.rotations)
+    assert finals[0].state.energy == finals[1].state.energy > 0
+    assert finals[0].acceptance == finals[1].acceptance
 
 
 def test_exact_contact_reference_potential_is_eq17_on_the_body_z_axes():

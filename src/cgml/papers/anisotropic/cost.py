@@ -16,8 +16,11 @@ Rates (single thread):
 * CG replica exchange (64-term S-function model): ~2,200 cycles/s of 8 slots at N = 4-5,
   Python-bound; taken as 16,000 slot sweeps/s;
 * spherocylinder NPT, N = 896 near rho* = 0.13: hard rods 155.9 sweeps/s, Eq. 17 with the
-  fitted contact 27.9 and with the exact contact 40.3 sweeps/s (benchmarks/anisotropic_speed.py);
-  the cost of a sweep grows with N, the tuning sweeps count too;
+  exact contact 40.3 sweeps/s (benchmarks/anisotropic_speed.py); Eq. 17 with the fitted
+  contact, polynomial screened (``contact_upper_bounds``), 72.0 sweeps/s with the
+  benchmark's 32-term fit and 45-72 at N = 672 with the laptop's 64-term one (rho* 0.15 -
+  0.12, 19-22 unscreened), taken as 40; the cost of a sweep grows with N, the tuning
+  sweeps count too;
 * quasi-2D superballs, N = 110: 430-630 sweeps/s (the lower rate is used);
 * overlap volumes of depletion zones: 1.19e7 Monte Carlo points/s on one thread, of
   which ~8 ns a point is the serial draw and the rest the count, which runs on threads
@@ -33,7 +36,7 @@ __all__ = ["minutes", "remc_seconds", "sc_eos_seconds", "quasi2d_seconds", "supe
 
 FG_PAIR_SUMS_PER_S = 580.0
 CG_SLOT_SWEEPS_PER_S = 16000.0
-SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 27.9 * 896, "exact": 40.3 * 896}
+SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 40.0 * 896, "exact": 40.3 * 896}
 QUASI2D_MOVES_PER_S = 430.0 * 110
 SUPERBALL_DRAW_S = 8e-9
 SUPERBALL_COUNT_S = 1.0 / 1.19e7 - SUPERBALL_DRAW_S

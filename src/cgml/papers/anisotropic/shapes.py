@@ -121,6 +121,7 @@ __all__ = [
     "depletion_pair_energy",
     "contact_from_params",
     "contact_pool",
+    "contact_upper_bounds",
     "fit_contact_function",
     "fit_superball_volume",
     "frames_from_axes",
@@ -618,11 +619,11 @@ def _contact_polynomial(s0, s1, s2, params):
 
 
 @njit(cache=True)
-def _soft_energy_axes(r_vec, ui0, ui1, ui2, uj0, uj1, uj2, params):
-    """Eq. 17 of one pair from the axis components (shared by the scalar and rigid kernels)."""
+def _pair_s_functions(r_vec, ui0, ui1, ui2, uj0, uj1, uj2):
+    """(R, s_0, s_1, s_2) of one pair (Eq. 8 with the 1/sqrt3 of the cylindrical functions)."""
     r = math.sqrt(r_vec[0] * r_vec[0] + r_vec[1] * r_vec[1] + r_vec[2] * r_vec[2])
     if r == 0.0:
-        return np.inf
+        return 0.0, 0.0, 0.0, 0.0
     h0 = r_vec[0] / r
     h1 = r_vec[1] / r
     h2 = r_vec[2] / r
@@ -630,7 +631,134 @@ def _soft_energy_axes(r_vec, ui0, ui1, ui2, uj0, uj1, uj2, params):
     s0 = c3 * (uj0 * h0 + uj1 * h1 + uj2 * h2)
     s1 = -c3 * (ui0 * h0 + ui1 * h1 + ui2 * h2)
     s2 = -c3 * (ui0 * uj0 + ui1 * uj1 + ui2 * uj2)
+    return r, s0, s1, s2
+
+
+@njit(cache=True)
+def _soft_energy_axes(r_vec, ui0, ui1, ui2, uj0, uj1, uj2, params):
+    """Eq. 17 of one pair from the axis components (shared by the scalar and rigid kernels)."""
+    r, s0, s1, s2 = _pair_s_functions(r_vec, ui0, ui1, ui2, uj0, uj1, uj2)
+    if r == 0.0:
+        return np.inf
     return _soft_energy_from_gap(r - _contact_polynomial(s0, s1, s2, params), params)
+
+
+@njit(cache=True)
+def _cell_of_s(s, inv_width, n):
+    k = int((s + SK.C3) * inv_width)
+    return 0 if k < 0 else (n - 1 if k >= n else k)
+
+
+@njit(cache=True)
+def _soft_energy_axes_screened(r_vec, ui0, ui1, ui2, uj0, uj1, uj2, params, bounds, inv_width):
+    """:func:`_soft_energy_axes`, with the contact polynomial skipped where a rigorous upper
+    bound of it (:func:`contact_upper_bounds`, on the cell of (s_0, s_1, s_2)) already puts
+    the gap at or beyond the truncation: R - bound >= gap_cut implies R - sbar_s >= gap_cut,
+    where Eq. 17 is exactly 0. Same value, bit for bit, for every pair."""
+    r, s0, s1, s2 = _pair_s_functions(r_vec, ui0, ui1, ui2, uj0, uj1, uj2)
+    if r == 0.0:
+        return np.inf
+    n = bounds.shape[0]
+    bound = bounds[_cell_of_s(s0, inv_width, n), _cell_of_s(s1, inv_width, n),
+                   _cell_of_s(s2, inv_width, n)]
+    if r - bound >= params[3]:
+        return 0.0
+    return _soft_energy_from_gap(r - _contact_polynomial(s0, s1, s2, params), params)
+
+
+def _monomial_range(lo: np.ndarray, hi: np.ndarray, power: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact range of x^power for x in [lo, hi] (elementwise)."""
+    if power == 0:
+        return np.ones_like(lo), np.ones_like(hi)
+    a, b = lo ** power, hi ** power
+    if power % 2:
+        return a, b
+    low = np.where((lo < 0) & (hi > 0), 0.0, np.minimum(a, b))
+    return low, np.maximum(a, b)
+
+
+def _interval_product(a_lo, a_hi, b_lo, b_hi):
+    c = np.stack(np.broadcast_arrays(a_lo * b_lo, a_lo * b_hi, a_hi * b_lo, a_hi * b_hi))
+    return c.min(axis=0), c.max(axis=0)
+
+
+def _derivative_rows(rows: np.ndarray, derivative: tuple) -> np.ndarray:
+    """Rows (a, b, c, coef) of the partial derivative d/ds_d (d in ``derivative``, in turn)."""
+    out = np.array(rows, dtype=float, copy=True)
+    for d in derivative:
+        out[:, 3] *= out[:, d]
+        out[:, d] = np.maximum(out[:, d] - 1.0, 0.0)
+    return out[out[:, 3] != 0.0]
+
+
+def _polynomial_at(rows: np.ndarray, s0, s1, s2) -> np.ndarray:
+    value = np.zeros(np.broadcast(s0, s1, s2).shape)
+    for a, b, c, coef in rows:
+        value += (coef * s0 ** int(a) * s1 ** int(b)) * s2 ** int(c)
+    return value
+
+
+def _polynomial_interval(rows: np.ndarray, edges: np.ndarray):
+    """Interval enclosure (lower, upper), (n, n, n), of a polynomial (rows a, b, c, coef)
+    over the cells of a grid with ``edges`` (n + 1,) on each of the three axes.
+
+    Each monomial's range over a box is exact (a product of ranges of independent
+    variables); the sum of the ranges encloses the polynomial (interval arithmetic).
+    """
+    lo, hi = edges[:-1], edges[1:]
+    n = lo.size
+    total_lo = np.zeros((n, n, n))
+    total_hi = np.zeros((n, n, n))
+    shapes = ((n, 1, 1), (1, n, 1), (1, 1, n))
+    for row in rows:
+        coef = float(row[3])
+        ranges = []
+        for d in range(3):
+            r_lo, r_hi = _monomial_range(lo, hi, int(row[d]))
+            ranges.append((r_lo.reshape(shapes[d]), r_hi.reshape(shapes[d])))
+        m_lo, m_hi = _interval_product(*ranges[0], *ranges[1])
+        m_lo, m_hi = _interval_product(m_lo, m_hi, *ranges[2])
+        if coef >= 0:
+            total_lo += coef * m_lo
+            total_hi += coef * m_hi
+        else:
+            total_lo += coef * m_hi
+            total_hi += coef * m_lo
+    return total_lo, total_hi
+
+
+def contact_upper_bounds(params: np.ndarray, n_grid: int = 48) -> tuple[np.ndarray, float]:
+    """Rigorous upper bounds of the packed contact polynomial sbar_s (:func:`pack_soft_potential`)
+    on an ``n_grid``^3 grid of cells over the cube [-1/sqrt3, 1/sqrt3]^3 of (s_0, s_1, s_2).
+
+    Second-order Taylor form per cell, with c the cell centre and w its width:
+    sbar_s(x) <= sbar_s(c) + sum_d |g_d(c)| w/2 + (1/2) sum_de max|H_de| (w/2)^2, the
+    gradient g exact at c and the Hessian H enclosed over the cell by interval arithmetic
+    (the monomial coefficients of a fitted contact function are large and cancel, so a
+    plain interval enclosure is loose by several sigma; this one by ~w^3); the plain
+    enclosure where that is lower. A margin of 1e-9 sigma + 1e-12 sum_t |coef_t| covers
+    the rounding of the kernel's own evaluation. Returns (bounds (n, n, n), 1 / w): a pair
+    whose (s_0, s_1, s_2) falls in cell (i, j, k) has sbar_s <= bounds[i, j, k].
+    """
+    if n_grid < 1:
+        raise ValueError(f"n_grid must be >= 1, got {n_grid}")
+    n_rows = int(params[5])
+    rows = np.asarray(params[SOFT_HEADER:SOFT_HEADER + 4 * n_rows], dtype=float).reshape(n_rows, 4)
+    c3 = SK.C3
+    edges = np.linspace(-c3, c3, n_grid + 1)
+    half = 0.5 * (edges[1] - edges[0])
+    centre = 0.5 * (edges[:-1] + edges[1:])
+    s = (centre[:, None, None], centre[None, :, None], centre[None, None, :])  # broadcast to the grid
+    taylor = _polynomial_at(rows, *s)
+    for d in range(3):
+        taylor += half * np.abs(_polynomial_at(_derivative_rows(rows, (d,)), *s))
+    for d in range(3):
+        for e in range(d, 3):  # H is symmetric: each off-diagonal term twice
+            h_lo, h_hi = _polynomial_interval(_derivative_rows(rows, (d, e)), edges)
+            taylor += (0.5 if d == e else 1.0) * half * half * np.maximum(np.abs(h_lo), np.abs(h_hi))
+    plain = _polynomial_interval(rows, edges)[1]
+    margin = 1e-9 + 1e-12 * float(np.abs(rows[:, 3]).sum())
+    return np.ascontiguousarray(np.minimum(taylor, plain) + margin), 1.0 / (2.0 * half)
 
 
 @njit(cache=True)
@@ -835,18 +963,25 @@ def run_spherocylinder_curves(*, input, output, params, wildcards, threads=1):
 
 @njit(cache=True)
 def _soft_rigid_pair(r_ij, rot_i, rot_j, params):
-    """Eq. 17 with the body z axes as the spherocylinder axes (see soft_potential_pair)."""
-    return _soft_energy_axes(r_ij, rot_i[0, 2], rot_i[1, 2], rot_i[2, 2],
-                             rot_j[0, 2], rot_j[1, 2], rot_j[2, 2], params[0])
+    """Eq. 17 with the body z axes as the spherocylinder axes (see soft_potential_pair);
+    ``params`` = (packed, bounds, 1 / cell width) with the polynomial screened by the
+    bounds of :func:`contact_upper_bounds` (same value; most pairs inside the cutoff are
+    far from contact, and the screen costs a table look-up against ~70 polynomial terms)."""
+    return _soft_energy_axes_screened(r_ij, rot_i[0, 2], rot_i[1, 2], rot_i[2, 2],
+                                      rot_j[0, 2], rot_j[1, 2], rot_j[2, 2], params[0],
+                                      params[1], params[2])
 
 
-def soft_spherocylinder_potential(model_path, sc: dict):
+def soft_spherocylinder_potential(model_path, sc: dict, screen_grid: int = 48):
     """The CG spherocylinder potential (Eq. 17 with the fitted contact function) for the
     rigid-body MC, from the contact-function model json at ``model_path``.
 
     ``sc``: epsilon, lambda_r, gap_cut (optional, defaults 1, 50, 0.5), length and diameter
     [sigma]. The cutoff is the largest fitted contact distance over orientations (checked
     on a dense sample) plus gap_cut, so the potential is exactly 0 beyond it.
+    ``screen_grid``: cells per axis of the contact bound table that skips pairs far from
+    contact (:func:`contact_upper_bounds`; 0: evaluate every pair inside the cutoff).
+    Energies, and so trajectories, are the same either way.
     """
     from cgml.simulate.rigid import rigid_pair_potential
 
@@ -862,7 +997,12 @@ def soft_spherocylinder_potential(model_path, sc: dict):
                         for k in range(u.shape[1])])
     exact_max = float(sc.get("length", 4.0)) + float(sc.get("diameter", 1.0))
     r_cut = 1.05 * max(float(contact.max()), exact_max) + float(params[3])
-    return rigid_pair_potential(_soft_rigid_pair, r_cut, (params,), "spherocylinder CG")
+    if screen_grid:
+        bounds, inv_width = contact_upper_bounds(params, int(screen_grid))
+    else:  # no screen: a single cell whose bound is +inf
+        bounds, inv_width = np.full((1, 1, 1), np.inf), 0.0
+    return rigid_pair_potential(_soft_rigid_pair, r_cut, (params, bounds, float(inv_width)),
+                                "spherocylinder CG")
 
 
 # ----------------------------------------------------------------------------------------
