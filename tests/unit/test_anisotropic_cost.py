@@ -37,4 +37,26 @@ def test_requests_grow_with_the_work_and_keep_the_margin():
     assert cost.remc_seconds(remc, "fg", 5) / cost.remc_seconds(remc, "fg", 4) == pytest.approx(20 / 12)
     assert cost.minutes(3600) == 10 + 120
     eos = PAPER["sc_eos"]
-    assert cost.sc_eos_seconds(eos, "cg") > cost.sc_eos_seconds(eos, "exact")  # the fitted contact is slower
+    # hard-rod sweeps are the cheapest, and their branch runs its own sweep counts
+    assert cost.sc_eos_seconds(eos, "fg") < cost.sc_eos_seconds(eos, "cg")
+
+
+def test_sc_eos_sweeps_per_branch():
+    """The CG expansion takes its own sweep counts where set; hard rods and the compression
+    never do; a missing or malformed count names the key."""
+    eos = {"equilibration_sweeps": 2000, "production_sweeps": 500, "fg_equilibration_sweeps": 30000,
+           "fg_production_sweeps": 4000, "expand_equilibration_sweeps": None,
+           "expand_production_sweeps": None, "pressures": [1.0, 2.0], "n_particles": 672,
+           "tune_rounds": 4, "tune_sweeps": 25}
+    assert cost.sc_eos_sweeps(eos, "cg", "expand") == (2000, 500)
+    eos |= {"expand_equilibration_sweeps": 8000, "expand_production_sweeps": 2000}
+    assert cost.sc_eos_sweeps(eos, "cg", "expand") == (8000, 2000)
+    assert cost.sc_eos_sweeps(eos, "exact", "expand") == (8000, 2000)
+    assert cost.sc_eos_sweeps(eos, "cg", "compress") == (2000, 500)
+    assert cost.sc_eos_sweeps(eos, "fg", "expand") == (30000, 4000)
+    # the request follows: 2 pressures x (10,000 + 100) sweeps x 672 rods at the CG rate
+    assert cost.sc_eos_seconds(eos, "cg", "expand") == pytest.approx(2 * 10100 * 672 / cost.SC_MOVES_PER_S["cg"])
+    with pytest.raises(ValueError, match="expand_production_sweeps"):
+        cost.sc_eos_sweeps(eos | {"expand_production_sweeps": None}, "cg", "expand")
+    with pytest.raises(ValueError, match="branch"):
+        cost.sc_eos_sweeps(eos, "cg", "sideways")

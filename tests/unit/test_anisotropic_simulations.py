@@ -158,6 +158,32 @@ def test_hard_spherocylinder_eos_rule_writes_one_row_per_pressure_in_order(tmp_p
         assert list(snap["pressures"]) == [0.2, 3.0] and snap["positions_001"].shape == (200, 3)
 
 
+def test_soft_rod_expansion_runs_its_own_sweep_counts(tmp_path, monkeypatch):
+    """expand_equilibration_sweeps / expand_production_sweeps reach the soft-rod expansion
+    (here Eq. 17 with the exact contact), and the compression keeps the common counts."""
+    import cgml.papers.anisotropic.simulations as sims
+
+    calls = []
+    real = sims.run_rigid
+
+    def spy(state, potential, n_sweeps, *args, **kwargs):
+        calls.append(n_sweeps)
+        return real(state, potential, n_sweeps, *args, **kwargs)
+
+    monkeypatch.setattr(sims, "run_rigid", spy)
+    params = _hard_eos_params(7, n_particles=672, pressures=[2.5], box_moves="rectangular",
+                              tune_rounds=1, tune_sweeps=1, equilibration_sweeps=1, production_sweeps=2,
+                              expand_equilibration_sweeps=3, expand_production_sweeps=4,
+                              sample_every=1)
+    out = {"csv": tmp_path / "eos.csv", "npz": tmp_path / "eos.npz"}
+    run_sc_eos(input={}, output=out, params=params, wildcards={"potential": "exact", "branch": "expand"})
+    assert calls == [3, 4]
+    calls.clear()
+    params["sc_eos"]["start_density"] = 0.02
+    run_sc_eos(input={}, output=out, params=params, wildcards={"potential": "exact", "branch": "compress"})
+    assert calls == [1, 2]
+
+
 def test_hard_spherocylinder_crystal_stays_solid_at_high_pressure(tmp_path):
     """The expansion branch starts from the AB-stacked crystal of hexagonal layers: at P* = 4
     (above the paper's solid range) it stays layered (tau) with hexagonal layers (psi_6)."""

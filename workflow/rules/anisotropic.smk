@@ -464,7 +464,7 @@ rule an_sc_eos:
         "../../envs/analysis.yaml"
     resources:
         runtime=lambda w: an_cost.minutes(
-            an_cost.sc_eos_seconds(AN["sc_eos"], w.potential)
+            an_cost.sc_eos_seconds(AN["sc_eos"], w.potential, w.branch)
         ),
         mem_mb=2000,
     params:

@@ -19,7 +19,7 @@ Rates (single thread):
   exact contact 40.3 sweeps/s (benchmarks/anisotropic_speed.py); Eq. 17 with the fitted
   contact, polynomial screened (``contact_upper_bounds``), 72.0 sweeps/s with the
   benchmark's 32-term fit and 45-72 at N = 672 with the laptop's 64-term one (rho* 0.15 -
-  0.12, 19-22 unscreened), taken as 40; the cost of a sweep grows with N, the tuning
+  0.12, 19-22 unscreened), taken as 45; the cost of a sweep grows with N, the tuning
   sweeps count too;
 * quasi-2D superballs, N = 110: 430-630 sweeps/s (the lower rate is used);
 * overlap volumes of depletion zones: 1.19e7 Monte Carlo points/s on one thread, of
@@ -32,11 +32,12 @@ from __future__ import annotations
 
 from cgml.workflow.smk import runtime_minutes as minutes
 
-__all__ = ["minutes", "remc_seconds", "sc_eos_seconds", "quasi2d_seconds", "superball_dataset_seconds"]
+__all__ = ["minutes", "remc_seconds", "sc_eos_sweeps", "sc_eos_seconds", "quasi2d_seconds",
+           "superball_dataset_seconds"]
 
 FG_PAIR_SUMS_PER_S = 580.0
 CG_SLOT_SWEEPS_PER_S = 16000.0
-SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 40.0 * 896, "exact": 40.3 * 896}
+SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 45.0 * 896, "exact": 40.3 * 896}
 QUASI2D_MOVES_PER_S = 430.0 * 110
 SUPERBALL_DRAW_S = 8e-9
 SUPERBALL_COUNT_S = 1.0 / 1.19e7 - SUPERBALL_DRAW_S
@@ -57,12 +58,34 @@ def remc_seconds(remc: dict, potential: str, n: int, threads: int = 1) -> float:
     return (cycles + tuning) * m / CG_SLOT_SWEEPS_PER_S
 
 
-def sc_eos_seconds(sc_eos: dict, potential: str) -> float:
+def sc_eos_sweeps(sc_eos: dict, potential: str, branch: str) -> tuple[int, int]:
+    """(equilibration, production) sweeps per pressure of one branch of the spherocylinder
+    equation of state, from config ``anisotropic.sc_eos``: hard rods ("fg") take
+    ``fg_equilibration_sweeps`` / ``fg_production_sweeps``; the soft potentials ("cg",
+    "exact") ``equilibration_sweeps`` / ``production_sweeps``, or on the "expand" branch
+    ``expand_equilibration_sweeps`` / ``expand_production_sweeps`` where those are set (not
+    null): an expanding layered phase melts late, a compressed fluid equilibrates fast."""
+    if branch not in ("compress", "expand"):
+        raise ValueError(f"branch must be 'compress' or 'expand', got {branch!r}")
+    if potential == "fg":
+        keys = ("fg_equilibration_sweeps", "fg_production_sweeps")
+    elif branch == "expand" and sc_eos.get("expand_equilibration_sweeps") is not None:
+        keys = ("expand_equilibration_sweeps", "expand_production_sweeps")
+    else:
+        keys = ("equilibration_sweeps", "production_sweeps")
+    try:
+        return int(sc_eos[keys[0]]), int(sc_eos[keys[1]])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"anisotropic.sc_eos.{keys[0]} and .{keys[1]} must be integers "
+                         f"(got {sc_eos.get(keys[0])!r}, {sc_eos.get(keys[1])!r})") from err
+
+
+def sc_eos_seconds(sc_eos: dict, potential: str, branch: str = "expand") -> float:
     """One branch of the spherocylinder equation of state: ``sc_eos`` is config
-    ``anisotropic.sc_eos``; ``potential`` "fg" (hard rods), "cg" or "exact"."""
-    prefix = "fg_" if potential == "fg" else ""
-    per_pressure = (int(sc_eos[prefix + "equilibration_sweeps"]) + int(sc_eos[prefix + "production_sweeps"])
-                    + int(sc_eos["tune_rounds"]) * int(sc_eos["tune_sweeps"]))
+    ``anisotropic.sc_eos``; ``potential`` "fg" (hard rods), "cg" or "exact"; ``branch``
+    "compress" or "expand"."""
+    n_eq, n_prod = sc_eos_sweeps(sc_eos, potential, branch)
+    per_pressure = n_eq + n_prod + int(sc_eos["tune_rounds"]) * int(sc_eos["tune_sweeps"])
     moves = len(sc_eos["pressures"]) * per_pressure * int(sc_eos["n_particles"])
     return moves / SC_MOVES_PER_S[potential]
 

@@ -81,7 +81,10 @@ Delta = 0.5 sigma.
 The numba scalar :func:`soft_potential_pair` ``(r_vec, u_i, u_j, params) -> energy`` takes a
 flat ``params`` array from :func:`pack_soft_potential` (layout in its docstring); the
 vectorised :func:`soft_potential` evaluates the same formula through the fitted
-:class:`cgml.fitting.sfunction_model.SFunctionPairModel`.
+:class:`cgml.fitting.sfunction_model.SFunctionPairModel`. The rigid-body MC potential
+(:func:`soft_spherocylinder_potential`) skips the contact polynomial for pairs that a
+table of rigorous upper bounds of sbar_s (:func:`contact_upper_bounds`) already puts at a
+gap >= Delta, where Phi is exactly 0: most pairs inside the cutoff of a dense rod fluid.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
 from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
 from cgml.lattices import hexagonal_rod_crystal
+from cgml.papers.anisotropic.cost import sc_eos_sweeps
 from cgml.papers.anisotropic.patchy import FG_DEFAULTS, PAPER_SYSTEMS, _section, fg_particle
 from cgml.simulate.rigid import (
     adapt_rigid_steps,
@@ -512,7 +513,9 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     input: model (CG contact-function json; "cg" only); params: spherocylinder (length,
     diameter [sigma], and the soft-potential keys for "cg"), sc_eos (n_particles,
     pressures [kT/sigma^3], start_density, crystal_density, equilibration_sweeps,
-    production_sweeps (CG), fg_equilibration_sweeps, fg_production_sweeps (hard bodies),
+    production_sweeps (CG), expand_equilibration_sweeps, expand_production_sweeps (CG
+    expansion; optional, null: as the compression), fg_equilibration_sweeps,
+    fg_production_sweeps (hard bodies; :func:`cgml.papers.anisotropic.cost.sc_eos_sweeps`),
     box_moves ("isotropic" or "rectangular": one box length per volume move, so a layered
     crystal can take its own aspect ratio), max_box_aspect_change (null, or the factor by
     which a ratio of two box edges may move from the branch's start), sample_every, tune_rounds, tune_sweeps,
@@ -547,9 +550,7 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     if branch not in ("compress", "expand"):
         raise ValueError(f"branch must be 'compress' or 'expand', got {branch!r}")
     potential = _sc_potential(wildcards["potential"], input, sc)
-    prefix = "fg_" if wildcards["potential"] == "fg" else ""
-    n_equilibration = int(cfg[prefix + "equilibration_sweeps"])
-    n_production = int(cfg[prefix + "production_sweeps"])
+    n_equilibration, n_production = sc_eos_sweeps(cfg, wildcards["potential"], branch)
     length, diameter = float(sc["length"]), float(sc["diameter"])
     n = int(cfg["n_particles"])
     if branch == "compress":  # an isotropic start: random sequential insertion at start_density
