@@ -55,8 +55,10 @@ rule an_patchy_dataset:
     # two-thread jobs first: started later they wait for both cores while a long single-thread
     # job holds one (measured 2026-12-06, laptop from scratch: the IPC and EJC data sets, and
     # the replica exchange runs behind them, waited 13.4 min for the hard-rod compression with
-    # the other core idle; 37.5 min wall for ~58 min of job CPU)
-    priority: 20
+    # the other core idle; 37.5 min wall for ~58 min of job CPU). Above twice the EOS branches'
+    # 10: the scheduler weighs the summed priority of the jobs it starts, and at 20 it started
+    # two hard-rod branches instead (sixth session, e112ad0: one core idle for 17 min)
+    priority: 30
     conda:
         "../../envs/analysis.yaml"
     threads: 2
@@ -218,6 +220,9 @@ rule an_superball_dataset:
         f"{LOGS}/anisotropic/superball_dataset.log",
     benchmark:
         f"{BENCH}/anisotropic/superball_dataset.tsv"
+    # first, as an_patchy_dataset (two threads or more): at e112ad0, with no priority, this 30 s
+    # job waited 37 min for both cores, and the quasi-2D runs (24 min of job time) behind it
+    priority: 30
     conda:
         "../../envs/analysis.yaml"
     # the overlap counts run on numba threads (the same volumes for any number)
