@@ -461,7 +461,7 @@ rule an_sc_eos:
         f"{BENCH}/anisotropic/sc_eos_{{potential}}_{{branch}}.tsv"
     wildcard_constraints:
         potential=r"fg|cg|exact",
-    # the longest jobs of the paper (laptop, 2026-12-06: hard-rod branches 14-15 min, CG 12-14 min): started
+    # the longest jobs of the paper (laptop, 2026-12-06: hard-rod branches 15 min, CG 22 / 5.5 min): started
     # early, the short jobs fill the other core around them. The quasi-2D runs (10-14 min at laptop
     # scale) have no priority and ran after all four, 3 min above half the job time (48.6 min wall)
     priority: 10
