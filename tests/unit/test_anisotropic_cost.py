@@ -19,7 +19,8 @@ def test_paper_scale_requests_fit_a_72_hour_cap_with_the_rules_threads():
     remc, threads = PAPER["remc"], PAPER["remc"]["n_replicas"]
     requests = {f"remc {p} n={n}": cost.minutes(cost.remc_seconds(remc, p, n, threads if p == "fg" else 1))
                 for p in ("fg", "cg") for n in remc["n_particles"]}
-    requests |= {f"sc_eos {p}": cost.minutes(cost.sc_eos_seconds(PAPER["sc_eos"], p)) for p in ("fg", "cg", "exact")}
+    requests |= {f"sc_eos {p} {b}": cost.minutes(cost.sc_eos_seconds(PAPER["sc_eos"], p, b))
+                 for p in ("fg", "cg", "exact") for b in ("compress", "expand")}
     requests["quasi2d"] = cost.minutes(cost.quasi2d_seconds(PAPER["quasi2d"]))
     requests["superball"] = cost.minutes(cost.superball_dataset_seconds(PAPER["superball"]["dataset"], 8))
     assert all(10 < m <= CAP_MIN for m in requests.values()), requests
@@ -38,7 +39,7 @@ def test_requests_grow_with_the_work_and_keep_the_margin():
     assert cost.minutes(3600) == 10 + 120
     eos = PAPER["sc_eos"]
     # hard-rod sweeps are the cheapest, and their branch runs its own sweep counts
-    assert cost.sc_eos_seconds(eos, "fg") < cost.sc_eos_seconds(eos, "cg")
+    assert cost.sc_eos_seconds(eos, "fg", "expand") < cost.sc_eos_seconds(eos, "cg", "expand")
 
 
 def test_sc_eos_sweeps_per_branch():
@@ -56,7 +57,8 @@ def test_sc_eos_sweeps_per_branch():
     assert cost.sc_eos_sweeps(eos, "fg", "expand") == (30000, 4000)
     # the request follows: 2 pressures x (10,000 + 100) sweeps x 672 rods at the CG rate
     assert cost.sc_eos_seconds(eos, "cg", "expand") == pytest.approx(2 * 10100 * 672 / cost.SC_MOVES_PER_S["cg"])
-    with pytest.raises(ValueError, match="expand_production_sweeps"):
-        cost.sc_eos_sweeps(eos | {"expand_production_sweeps": None}, "cg", "expand")
+    for half in ("expand_production_sweeps", "expand_equilibration_sweeps"):  # one of the two alone
+        with pytest.raises(ValueError, match="expand_production_sweeps"):
+            cost.sc_eos_sweeps(eos | {half: None}, "cg", "expand")
     with pytest.raises(ValueError, match="branch"):
         cost.sc_eos_sweeps(eos, "cg", "sideways")

@@ -17,10 +17,12 @@ Rates (single thread):
   Python-bound; taken as 16,000 slot sweeps/s;
 * spherocylinder NPT, N = 896 near rho* = 0.13: hard rods 155.9 sweeps/s, Eq. 17 with the
   exact contact 40.3 sweeps/s (benchmarks/anisotropic_speed.py); Eq. 17 with the fitted
-  contact, polynomial screened (``contact_upper_bounds``), 72.0 sweeps/s with the
-  benchmark's 32-term fit and 45-72 at N = 672 with the laptop's 64-term one (rho* 0.15 -
-  0.12, 19-22 unscreened), taken as 45; the cost of a sweep grows with N, the tuning
-  sweeps count too;
+  contact, polynomial screened (``contact_upper_bounds``): 72.0 sweeps/s with the
+  benchmark's 32-term fit; with the laptop's 64-term fit 36.4 / 48.1 sweeps/s at N = 896
+  and rho* 0.15 / 0.13 (32,600 / 43,100 moves/s; crystal, process time), and a whole laptop
+  expansion branch (N = 672, rho* 0.08-0.15, the other core busy) averaged 45.3 sweeps/s =
+  30,400 moves/s, the rate taken (denser states are slower; the paper's ladder reaches
+  rho* ~0.17); the tuning sweeps count too;
 * quasi-2D superballs, N = 110: 430-630 sweeps/s (the lower rate is used);
 * overlap volumes of depletion zones: 1.19e7 Monte Carlo points/s on one thread, of
   which ~8 ns a point is the serial draw and the rest the count, which runs on threads
@@ -37,7 +39,7 @@ __all__ = ["minutes", "remc_seconds", "sc_eos_sweeps", "sc_eos_seconds", "quasi2
 
 FG_PAIR_SUMS_PER_S = 580.0
 CG_SLOT_SWEEPS_PER_S = 16000.0
-SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 45.0 * 896, "exact": 40.3 * 896}
+SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 30400.0, "exact": 40.3 * 896}
 QUASI2D_MOVES_PER_S = 430.0 * 110
 SUPERBALL_DRAW_S = 8e-9
 SUPERBALL_COUNT_S = 1.0 / 1.19e7 - SUPERBALL_DRAW_S
@@ -67,10 +69,11 @@ def sc_eos_sweeps(sc_eos: dict, potential: str, branch: str) -> tuple[int, int]:
     null): an expanding layered phase melts late, a compressed fluid equilibrates fast."""
     if branch not in ("compress", "expand"):
         raise ValueError(f"branch must be 'compress' or 'expand', got {branch!r}")
+    expand = ("expand_equilibration_sweeps", "expand_production_sweeps")
     if potential == "fg":
         keys = ("fg_equilibration_sweeps", "fg_production_sweeps")
-    elif branch == "expand" and sc_eos.get("expand_equilibration_sweeps") is not None:
-        keys = ("expand_equilibration_sweeps", "expand_production_sweeps")
+    elif branch == "expand" and any(sc_eos.get(k) is not None for k in expand):
+        keys = expand  # both or neither: one of the two alone is an error below
     else:
         keys = ("equilibration_sweeps", "production_sweeps")
     try:
@@ -80,7 +83,7 @@ def sc_eos_sweeps(sc_eos: dict, potential: str, branch: str) -> tuple[int, int]:
                          f"(got {sc_eos.get(keys[0])!r}, {sc_eos.get(keys[1])!r})") from err
 
 
-def sc_eos_seconds(sc_eos: dict, potential: str, branch: str = "expand") -> float:
+def sc_eos_seconds(sc_eos: dict, potential: str, branch: str) -> float:
     """One branch of the spherocylinder equation of state: ``sc_eos`` is config
     ``anisotropic.sc_eos``; ``potential`` "fg" (hard rods), "cg" or "exact"; ``branch``
     "compress" or "expand"."""
