@@ -1,6 +1,7 @@
 # Shared definitions: result paths, code hash, seeds, resources, the gathered scorecard.
 from cgml.workflow import check_config
 from cgml.workflow.smk import (
+    chained_lammps_request,
     code_hash,
     config_sections,
     lammps_runtime_minutes,
@@ -26,6 +27,10 @@ seed_for = lambda *keys: rule_seed(config["seed"], *keys)
 # wall-time estimate [min] of a LAMMPS job from its steps and atoms
 lammps_runtime = lambda steps, atoms: lammps_runtime_minutes(
     steps, atoms, LAMMPS["mpi_tasks"]
+)
+# (runtime per attempt [min], retries) of a LAMMPS job that resumes from restart files
+chained_lammps = lambda steps, atoms: chained_lammps_request(
+    steps, atoms, LAMMPS["mpi_tasks"], LAMMPS.get("max_job_minutes")
 )
 # every figure, table and scorecard of the papers listed in config["papers"]
 paper_targets = lambda: [t for paper in config["papers"] for t in PAPER_TARGETS[paper]]

@@ -35,6 +35,7 @@ NP_BULK_STEPS = (
     + NP_GR["fg_equilibration_steps"]
     + NP_GR["fg_production_steps"]
 )
+NP_BULK_REQUEST = chained_lammps(NP_BULK_STEPS, NP_BULK_ATOMS)
 
 PAPER_TARGETS["nanoparticles"] = [
     f"{NP_DIR}/figures/fig2_pair_pmf.png",
@@ -688,9 +689,15 @@ rule np_mc_gr:
 
 
 rule np_fg_bulk:
-    """FG MD of nanoparticles with diffusing rigid cores at one density (Fig. 7)."""
+    """FG MD of nanoparticles with diffusing rigid cores at one density (Fig. 7).
+
+    Writes restart files; a rerun of a killed job resumes from the newest, so on a
+    cluster each attempt asks for at most engines.lammps.max_job_minutes and the job is
+    resubmitted (retries) until the run is done."""
     input:
         template="workflow/lammps/np_bulk.in",
+        md="workflow/lammps/np_bulk_md.in",
+        resume="workflow/lammps/np_bulk_resume.in",
         forcefield="workflow/lammps/np_forcefield.in",
     output:
         dump=f"{NP_DIR}/fg/bulk/rho{{density}}/cores.dump",
@@ -699,11 +706,12 @@ rule np_fg_bulk:
         f"{LOGS}/nanoparticles/fg_bulk_rho{{density}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/fg_bulk_rho{{density}}.tsv"
+    retries: NP_BULK_REQUEST[1]
     conda:
         "../../envs/lammps.yaml"
     threads: 1
     resources:
-        runtime=lammps_runtime(NP_BULK_STEPS, NP_BULK_ATOMS),
+        runtime=NP_BULK_REQUEST[0],
         mem_mb=8000,
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],

@@ -90,32 +90,70 @@ class LammpsRun:
 
 def run_lammps(input_path: str | os.PathLike, workdir: str | os.PathLike, log_path: str | os.PathLike,
                executable: str | None = None, launcher: str | None = None,
-               timeout: float | None = None) -> LammpsRun:
+               timeout: float | None = None, watch=None, watch_every: float = 10.0,
+               lammps_vars: dict | None = None) -> LammpsRun:
     """Run ``lmp -in input_path`` in ``workdir``; raise :class:`LammpsRunError` on failure.
 
     The LAMMPS log goes to ``log_path``; on failure the exception message is LAMMPS'
     first ``ERROR`` line (lost atoms, bad input, ...), which Snakemake copies to the
-    rule's log.
+    rule's log. ``watch(process)``, if given, is called every ``watch_every`` seconds
+    while LAMMPS runs (e.g. to prune old restart files). ``lammps_vars`` are passed as
+    ``-var name value`` (index-style LAMMPS variables).
     """
     cmd = resolve_command(executable, launcher) + [
         "-in", str(Path(input_path).resolve()), "-log", str(Path(log_path).resolve()),
         "-screen", "none", "-nocite",
     ]
+    for name, value in (lammps_vars or {}).items():
+        cmd += ["-var", str(name), str(value)]
     try:
-        proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+        if watch is None:
+            proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+            stdout, stderr = proc.stdout, proc.stderr
+        else:
+            stdout, stderr, proc = _run_watched(cmd, workdir, timeout, watch, watch_every)
     except OSError as err:
         raise LammpsNotFoundError(f"cannot start LAMMPS ({cmd[0]}): {err}; set {EXECUTABLE_KEY}") from err
     log_text = Path(log_path).read_text() if Path(log_path).exists() else ""
-    match = _ERROR.search(log_text) or _ERROR.search(proc.stdout + proc.stderr)
+    match = _ERROR.search(log_text) or _ERROR.search(stdout + stderr)
     if proc.returncode != 0 or match:
         if match:
             line = match.group(1)
         else:
-            tail = (proc.stderr.strip() or log_text.strip()).splitlines()[-5:]
+            tail = (stderr.strip() or log_text.strip()).splitlines()[-5:]
             line = f"exit code {proc.returncode}; last lines: " + " | ".join(tail) if tail else \
                 f"exit code {proc.returncode}, no output"
         raise LammpsRunError(f"LAMMPS failed ({Path(input_path).name}): {line}")
     return LammpsRun(Path(input_path), Path(log_path), proc.returncode)
+
+
+def _run_watched(cmd, workdir, timeout, watch, watch_every):
+    """``subprocess.run`` with ``watch(process)`` called periodically while it runs."""
+    import tempfile
+    import time
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=err, text=True)
+        start = time.monotonic()
+        try:
+            while proc.poll() is None:
+                try:
+                    proc.wait(timeout=watch_every)
+                except subprocess.TimeoutExpired:
+                    pass
+                if proc.poll() is None:
+                    watch(proc)
+                if timeout is not None and time.monotonic() - start > timeout and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                    raise subprocess.TimeoutExpired(cmd, timeout)
+        finally:
+            if proc.poll() is None:  # an exception in watch: do not leave LAMMPS running
+                proc.kill()
+                proc.wait()
+        out.seek(0)
+        err.seek(0)
+        return out.read(), err.read(), proc
 
 
 def read_ave_time_vector(path) -> tuple:
@@ -195,3 +233,191 @@ def run_lammps_job(*, templates: dict, variables: dict, out_dir, products: dict,
                 raise LammpsRunError(f"LAMMPS finished but did not write {name}")
             Path(final).parent.mkdir(parents=True, exist_ok=True)
             shutil.move(tmp / name, final)
+
+
+# ---------------------------------------------------------------------------------------
+# Runs that outlive a job's wall time: restart files and a chain of attempts
+
+RESTART_ROOT = "restart"
+_RESTART_FILE = re.compile(r"^restart\.(\d+)$")
+_CHAIN_FILE = "chain.json"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What :func:`run_chained_lammps_job` did: the attempts the finished chain is made
+    of (earlier, killed ones included) and the step this call started from."""
+
+    attempts: int
+    started_from: int
+    frames: int
+
+
+def restart_steps(workdir) -> list[int]:
+    """Steps of the ``restart.<step>`` files in ``workdir``, newest first."""
+    found = [int(m.group(1)) for p in Path(workdir).iterdir() if (m := _RESTART_FILE.match(p.name))]
+    return sorted(found, reverse=True)
+
+
+def prune_restarts(workdir, keep: int = 2) -> None:
+    """Delete all but the ``keep`` newest restart files (the newest may be half written)."""
+    for step in restart_steps(workdir)[keep:]:
+        (Path(workdir) / f"{RESTART_ROOT}.{step}").unlink(missing_ok=True)
+
+
+def iter_dump_frames(path):
+    """Yield ``(timestep, text)`` for each frame of a LAMMPS text dump, one frame in memory."""
+    frame: list[str] = []
+    with open(path) as fh:
+        for line in fh:
+            if line.startswith("ITEM: TIMESTEP") and frame:
+                yield int(frame[1]), "".join(frame)
+                frame = []
+            frame.append(line)
+    if frame:
+        if len(frame) < 2:
+            raise ValueError(f"{path}: truncated frame at the end")
+        yield int(frame[1]), "".join(frame)
+
+
+def _write_json_atomic(path: Path, data) -> None:
+    import json
+
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dict, out_dir, dump_name: str,
+                           dump_output, lammps_log, restart_every: int, frame_steps, prepare=None,
+                           files: dict | None = None, keep=(), executable: str | None = None,
+                           launcher: str | None = None, watch=None, watch_every: float = 10.0) -> ChainReport:
+    """A long LAMMPS run that a rerun resumes after it was killed (wall time, node loss).
+
+    The run works in ``out_dir/.chain-<key>``, a directory that survives a killed job;
+    ``key`` hashes every rendered input and data file, so a changed config or seed
+    starts afresh (stale chains are removed). LAMMPS writes ``restart.<step>`` every
+    ``restart_every`` steps (the templates must say ``restart ${restart_every}
+    ${restart_root}.*``); while it runs, all but the two newest are deleted. A call
+    finds the newest restart file LAMMPS can read (a half-written one is deleted) and
+    runs ``resume_input`` from it, or ``templates['in.lammps']`` when there is none.
+    Each attempt dumps to its own ``<stem>.<attempt>.<ext>``: the templates name the
+    dump ``${dump_file}`` and the restart to read ``${restart_file}``, which stay LAMMPS
+    variables, set per attempt on the command line (``-var``). When LAMMPS ends
+    normally the segments are merged (frames of an attempt before the step the next one
+    resumed from, then that one's), checked against ``frame_steps``, and published to
+    ``dump_output`` whole; the logs of all attempts are concatenated into
+    ``lammps_log``. ``templates``, ``prepare``, ``files`` and ``keep`` are as in
+    :func:`run_lammps_job`; ``resume_input`` is the key of the resume script in
+    ``templates``.
+    """
+    import hashlib
+    import json
+    import tempfile
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".lammps-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    stem, ext = dump_name.split(".", 1) if "." in dump_name else (dump_name, "dump")
+    base_vars = dict(variables, restart_every=int(restart_every), restart_root=RESTART_ROOT)
+    for name in templates:
+        if name != "in.lammps":
+            base_vars[f"{Path(name).stem}_file"] = name
+
+    # per-attempt names reach LAMMPS as -var values, so the rendered files (and the key)
+    # are the same for every attempt
+    base_vars.update(dump_file="${dump_file}", restart_file="${restart_file}")
+    staged = Path(tempfile.mkdtemp(prefix=".lammps-", dir=out_dir))
+    try:
+        if prepare is not None:
+            prepare(staged)
+        for name, text in (files or {}).items():
+            (staged / name).write_text(text)
+        for name, template in templates.items():
+            (staged / name).write_text(render_template(template, base_vars))
+        digest = hashlib.sha256()
+        for path in sorted(staged.iterdir()):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        workdir = out_dir / f".chain-{digest.hexdigest()[:16]}"
+        for other in out_dir.glob(".chain-*"):
+            if other != workdir:
+                shutil.rmtree(other, ignore_errors=True)
+        if not workdir.exists():
+            os.replace(staged, workdir)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+
+    chain_path = workdir / _CHAIN_FILE
+    records = json.loads(chain_path.read_text()) if chain_path.exists() else []
+    start = 0
+    for step in restart_steps(workdir):
+        probe = workdir / "probe.lammps"
+        probe.write_text(f"read_restart {RESTART_ROOT}.{step}\n")
+        try:
+            run_lammps(probe, workdir, workdir / "probe.log", executable=executable, launcher=launcher)
+        except LammpsRunError:
+            (workdir / f"{RESTART_ROOT}.{step}").unlink()  # half written when the job was killed
+            continue
+        start = step
+        break
+    records = [r for r in records if r["start"] < start] if start > 0 else []
+    for leftover in workdir.glob(f"{stem}.*.{ext}"):  # segments of superseded attempts
+        if leftover.name not in {r["dump"] for r in records}:
+            leftover.unlink()
+    index = 1 + max([r["index"] for r in records], default=-1)
+    record = {"index": index, "start": start, "dump": f"{stem}.{index:03d}.{ext}",
+              "input": f"in.{index:03d}.lammps", "log": f"log.{index:03d}.lammps"}
+    script = "in.lammps" if start == 0 else resume_input
+    shutil.copyfile(workdir / script, workdir / record["input"])
+    attempt_vars = {"dump_file": record["dump"], "restart_file": f"{RESTART_ROOT}.{start}" if start else "none"}
+    records.append(record)
+    _write_json_atomic(chain_path, records)
+
+    def watcher(proc):
+        prune_restarts(workdir)
+        if watch is not None:
+            watch(proc)
+
+    def publish_log():
+        Path(lammps_log).parent.mkdir(parents=True, exist_ok=True)
+        with open(lammps_log, "w") as fh:
+            for r in records:
+                path = workdir / r["log"]
+                if path.exists():
+                    fh.write(f"# ---- attempt {r['index']} from step {r['start']} ----\n")
+                    fh.write(path.read_text())
+
+    try:
+        run_lammps(workdir / record["input"], workdir, workdir / record["log"], executable=executable,
+                   launcher=launcher, watch=watcher, watch_every=watch_every, lammps_vars=attempt_vars)
+    finally:
+        publish_log()
+
+    want = [int(s) for s in frame_steps]
+    seen: list[int] = []
+    with tempfile.NamedTemporaryFile("w", dir=out_dir, prefix=".merge-", delete=False) as merged:
+        try:
+            for k, r in enumerate(records):
+                stop = records[k + 1]["start"] if k + 1 < len(records) else None
+                path = workdir / r["dump"]
+                if not path.exists():
+                    continue
+                for step, frame in iter_dump_frames(path):
+                    if stop is None or step < stop:
+                        merged.write(frame)
+                        seen.append(step)
+        except BaseException:
+            Path(merged.name).unlink(missing_ok=True)
+            raise
+    if seen != want:
+        Path(merged.name).unlink(missing_ok=True)
+        missing = sorted(set(want) - set(seen))[:5]
+        raise LammpsRunError(f"chained run in {workdir}: dump frames at steps {seen[:3]}...{seen[-3:]} "
+                             f"do not match the expected {len(want)} frames (missing e.g. {missing})")
+    for name in keep:
+        shutil.copyfile(workdir / name, out_dir / name)
+    Path(dump_output).parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(merged.name, dump_output)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return ChainReport(attempts=len(records), started_from=start, frames=len(seen))

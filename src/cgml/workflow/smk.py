@@ -51,6 +51,24 @@ def lammps_runtime_minutes(steps: int, atoms: int, mpi_tasks: int = 1, atom_step
     return runtime_minutes(steps * atoms / (atom_steps_per_second * max(1, mpi_tasks)))
 
 
+def chained_lammps_request(steps: int, atoms: int, mpi_tasks: int = 1,
+                           max_job_minutes: int | None = None) -> tuple[int, int | None]:
+    """``(runtime [min] per job attempt, retries)`` of a LAMMPS job a rerun resumes from
+    its restart files (:func:`cgml.fg.lammps.run_chained_lammps_job`).
+
+    Without a cap the whole run is one request and ``retries`` is None (the profile's
+    value). With ``max_job_minutes`` (the cluster's wall-time limit) each attempt asks
+    for at most that, and the job may be resubmitted often enough for the attempts to
+    cover :func:`lammps_runtime_minutes` (which already doubles the estimate), plus one
+    for a transient failure.
+    """
+    total = lammps_runtime_minutes(steps, atoms, mpi_tasks)
+    if max_job_minutes is None or total <= int(max_job_minutes):
+        return total, None
+    cap = int(max_job_minutes)
+    return cap, -(-total // cap)  # attempts - 1 resubmissions cover the run, +1 spare
+
+
 def config_sections(config: dict, sections, drop=()) -> dict:
     """``{name: config[name]}`` for ``sections``, with every key in ``drop`` removed at any
     depth: the params of a rule that must not rerun when an analysis-only key changes

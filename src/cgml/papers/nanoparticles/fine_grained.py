@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from cgml.fg.forcefield import NanoparticleForceField
-from cgml.fg.lammps import run_lammps_job
+from cgml.fg.lammps import run_chained_lammps_job, run_lammps_job
 from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
 from cgml.fg.topology import write_lammps_data
 from cgml.io import provenance, write_json
@@ -268,17 +268,25 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
     topology = build_nanoparticles(centers * units.sigma_c, nanoparticle_spec(np_cfg), box_lengths=box * units.sigma_c,
                                    rng=rng)
     md = np_cfg["md"]
+    equilibration, production, every = (int(gr[k]) for k in ("fg_equilibration_steps", "fg_production_steps",
+                                                                 "fg_dump_every"))
     variables = forcefield_for(np_cfg, solvent).lammps_variables()
     variables.update(
         data_file="system.data", minimize_steps=gr["fg_minimize_steps"], temperature=np_cfg["temperature_K"],
         seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"], timestep=md["timestep_fs"],
-        thermo_every=max(1, gr["fg_production_steps"] // 10), equilibration_steps=gr["fg_equilibration_steps"],
-        production_steps=gr["fg_production_steps"], dump_every=gr["fg_dump_every"], dump_file="cores.dump",
+        thermo_every=max(1, production // 10), equilibration_steps=equilibration,
+        production_end=equilibration + production, dump_every=every,
         push_steps=gr["fg_push_steps"], push_max=30.0, comm_cutoff=f"{units.sigma_c + 28.0:.1f}")
-    run_lammps_job(
+    # a killed job (wall time) leaves its restart files; the rerun continues from them
+    report = run_chained_lammps_job(
         files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=Path(output["dump"]).parent, lammps_log=output["lammps_log"],
+        templates={"in.lammps": input["template"], "np_bulk_md.in": input["md"],
+                   "np_bulk_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
+        resume_input="np_bulk_resume.in", variables=variables, out_dir=Path(output["dump"]).parent,
+        dump_name="cores.dump", dump_output=output["dump"], lammps_log=output["lammps_log"],
+        restart_every=int(gr["fg_restart_every"]),
+        frame_steps=range(equilibration, equilibration + production + 1, every),
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
-        keep=("in.lammps",), products={"cores.dump": output["dump"]},
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+        keep=("in.lammps",), executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    log.info("FG bulk rho=%s: %d frames from %d LAMMPS attempt(s), this one from step %d", density,
+             report.frames, report.attempts, report.started_from)
