@@ -17,6 +17,8 @@ import os
 import numpy as np
 import pytest
 
+from pathlib import Path
+
 from cgml.fg.lammps import LammpsRunError, iter_dump_frames, restart_steps, run_chained_lammps_job
 
 pytestmark = pytest.mark.lammps
@@ -176,7 +178,7 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _np_bulk(repo_root, lmp, out_dir, watch=None):
+def _np_bulk(repo_root, lmp, out_dir, watch=None, launcher=None):
     """Rule np_fg_bulk at toy scale (4 nanoparticles, 6600 beads), as Snakemake calls it."""
     import yaml
 
@@ -184,7 +186,7 @@ def _np_bulk(repo_root, lmp, out_dir, watch=None):
     from cgml.papers.nanoparticles.fine_grained import run_fg_bulk
 
     cfg = _deep_merge(*(yaml.safe_load((repo_root / "config" / f).read_text()) for f in ("config.yaml", "toy.yaml")))
-    lam = dict(cfg["engines"]["lammps"], executable=lmp)
+    lam = dict(cfg["engines"]["lammps"], executable=lmp, launcher=launcher)
     wf = repo_root / "workflow" / "lammps"
     original = lammps_mod.run_lammps
 
@@ -205,9 +207,28 @@ def _np_bulk(repo_root, lmp, out_dir, watch=None):
     return cfg["nanoparticles"]["gr"]
 
 
-def test_np_fg_bulk_killed_mid_production_resumes_with_rigid_cores_and_thermostats(tmp_path, repo_root, lmp):
+def _lammps_processes(path) -> list[int]:
+    """PIDs of running processes whose command line names ``path``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(path) in (proc / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("ranks", [1, 2])
+def test_np_fg_bulk_killed_mid_production_resumes_with_rigid_cores_and_thermostats(tmp_path, repo_root, lmp, ranks):
+    """Serial, and on 2 MPI ranks through the mpiexec of the mpich wheel (no LD_LIBRARY_PATH)."""
+    import sys
+
+    launcher = None if ranks == 1 else f"{Path(sys.executable).parent / 'mpiexec'} -np {ranks}"
+    if launcher and not (Path(sys.executable).parent / "mpiexec").exists():
+        pytest.skip("no mpiexec next to the interpreter (mpich wheel)")
     straight = tmp_path / "straight"
-    gr = _np_bulk(repo_root, lmp, straight)
+    gr = _np_bulk(repo_root, lmp, straight, launcher=launcher)
     killed = tmp_path / "killed"
     kill_after = gr["fg_equilibration_steps"] + gr["fg_restart_every"]  # a restart inside the production
 
@@ -217,9 +238,10 @@ def test_np_fg_bulk_killed_mid_production_resumes_with_rigid_cores_and_thermosta
             raise _Killed
 
     with pytest.raises(_Killed):
-        _np_bulk(repo_root, lmp, killed, watch=kill)
+        _np_bulk(repo_root, lmp, killed, watch=kill, launcher=launcher)
     assert not (killed / "cores.dump").exists()
-    _np_bulk(repo_root, lmp, killed)
+    assert not _lammps_processes(killed), "LAMMPS (every MPI rank) was stopped with the job"
+    _np_bulk(repo_root, lmp, killed, launcher=launcher)
     log = (killed / "log.lammps").read_text()
     assert f"attempt 1 from step {kill_after}" in log
     a, b = _frames(straight / "cores.dump"), _frames(killed / "cores.dump")
@@ -242,3 +264,22 @@ def test_chained_request_covers_the_run_in_capped_attempts():
     assert runtime * retries >= total  # the resubmissions alone cover the doubled estimate
     assert runtime * (retries - 1) < total  # ... and no more than one spare
     assert chained_lammps_request(1000, 6600, 1, 2880) == (lammps_runtime_minutes(1000, 6600), None)
+
+
+def test_a_timeout_stops_the_real_binary_behind_the_wheels_wrapper(tmp_path, lmp):
+    """The wheel's `lmp` is a Python wrapper around the real binary: stopping only the
+    wrapper used to leave LAMMPS running on."""
+    import subprocess
+
+    from cgml.fg.lammps import run_lammps
+
+    (tmp_path / "in.lammps").write_text(FRESH.split("velocity")[0] + """velocity all create 1.5 1
+pair_style lj/cut 2.5
+pair_coeff 1 1 1.0 1.0 2.5
+fix nve all nve
+run 100000000
+""")
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_lammps(tmp_path / "in.lammps", tmp_path, tmp_path / "log.lammps", executable=lmp, timeout=1.0,
+                   watch_every=0.1)
+    assert not _lammps_processes(tmp_path / "in.lammps")

