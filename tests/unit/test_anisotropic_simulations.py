@@ -465,3 +465,55 @@ def test_sc_eos_bounds_the_box_shape_of_rectangular_moves(tmp_path):
                            max_box_aspect_change=2.0, tune_rounds=1)
     with pytest.raises(ValueError, match="max_box_aspect_change"):
         run_sc_eos(input={}, output=out, params=bad, wildcards={"potential": "fg", "branch": "compress"})
+
+
+def test_a_killed_eos_job_resumes_after_its_last_pressure_with_the_same_result(tmp_path, monkeypatch):
+    """The rerun of an an_sc_eos job killed during its third pressure continues from the
+    checkpoint of the second and writes what an uninterrupted run writes, bit for bit."""
+    import cgml.papers.anisotropic.simulations as sim
+
+    params = _hard_eos_params(9, n_particles=120, pressures=[0.5, 1.0, 2.0, 3.0], box_moves="isotropic",
+                              tune_rounds=2)
+    wildcards = {"potential": "fg", "branch": "compress"}
+    straight = {"csv": tmp_path / "a.csv", "npz": tmp_path / "a.npz"}
+    run_sc_eos(input={}, output=straight, params=params, wildcards=wildcards)
+
+    out = {"csv": tmp_path / "b.csv", "npz": tmp_path / "b.npz"}
+    calls, original = [], sim.run_rigid
+
+    def dies_in_the_third_pressure(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:  # calls 1-2 pressure 0, 3-4 pressure 1, 5 the third one's first
+            raise KeyboardInterrupt("killed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sim, "run_rigid", dies_in_the_third_pressure)
+    with pytest.raises(KeyboardInterrupt):
+        run_sc_eos(input={}, output=out, params=params, wildcards=wildcards)
+    assert not out["csv"].exists()
+    checkpoint = tmp_path / ".b.csv.checkpoint.npz"
+    assert checkpoint.exists()
+    calls.clear()
+    monkeypatch.setattr(sim, "run_rigid", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    run_sc_eos(input={}, output=out, params=params, wildcards=wildcards)
+    assert len(calls) == 4, "only the last two pressures ran again"
+    assert not checkpoint.exists()
+    a, b = pd.read_csv(straight["csv"], comment="#"), pd.read_csv(out["csv"], comment="#")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    with np.load(straight["npz"]) as x, np.load(out["npz"]) as y:
+        for name in x.files:
+            if name != "meta":
+                np.testing.assert_array_equal(x[name], y[name])
+
+
+def test_a_checkpoint_of_other_parameters_is_not_resumed(tmp_path):
+    from cgml.io.checkpoint import StageCheckpoint
+
+    target = tmp_path / "eos.csv"
+    old = StageCheckpoint(target, {"pressures": [1, 2]})
+    old.save(0, {"rows": [1]}, x=np.arange(3))
+    assert old.load()[0] == 0
+    assert StageCheckpoint(target, {"pressures": [1, 3]}).load() is None
+    assert not old.path.exists(), "a stale checkpoint is deleted"
+    old.path.write_bytes(b"PK\x03\x04 truncated")
+    assert old.load() is None and not old.path.exists()

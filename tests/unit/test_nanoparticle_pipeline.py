@@ -451,3 +451,44 @@ def test_start_centers_grow_the_ball_when_random_addition_jams():
     with pytest.raises(ValueError, match="start_radius_sigma"):
         start_centers(12, 0.5, 1.5, np.random.default_rng(0), max_attempts=2)
 
+
+
+def test_a_killed_np_eos_job_resumes_after_its_last_pressure_with_the_same_result(tmp_path, monkeypatch):
+    """np_eos killed during its third pressure: the rerun runs only the rest and writes
+    the uninterrupted run's table bit for bit."""
+    import pandas as pd
+
+    import cgml.papers.nanoparticles.bulk as bulk
+    from cgml.descriptors import RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+
+    model = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet.grid(mu=[2.0], r_s=[0.0]),
+                                  angular=None, weights=np.array([50.0]))
+    model.save(tmp_path / "model.json")
+    params = {"seed": 5, "eos": {"fcc_cells": 2, "fluid_density": 0.05, "fcc_density": 0.2,
+                                 "pressures": [0.1, 0.3, 0.6, 1.0], "hard_core_sigma": 1.2, "adapt_rounds": 2,
+                                 "adapt_sweeps": 10, "equilibration_sweeps": 20, "production_sweeps": 40,
+                                 "sample_every": 10}}
+    wildcards = {"model": "ml2", "solvent": "0.1", "branch": "compress"}
+    inp = {"model": tmp_path / "model.json"}
+    bulk.run_eos(input=inp, output={"eos": tmp_path / "a.csv"}, params=params, wildcards=wildcards)
+
+    calls, original = [], bulk.run_npt
+
+    def dies_in_the_third_pressure(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt("killed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "run_npt", dies_in_the_third_pressure)
+    with pytest.raises(KeyboardInterrupt):
+        bulk.run_eos(input=inp, output={"eos": tmp_path / "b.csv"}, params=params, wildcards=wildcards)
+    assert (tmp_path / ".b.csv.checkpoint.npz").exists() and not (tmp_path / "b.csv").exists()
+    calls.clear()
+    monkeypatch.setattr(bulk, "run_npt", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    bulk.run_eos(input=inp, output={"eos": tmp_path / "b.csv"}, params=params, wildcards=wildcards)
+    assert len(calls) == 4 and not (tmp_path / ".b.csv.checkpoint.npz").exists()
+    a, b = (pd.read_csv(tmp_path / f, comment="#") for f in ("a.csv", "b.csv"))
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert list(a["pressure_kT_sigma3"]) == [0.1, 0.3, 0.6, 1.0]

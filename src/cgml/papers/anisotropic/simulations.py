@@ -22,6 +22,7 @@ of eps_max, the largest |pair energy| of the model's data set.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 
@@ -41,6 +42,7 @@ from cgml.fg.patchy import _site_clusters, cutoff_for_tolerance
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
 from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
+from cgml.io.checkpoint import StageCheckpoint
 from cgml.lattices import hexagonal_rod_crystal
 from cgml.papers.anisotropic.cost import sc_eos_sweeps
 from cgml.papers.anisotropic.patchy import FG_DEFAULTS, PAPER_SYSTEMS, _section, fg_particle
@@ -575,7 +577,20 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     spacings = np.linspace(0.8, 1.3, 51) * (length + diameter)
     rows, finals = [], {}
     d, phi, dv = 0.3, 0.3, 0.01
+    # a killed job's rerun continues after the last finished pressure (same result)
+    checkpoint = StageCheckpoint(output["csv"], {"params": params, "wildcards": dict(wildcards)},
+                                 files=[input["model"]] if "model" in input else [])
+    done = -1
+    if (saved := checkpoint.load()) is not None:
+        done, meta, arrays = saved
+        rows, (d, phi, dv) = meta["rows"], meta["steps"]
+        finals = {name: arrays[name] for name in arrays if name.split("_")[0] in ("positions", "axes", "box")}
+        state = dataclasses.replace(init_rigid_state(arrays["state_positions"], arrays["state_rotations"],
+                                                     arrays["state_box"], potential),
+                                    energy=float(meta["energy"]))
     for k, pressure in enumerate(pressures):
+        if k <= done:
+            continue
         state, d, phi, dv, acc = adapt_rigid_steps(
             state, potential, d, phi, seed + 10 * k + 1, pressure=pressure,
             max_log_volume_change=dv, target_acceptance=float(cfg["target_acceptance"]),
@@ -613,8 +628,12 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         finals[f"box_{k:03d}"] = state.box_lengths
         log.info("%s %s P* = %.3f: rho* = %.4f +- %.4f, S2 = %.3f, tau = %.3f, psi6 = %.3f",
                  wildcards["potential"], branch, pressure, mean, sem, s2, tau, psi6)
+        checkpoint.save(k, {"rows": rows, "steps": [d, phi, dv], "energy": state.energy},
+                        state_positions=state.positions, state_rotations=state.rotations,
+                        state_box=state.box_lengths, **finals)
     frame = pd.DataFrame(rows)
     meta = provenance(params, seed, potential=wildcards["potential"], branch=branch,
                       units="P* = P sigma^3/kT, rho* = rho sigma^3")
     write_csv(output["csv"], frame, meta)
     write_npz(output["npz"], meta, pressures=np.array(pressures), **finals)
+    checkpoint.clear()
