@@ -125,7 +125,7 @@ def test_a_stopped_run_resumes_and_follows_the_uninterrupted_trajectory(tmp_path
     assert (out / "in.lammps").exists()
 
 
-def test_a_half_written_restart_is_skipped(tmp_path, lmp, uninterrupted):
+def test_a_half_written_restart_and_dump_frame_are_skipped(tmp_path, lmp, uninterrupted):
     out = tmp_path / "out"
     with pytest.raises(LammpsRunError):
         _run(tmp_path, lmp, out, halt_at=2600)
@@ -134,6 +134,8 @@ def test_a_half_written_restart_is_skipped(tmp_path, lmp, uninterrupted):
     assert newest == 2500
     path = chain / f"restart.{newest}"
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])  # killed while writing it
+    with open(chain / "traj.000.dump", "a") as fh:  # ... and a dump frame
+        fh.write("ITEM: TIMESTEP\n")
     report = _run(tmp_path, lmp, out)
     assert report.started_from == 2000 and report.attempts == 2
     frames = _frames(out / "traj.dump")

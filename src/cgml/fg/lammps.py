@@ -460,9 +460,10 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
                 if not path.exists():
                     continue
                 for step, frame in iter_dump_frames(path):
-                    if stop is None or step < stop:
-                        merged.write(frame)
-                        seen.append(step)
+                    if stop is not None and step >= stop:
+                        break  # superseded by the next attempt (a frame cut by the kill is past here)
+                    merged.write(frame)
+                    seen.append(step)
         except BaseException:
             Path(merged.name).unlink(missing_ok=True)
             raise
