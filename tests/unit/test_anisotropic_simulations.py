@@ -517,3 +517,48 @@ def test_a_checkpoint_of_other_parameters_is_not_resumed(tmp_path):
     assert not old.path.exists(), "a stale checkpoint is deleted"
     old.path.write_bytes(b"PK\x03\x04 truncated")
     assert old.load() is None and not old.path.exists()
+
+
+@pytest.mark.parametrize("retune_every", [0, 10])
+def test_a_killed_quasi2d_job_resumes_after_its_last_saved_chunk_with_the_same_result(tmp_path, monkeypatch,
+                                                                                        retune_every):
+    """an_quasi2d (reservoir ramp, cluster moves, re-tuned segments or not) killed in its
+    sixth chunk: the rerun runs chunks 6-8 only and writes the uninterrupted run's arrays."""
+    import cgml.papers.anisotropic.simulations as sim
+
+    _attractive_model(tmp_path / "m.json", 1.5)
+    q = {"n_particles": 9, "density_2d": 0.3, "depletant_packing_fraction": 2.0, "n_sweeps": 40,
+         "sample_every": 5, "tune_rounds": 1, "tune_sweeps": 5, "target_acceptance": 0.3,
+         "retune_every": retune_every, "bond_cutoff": 1.3, "interior_bonds": 4, "cluster_moves_per_sweep": 0.2,
+         "cluster_max_displacement": 0.5, "cluster_max_rotation": 0.3, "cluster_bond_energy": 1.0,
+         "anneal_from_packing_fraction": 0.5}
+    params = {"superball": {"sigma": 1.0, "exponent": 3.5, "sigma_d": 0.3}, "quasi2d": q, "seed": 4}
+    inp = {"model": tmp_path / "m.json"}
+    straight = {"npz": tmp_path / "a.npz", "json": tmp_path / "a.json"}
+    run_quasi2d(input=inp, output=straight, params=params, wildcards={"start": "square"})
+
+    monkeypatch.setattr(sim, "QUASI2D_CHECKPOINT_SECONDS", 0.0)
+    calls, original = [], sim.run_rigid
+
+    def dies_in_the_sixth_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 6:
+            raise KeyboardInterrupt("killed")
+        return original(*args, **kwargs)
+
+    out = {"npz": tmp_path / "b.npz", "json": tmp_path / "b.json"}
+    monkeypatch.setattr(sim, "run_rigid", dies_in_the_sixth_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        run_quasi2d(input=inp, output=out, params=params, wildcards={"start": "square"})
+    assert (tmp_path / ".b.npz.checkpoint.npz").exists() and not out["npz"].exists()
+    calls.clear()
+    monkeypatch.setattr(sim, "run_rigid", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    run_quasi2d(input=inp, output=out, params=params, wildcards={"start": "square"})
+    assert len(calls) == 3 and not (tmp_path / ".b.npz.checkpoint.npz").exists()
+    (a, meta_a), (b, meta_b) = read_npz(straight["npz"]), read_npz(out["npz"])
+    assert sorted(a) == sorted(b)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    for key in ("mean_bond_angle_deg", "mean_energy_per_particle", "steps", "acceptance",
+                "cluster_acceptance", "mean_cluster_size"):
+        assert meta_a[key] == meta_b[key] or (meta_a[key] != meta_a[key] and meta_b[key] != meta_b[key]), key

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -317,6 +318,9 @@ def quasi2d_segments(n_sweeps: int, retune_every: int) -> list[int]:
     return [p for p in pieces + [n_sweeps - half] if p > 0]
 
 
+QUASI2D_CHECKPOINT_SECONDS = 600.0  # an_quasi2d saves its progress at most this often
+
+
 def run_quasi2d(*, input, output, params, wildcards, threads=1):
     """Rule an_quasi2d: NVT MC of superballs in a plane, hard core + CG depletion.
 
@@ -392,13 +396,35 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     every = int(cfg["sample_every"])
     cluster_rate = float(cfg["cluster_moves_per_sweep"])
     sweeps, energies, snap_pos, snap_rot, steps, cluster_acc, cluster_size = [], [], [], [], [], [], []
-    done = 0
+    done, acceptance = 0, {}
+    # a killed job's rerun continues after the last saved chunk (same result): every chunk
+    # has its own seeds, so the state, the steps and the samples are all that carry over
+    checkpoint = StageCheckpoint(output["npz"], {"params": params, "wildcards": dict(wildcards)},
+                                 files=[input["model"]])
+    resume, last_save = None, time.monotonic()
+    if (saved := checkpoint.load()) is not None:
+        _, meta, arrays = saved
+        resume, d, phi, done, eta_now = tuple(meta["chunk"]), meta["d"], meta["phi"], meta["done"], meta["eta"]
+        potential = depletion(eta_now)
+        state = dataclasses.replace(init_rigid_state(arrays["state_positions"], arrays["state_rotations"], box,
+                                                     potential), energy=float(meta["energy"]))
+        sweeps, energies = [int(x) for x in arrays["sweeps"]], [float(x) for x in arrays["energies"]]
+        snap_pos, snap_rot = list(arrays["snap_positions"]), list(arrays["snap_rotations"])
+        steps = [tuple(x) for x in meta["steps"]]
+        cluster_acc, cluster_size = [tuple(x) for x in meta["cluster_acc"]], list(meta["cluster_size"])
+        acceptance = meta["acceptance"]
     for k, length in enumerate(segments):
-        if k < len(segments) - 1 or k == 0:
-            state, d, phi, _, acc = adapt_rigid_steps(state, potential, d, phi, seed + 1 + 2 * k, **tune)
-        steps.append((done, d, phi))
+        if resume is not None and k < resume[0]:
+            continue
+        inside = resume is not None and k == resume[0]  # resumed inside this segment: steps as saved
+        if not inside:
+            if k < len(segments) - 1 or k == 0:
+                state, d, phi, _, acc = adapt_rigid_steps(state, potential, d, phi, seed + 1 + 2 * k, **tune)
+            steps.append((done, d, phi))
         # sample_every single-body sweeps, then the cluster moves of those sweeps, then a sample
         for c, chunk in enumerate([every] * (length // every) + ([length % every] if length % every else [])):
+            if inside and c <= resume[1]:
+                continue
             kseeds = np.random.SeedSequence([seed, k, c]).generate_state(2)
             if eta_anneal > 0.0:
                 # depletant reservoir ramped linearly from eta_anneal to the target over the
@@ -410,7 +436,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
                     state = init_rigid_state(state.positions, state.rotations, box, potential)
                     eta_now = eta
             result = run_rigid(state, potential, chunk, d, phi, int(kseeds[0]), chunk, planar=True)
-            state = result.state
+            state, acceptance = result.state, result.acceptance
             n_cluster = int(round(cluster_rate * n * chunk))
             if n_cluster:
                 state, stats = run_cluster_moves(
@@ -425,13 +451,21 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
             energies.append(state.energy)
             snap_pos.append(state.positions.copy())
             snap_rot.append(state.rotations.copy())
+            if time.monotonic() - last_save >= QUASI2D_CHECKPOINT_SECONDS:
+                checkpoint.save(0, {"chunk": [k, c], "d": d, "phi": phi, "done": done, "eta": eta_now,
+                                    "energy": state.energy, "steps": steps, "cluster_acc": cluster_acc,
+                                    "cluster_size": cluster_size, "acceptance": acceptance},
+                                state_positions=state.positions, state_rotations=state.rotations,
+                                sweeps=np.asarray(sweeps), energies=np.asarray(energies),
+                                snap_positions=np.asarray(snap_pos), snap_rotations=np.asarray(snap_rot))
+                last_save = time.monotonic()
     acc_pairs = np.asarray(cluster_acc, dtype=float).reshape(-1, 2)
     cluster_translation, cluster_rotation = (
         float(np.nanmean(col)) if np.isfinite(col).any() else float("nan") for col in acc_pairs.T)
     log.info("quasi-2D %s: z_d = %.1f, %d segments, steps (sweep, sigma, rad) %s, final acceptance %s, "
              "cluster moves (second half): acceptance %.3g (translations), %.3g (rotations), "
              "mean cluster size %.2f", start, z_d, len(segments),
-             [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps], result.acceptance,
+             [(s0, round(a, 4), round(b, 4)) for s0, a, b in steps], acceptance,
              cluster_translation, cluster_rotation,
              np.mean(cluster_size) if cluster_size else float("nan"))
     sweeps, energies = np.asarray(sweeps), np.asarray(energies)
@@ -454,7 +488,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
                "mean_energy_per_particle": float(np.mean(second) / n) if second.size else float("nan"),
                "steps": [{"from_sweep": int(s0), "max_displacement": a, "max_rotation": b}
                          for s0, a, b in steps],
-               "acceptance": result.acceptance,
+               "acceptance": acceptance,
                "cluster_acceptance": cluster_translation,
                "cluster_rotation_acceptance": cluster_rotation,
                "mean_cluster_size": float(np.mean(cluster_size)) if cluster_size else float("nan"),
@@ -464,6 +498,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
               positions=positions, rotations=rotations, box_lengths=box,
               final_bond_angles=final_angles, bond_angles=angles, bond_angles_all=angles_all)
     write_json(output["json"], meta)
+    checkpoint.clear()
     log.info("quasi-2D %s: mean bond angle %.1f deg over %d interior particles (%.0f%%); "
              "%.1f deg over all %d with >= 2 bonds", start, summary["mean_bond_angle_deg"],
              angles.size, 100 * summary["interior_fraction"], summary["mean_bond_angle_all_deg"],
