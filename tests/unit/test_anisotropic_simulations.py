@@ -562,3 +562,52 @@ def test_a_killed_quasi2d_job_resumes_after_its_last_saved_chunk_with_the_same_r
     for key in ("mean_bond_angle_deg", "mean_energy_per_particle", "steps", "acceptance",
                 "cluster_acceptance", "mean_cluster_size"):
         assert meta_a[key] == meta_b[key] or (meta_a[key] != meta_a[key] and meta_b[key] != meta_b[key]), key
+
+
+@pytest.mark.parametrize("kill_at", ["tuning", "run"])
+def test_a_killed_remc_job_resumes_from_its_checkpoints_with_the_same_result(tmp_path, monkeypatch, kill_at):
+    """an_remc killed in its replica-exchange run (after the tuned slots were saved, and
+    after two run checkpoints) or during the tuning: the rerun writes the uninterrupted
+    run's arrays and skips the tuning it already did."""
+    import cgml.papers.anisotropic.simulations as sim
+    from cgml.io.checkpoint import StageCheckpoint
+
+    _, params = _remc_inputs(tmp_path)
+    inp = {"dataset": tmp_path / "d.npz", "model": tmp_path / "m.json"}
+    wildcards = {"potential": "cg", "n": "4"}
+    straight = {"npz": tmp_path / "a.npz", "json": tmp_path / "a.json"}
+    run_remc(input=inp, output=straight, params=params, wildcards=wildcards)
+
+    monkeypatch.setattr(sim, "REMC_CHECKPOINT_SECONDS", 0.0)
+    saves, tunes, original_save, original_tune = [], [], StageCheckpoint.save, sim.adapt_rigid_steps
+
+    def save(self, *args, **kwargs):
+        original_save(self, *args, **kwargs)
+        saves.append(self.path.name)
+        if kill_at == "run" and sum(".b.npz.checkpoint" in n for n in saves) == 2:
+            raise KeyboardInterrupt("killed")
+
+    armed = [True]
+
+    def tune(*args, **kwargs):
+        tunes.append(1)
+        if armed[0] and kill_at == "tuning" and len(tunes) == 2:
+            raise KeyboardInterrupt("killed")
+        return original_tune(*args, **kwargs)
+
+    monkeypatch.setattr(StageCheckpoint, "save", save)
+    monkeypatch.setattr(sim, "adapt_rigid_steps", tune)
+    out = {"npz": tmp_path / "b.npz", "json": tmp_path / "b.json"}
+    with pytest.raises(KeyboardInterrupt):
+        run_remc(input=inp, output=out, params=params, wildcards=wildcards)
+    assert not out["npz"].exists()
+    monkeypatch.setattr(StageCheckpoint, "save", original_save)
+    tunes.clear()
+    armed[0] = False
+    run_remc(input=inp, output=out, params=params, wildcards=wildcards)
+    assert len(tunes) == (0 if kill_at == "run" else 3)
+    assert not list(tmp_path.glob(".b.npz*checkpoint.npz")), "checkpoints removed with the outputs written"
+    (a, meta_a), (b, meta_b) = read_npz(straight["npz"]), read_npz(out["npz"])
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    assert meta_a["mean_energy_per_particle"] == meta_b["mean_energy_per_particle"]

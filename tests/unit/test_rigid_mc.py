@@ -456,3 +456,55 @@ def test_replica_slots_get_private_copies_of_the_potential_arrays():
     assert copied[0] == 1.0 and copied[2][1] == 2
     np.testing.assert_array_equal(copied[2][0], table)
     assert not np.shares_memory(copied[1], scratch) and not np.shares_memory(copied[2][0], table)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_replica_exchange_killed_and_resumed_from_its_checkpoint_is_the_uninterrupted_run(tmp_path, threads):
+    """Every replica (cell lists included), every random stream, the swap counts and the
+    samples are saved; a run killed after its third checkpoint and started again gives
+    the uninterrupted run to the last bit."""
+    from cgml.io.checkpoint import StageCheckpoint
+
+    potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
+    betas = geometric_betas(0.5, 2.0, 3)
+
+    def start_states():
+        rng = np.random.default_rng(8)
+        grid = np.stack(np.meshgrid(*[np.arange(2)] * 3, indexing="ij"), -1).reshape(-1, 3) * 2.0 + 1.0
+        return [init_rigid_state(grid, random_rotation_matrices(rng, 8), np.full(3, 6.0), potential)
+                for _ in betas]
+
+    def run(checkpoint=None):
+        return run_replica_exchange(start_states(), potential, betas, 300, 0.4, 0.6, seed=9, sample_every=10,
+                                    store_snapshots=True, threads=threads, checkpoint=checkpoint,
+                                    checkpoint_seconds=0.0)
+
+    straight = run()
+
+    class DiesAfterThirdSave(StageCheckpoint):
+        saves = 0
+
+        def save(self, *args, **kwargs):
+            super().save(*args, **kwargs)
+            DiesAfterThirdSave.saves += 1
+            if DiesAfterThirdSave.saves == 3:
+                raise KeyboardInterrupt("killed")
+
+    target = tmp_path / "remc.npz"
+    with pytest.raises(KeyboardInterrupt):
+        run(DiesAfterThirdSave(target, {"run": 1}))
+    checkpoint = StageCheckpoint(target, {"run": 1})
+    assert checkpoint.load()[0] == 30
+    resumed = run(checkpoint)
+    np.testing.assert_array_equal(straight.cycles, resumed.cycles)
+    np.testing.assert_array_equal(straight.energies, resumed.energies)
+    np.testing.assert_array_equal(straight.swap_acceptance, resumed.swap_acceptance)
+    np.testing.assert_array_equal(straight.snapshots[0], resumed.snapshots[0])
+    assert straight.lowest[0] == resumed.lowest[0]
+    np.testing.assert_array_equal(straight.lowest[1], resumed.lowest[1])
+    assert [(a['translation'], a['rotation']) for a in straight.acceptance] == \
+        [(a['translation'], a['rotation']) for a in resumed.acceptance]
+    for a, b in zip(straight.states, resumed.states):
+        np.testing.assert_array_equal(a.positions, b.positions)
+        np.testing.assert_array_equal(a.rotations, b.rotations)
+        assert a.energy == b.energy

@@ -82,3 +82,43 @@ class StageCheckpoint:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def state_to_arrays(state, prefix: str = "state.") -> dict[str, np.ndarray]:
+    """A simulation state (a dataclass of arrays and numbers, nested dataclasses such as
+    its cell list included) as flat arrays for :meth:`StageCheckpoint.save`;
+    :func:`state_from_arrays` rebuilds it exactly, so a resumed run sums its energies in
+    the same order as the uninterrupted one."""
+    import dataclasses
+
+    out: dict[str, np.ndarray] = {}
+    for field in dataclasses.fields(state):
+        value = getattr(state, field.name)
+        key = f"{prefix}{field.name}"
+        if dataclasses.is_dataclass(value):
+            out.update(state_to_arrays(value, key + "."))
+        elif value is None:
+            out[key + ".none"] = np.zeros(0)
+        else:
+            out[key] = np.asarray(value).copy()
+    return out
+
+
+def state_from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str = "state."):
+    """Inverse of :func:`state_to_arrays` for the dataclass ``cls``."""
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for field in dataclasses.fields(cls):
+        key, kind = f"{prefix}{field.name}", hints[field.name]
+        if key + ".none" in arrays:
+            kwargs[field.name] = None
+        elif dataclasses.is_dataclass(kind):
+            kwargs[field.name] = state_from_arrays(kind, arrays, key + ".")
+        elif kind in (float, int, bool):
+            kwargs[field.name] = kind(arrays[key][()])
+        else:
+            kwargs[field.name] = np.array(arrays[key])
+    return cls(**kwargs)

@@ -398,7 +398,7 @@ def kernel_seed(seed) -> int:
 
 
 def run_blocks(n_sweeps: int, sample_every, seed: int, advance: Callable[[int, int], None],
-               sample: Callable[[int], None]) -> None:
+               sample: Callable[[int], None], start: int = 0) -> None:
     """The driver loop shared by every move set (NVT, NPT, semi-grand, ...).
 
     Splits ``n_sweeps`` into blocks ending at the sweeps where the trigger
@@ -407,14 +407,15 @@ def run_blocks(n_sweeps: int, sample_every, seed: int, advance: Callable[[int, i
     the kernel reseeds numba's generator only then, so its stream runs on across blocks);
     ``sample(sweep)`` records a sample and may call user code, around which the random
     state is saved and restored: a trajectory depends only on the seed, not on the sampling
-    interval or the callback.
+    interval or the callback. ``start``: the sweep a resumed run continues after (its
+    random state restored by the caller), 0 for a new run.
     """
     if int(n_sweeps) != n_sweeps or n_sweeps < 0:
         raise ValueError(f"n_sweeps must be a non-negative integer, got {n_sweeps}")
     n_sweeps = int(n_sweeps)
     trigger = as_trigger(sample_every)
     kseed = kernel_seed(seed)
-    sweep = 0
+    sweep = int(start)
     while sweep < n_sweeps:
         target = min(int(trigger.next_sweep(sweep)), n_sweeps)
         if target <= sweep:

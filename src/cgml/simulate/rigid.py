@@ -75,6 +75,7 @@ arrays (kernels may use some as scratch) and ``_rigid_sweeps`` releases the GIL.
 from __future__ import annotations
 
 import math
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Callable
@@ -959,10 +960,47 @@ def _private_params(params):
     return params.copy() if isinstance(params, np.ndarray) else params
 
 
+def _save_remc(checkpoint, cycle, runs, streams, swap_rng, swaps, samples, lowest) -> None:
+    """Everything :func:`run_replica_exchange` needs to continue after ``cycle``."""
+    arrays = {f"run{k}_{name}": np.asarray(value) for k, r in enumerate(runs) for name, value in r.a.items()}
+    arrays.update({f"run{k}_tally": r.tally for k, r in enumerate(runs)})
+    arrays.update({f"stream{k}": np.asarray(st[1], dtype=np.uint64) for k, st in enumerate(streams)})
+    arrays.update(swaps=swaps, cycles=np.asarray(samples["cycles"], np.int64),
+                  energies=np.asarray(samples["energies"], np.float64),
+                  snap_positions=np.asarray(samples["positions"]), snap_rotations=np.asarray(samples["rotations"]))
+    if lowest[1] is not None:
+        arrays.update(lowest_positions=lowest[1], lowest_rotations=lowest[2])
+    meta = {"cycle": int(cycle), "stream_index": [int(st[0]) for st in streams],
+            "swap_rng": swap_rng.bit_generator.state, "lowest_energy": float(lowest[0])}
+    checkpoint.save(int(cycle), meta, **arrays)
+
+
+def _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest) -> int:
+    """Load a :func:`_save_remc` checkpoint into the run's objects; the cycle to go on from."""
+    _, meta, arrays = saved
+    for k, r in enumerate(runs):
+        for name, value in r.a.items():
+            stored = arrays[f"run{k}_{name}"]
+            r.a[name] = float(stored) if np.ndim(value) == 0 else stored.astype(np.asarray(value).dtype)
+        r.tally[:] = arrays[f"run{k}_tally"]
+        streams[k] = (int(meta["stream_index"][k]), [int(x) for x in arrays[f"stream{k}"]])
+    swap_rng.bit_generator.state = meta["swap_rng"]
+    swaps[:] = arrays["swaps"]
+    cycle[0] = int(meta["cycle"])
+    samples["cycles"] = [int(c) for c in arrays["cycles"]]
+    samples["energies"] = [list(map(float, e)) for e in arrays["energies"]]
+    samples["positions"] = list(arrays["snap_positions"])
+    samples["rotations"] = list(arrays["snap_rotations"])
+    if "lowest_positions" in arrays:
+        lowest[:] = [float(meta["lowest_energy"]), arrays["lowest_positions"], arrays["lowest_rotations"]]
+    return cycle[0]
+
+
 def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int,
                          max_displacements, max_rotations, seed: int, sample_every, *,
                          planar: bool = False, store_snapshots: bool = False,
-                         threads: int = 1) -> ReplicaExchangeResult:
+                         threads: int = 1, checkpoint=None,
+                         checkpoint_seconds: float = 600.0) -> ReplicaExchangeResult:
     """Parallel tempering of M replicas (module docstring); energies in units of 1/beta.
 
     states : M :class:`RigidState` (slot k starts from ``states[k]``); betas (M,) strictly
@@ -970,6 +1008,10 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
     :func:`adapt_rigid_steps` at its beta first); n_cycles : cycles of one sweep per
     replica plus one round of neighbour swaps; threads : slots swept at once (the same
     trajectory for any number; worth it when a sweep is expensive, e.g. FG site sums).
+    checkpoint : a :class:`cgml.io.checkpoint.StageCheckpoint`, or None. With one, the
+    whole run (replicas with their cell lists, every random stream, swap counts, samples)
+    is saved at a sample at most every ``checkpoint_seconds``, and a run that finds a
+    checkpoint of its own continues from it: the result is the uninterrupted run's.
     """
     betas = np.asarray(betas, dtype=np.float64).reshape(-1)
     m = betas.size
@@ -1030,9 +1072,22 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
             samples["positions"].append(runs[0].a["positions"].copy())
             samples["rotations"].append(runs[0].a["rotations"].copy())
 
+    start, last_save = 0, [time.monotonic()]
+    if checkpoint is not None:
+        if streams[0] is None:  # pragma: no cover - depends on numba internals
+            raise RuntimeError("a REMC checkpoint needs numba's random state, which this numba hides")
+        if (saved := checkpoint.load()) is not None:
+            start = _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest)
+
+    def sample_and_save(c):
+        sample(c)
+        if checkpoint is not None and time.monotonic() - last_save[0] >= checkpoint_seconds:
+            _save_remc(checkpoint, c, runs, streams, swap_rng, swaps, samples, lowest)
+            last_save[0] = time.monotonic()
+
     caller_stream = numba_rng_state()
     try:
-        run_blocks(n_cycles, sample_every, seed, advance, sample)
+        run_blocks(n_cycles, sample_every, seed, advance, sample_and_save, start=start)
     finally:
         set_numba_rng_state(caller_stream)
         if pool is not None:

@@ -22,7 +22,6 @@ of eps_max, the largest |pair energy| of the model's data set.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import time
@@ -43,11 +42,12 @@ from cgml.fg.patchy import _site_clusters, cutoff_for_tolerance
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
 from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
-from cgml.io.checkpoint import StageCheckpoint
+from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arrays
 from cgml.lattices import hexagonal_rod_crystal
 from cgml.papers.anisotropic.cost import sc_eos_sweeps
 from cgml.papers.anisotropic.patchy import FG_DEFAULTS, PAPER_SYSTEMS, _section, fg_particle
 from cgml.simulate.rigid import (
+    RigidState,
     adapt_rigid_steps,
     geometric_betas,
     init_rigid_state,
@@ -203,6 +203,9 @@ def remc_start_states(path, n: int, n_replicas: int, box):
     return pos, rot
 
 
+REMC_CHECKPOINT_SECONDS = 600.0  # an_remc saves its progress at most this often
+
+
 def run_remc(*, input, output, params, wildcards, threads=1):
     """Rule an_remc: replica-exchange MC of N IPCs with the FG or CG potential.
 
@@ -231,8 +234,17 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     box = np.full(3, float(cfg["box_length"]))
     betas = geometric_betas(cfg["kT_min"], cfg["kT_max"], int(cfg["n_replicas"])) / eps_max
     starts = remc_start_states(input.get("start"), n, betas.size, box)
+    # a killed job's rerun continues from its checkpoints: the tuned slots, then the run
+    identity = {"params": params, "wildcards": dict(wildcards)}
+    files = [input[key] for key in ("dataset", "model", "start") if input.get(key)]
+    checkpoint = StageCheckpoint(output["npz"], identity, files)
+    tuning = StageCheckpoint(f"{output['npz']}.tuning", identity, files)
     states, steps_d, steps_r = [], [], []
-    for k, beta in enumerate(betas):
+    if (tuned := tuning.load()) is not None:
+        _, meta, arrays = tuned
+        steps_d, steps_r = meta["steps_d"], meta["steps_r"]
+        states = [state_from_arrays(RigidState, arrays, f"slot{k}.") for k in range(betas.size)]
+    for k, beta in enumerate(betas if tuned is None else []):
         if starts is None:
             # a compact start: at T_0 the steps are then tuned for moves inside a cluster
             positions, rotations = random_configuration(potential, n, box, rng,
@@ -249,8 +261,12 @@ def run_remc(*, input, output, params, wildcards, threads=1):
         states.append(state)
         steps_d.append(d)
         steps_r.append(phi)
+    if tuned is None:
+        tuning.save(0, {"steps_d": steps_d, "steps_r": steps_r},
+                    **{key: value for k, st in enumerate(states) for key, value in state_to_arrays(st, f"slot{k}.").items()})
     result = run_replica_exchange(states, potential, betas, int(cfg["n_cycles"]), steps_d, steps_r,
-                                  seed + 1, int(cfg["sample_every"]), threads=int(threads))
+                                  seed + 1, int(cfg["sample_every"]), threads=int(threads),
+                                  checkpoint=checkpoint, checkpoint_seconds=REMC_CHECKPOINT_SECONDS)
     u0 = result.energies[:, 0] / (n * eps_max)
     half = u0[u0.size // 2:]
     mean, sem = block_average(half, n_blocks=min(10, max(2, half.size // 2)))[:2] if half.size >= 4 \
@@ -273,6 +289,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
               final_rotations=np.array([s.rotations for s in result.states]),
               box_lengths=box)
     write_json(output["json"], meta)
+    checkpoint.clear()
+    tuning.clear()
     log.info("REMC %s N=%d: <U>/N eps_max = %.4f +- %.4f, lowest %.4f", wildcards["potential"], n, mean,
              sem, summary["lowest_energy_per_particle"])
 
@@ -406,8 +424,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
         _, meta, arrays = saved
         resume, d, phi, done, eta_now = tuple(meta["chunk"]), meta["d"], meta["phi"], meta["done"], meta["eta"]
         potential = depletion(eta_now)
-        state = dataclasses.replace(init_rigid_state(arrays["state_positions"], arrays["state_rotations"], box,
-                                                     potential), energy=float(meta["energy"]))
+        state = state_from_arrays(RigidState, arrays)
         sweeps, energies = [int(x) for x in arrays["sweeps"]], [float(x) for x in arrays["energies"]]
         snap_pos, snap_rot = list(arrays["snap_positions"]), list(arrays["snap_rotations"])
         steps = [tuple(x) for x in meta["steps"]]
@@ -453,10 +470,9 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
             snap_rot.append(state.rotations.copy())
             if time.monotonic() - last_save >= QUASI2D_CHECKPOINT_SECONDS:
                 checkpoint.save(0, {"chunk": [k, c], "d": d, "phi": phi, "done": done, "eta": eta_now,
-                                    "energy": state.energy, "steps": steps, "cluster_acc": cluster_acc,
+                                    "steps": steps, "cluster_acc": cluster_acc,
                                     "cluster_size": cluster_size, "acceptance": acceptance},
-                                state_positions=state.positions, state_rotations=state.rotations,
-                                sweeps=np.asarray(sweeps), energies=np.asarray(energies),
+                                **state_to_arrays(state), sweeps=np.asarray(sweeps), energies=np.asarray(energies),
                                 snap_positions=np.asarray(snap_pos), snap_rotations=np.asarray(snap_rot))
                 last_save = time.monotonic()
     acc_pairs = np.asarray(cluster_acc, dtype=float).reshape(-1, 2)
@@ -620,9 +636,7 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         done, meta, arrays = saved
         rows, (d, phi, dv) = meta["rows"], meta["steps"]
         finals = {name: arrays[name] for name in arrays if name.split("_")[0] in ("positions", "axes", "box")}
-        state = dataclasses.replace(init_rigid_state(arrays["state_positions"], arrays["state_rotations"],
-                                                     arrays["state_box"], potential),
-                                    energy=float(meta["energy"]))
+        state = state_from_arrays(RigidState, arrays)
     for k, pressure in enumerate(pressures):
         if k <= done:
             continue
@@ -663,9 +677,7 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
         finals[f"box_{k:03d}"] = state.box_lengths
         log.info("%s %s P* = %.3f: rho* = %.4f +- %.4f, S2 = %.3f, tau = %.3f, psi6 = %.3f",
                  wildcards["potential"], branch, pressure, mean, sem, s2, tau, psi6)
-        checkpoint.save(k, {"rows": rows, "steps": [d, phi, dv], "energy": state.energy},
-                        state_positions=state.positions, state_rotations=state.rotations,
-                        state_box=state.box_lengths, **finals)
+        checkpoint.save(k, {"rows": rows, "steps": [d, phi, dv]}, **state_to_arrays(state), **finals)
     frame = pd.DataFrame(rows)
     meta = provenance(params, seed, potential=wildcards["potential"], branch=branch,
                       units="P* = P sigma^3/kT, rho* = rho sigma^3")

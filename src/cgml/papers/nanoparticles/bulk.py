@@ -14,7 +14,6 @@ Units: sigma_c and k_BT (pressure in k_BT / sigma_c^3); FG in LAMMPS real.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import numpy as np
@@ -24,7 +23,7 @@ from cgml.analysis import RDF, compute_bond_order, count_crystalline_bonds
 from cgml.analysis.stats import block_average
 from cgml.fitting.sf_model import SymmetryFunctionModel
 from cgml.io import provenance, write_csv, write_npz
-from cgml.io.checkpoint import StageCheckpoint
+from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arrays
 from cgml.mapping import map_lammps_dump
 from cgml.papers.nanoparticles.fine_grained import bulk_start
 from cgml.papers.nanoparticles.units import ReducedUnits
@@ -162,8 +161,7 @@ def run_eos(*, input, output, params, wildcards, threads=1):
     if (saved := checkpoint.load()) is not None:
         done, meta, arrays = saved
         rows, (dmax, dlnv) = meta["rows"], meta["steps"]
-        state = dataclasses.replace(init_state(arrays["positions"], arrays["box"], potential),
-                                    energy=float(meta["energy"]))
+        state = state_from_arrays(type(state), arrays)
     for k, pressure in enumerate(pressures):
         if k <= done:
             continue
@@ -186,8 +184,7 @@ def run_eos(*, input, output, params, wildcards, threads=1):
                      "density_err_sigma3": float(rho_err), "Q6": q6, "solid_fraction": solid,
                      "acceptance_displacement": result.acceptance_displacement,
                      "acceptance_volume": result.acceptance_volume, "n_particles": len(state.positions)})
-        checkpoint.save(k, {"rows": rows, "steps": [dmax, dlnv], "energy": state.energy},
-                        positions=state.positions, box=state.box_lengths)
+        checkpoint.save(k, {"rows": rows, "steps": [dmax, dlnv]}, **state_to_arrays(state))
     write_csv(output["eos"], pd.DataFrame(rows), provenance({"eos": eos, **dict(wildcards)}, seed=seed))
     checkpoint.clear()
 
