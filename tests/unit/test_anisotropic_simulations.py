@@ -467,7 +467,7 @@ def test_sc_eos_bounds_the_box_shape_of_rectangular_moves(tmp_path):
         run_sc_eos(input={}, output=out, params=bad, wildcards={"potential": "fg", "branch": "compress"})
 
 
-def test_a_killed_eos_job_resumes_after_its_last_pressure_with_the_same_result(tmp_path, monkeypatch):
+def test_a_killed_eos_job_resumes_after_its_last_pressure_with_the_same_result(tmp_path, interrupt_at_call):
     """The rerun of an an_sc_eos job killed during its third pressure continues from the
     checkpoint of the second and writes what an uninterrupted run writes, bit for bit."""
     import cgml.papers.anisotropic.simulations as sim
@@ -479,22 +479,13 @@ def test_a_killed_eos_job_resumes_after_its_last_pressure_with_the_same_result(t
     run_sc_eos(input={}, output=straight, params=params, wildcards=wildcards)
 
     out = {"csv": tmp_path / "b.csv", "npz": tmp_path / "b.npz"}
-    calls, original = [], sim.run_rigid
-
-    def dies_in_the_third_pressure(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 5:  # calls 1-2 pressure 0, 3-4 pressure 1, 5 the third one's first
-            raise KeyboardInterrupt("killed")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(sim, "run_rigid", dies_in_the_third_pressure)
+    interrupt_at_call(sim, "run_rigid", 5)  # calls 1-2 pressure 0, 3-4 pressure 1, 5 the third one's first
     with pytest.raises(KeyboardInterrupt):
         run_sc_eos(input={}, output=out, params=params, wildcards=wildcards)
     assert not out["csv"].exists()
     checkpoint = tmp_path / ".b.csv.checkpoint.npz"
     assert checkpoint.exists()
-    calls.clear()
-    monkeypatch.setattr(sim, "run_rigid", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    calls = interrupt_at_call(sim, "run_rigid", None)
     run_sc_eos(input={}, output=out, params=params, wildcards=wildcards)
     assert len(calls) == 4, "only the last two pressures ran again"
     assert not checkpoint.exists()
@@ -520,8 +511,8 @@ def test_a_checkpoint_of_other_parameters_is_not_resumed(tmp_path):
 
 
 @pytest.mark.parametrize("retune_every", [0, 10])
-def test_a_killed_quasi2d_job_resumes_after_its_last_saved_chunk_with_the_same_result(tmp_path, monkeypatch,
-                                                                                        retune_every):
+def test_a_killed_quasi2d_job_resumes_after_its_last_saved_chunk_with_the_same_result(
+        tmp_path, monkeypatch, interrupt_at_call, retune_every):
     """an_quasi2d (reservoir ramp, cluster moves, re-tuned segments or not) killed in its
     sixth chunk: the rerun runs chunks 6-8 only and writes the uninterrupted run's arrays."""
     import cgml.papers.anisotropic.simulations as sim
@@ -538,21 +529,12 @@ def test_a_killed_quasi2d_job_resumes_after_its_last_saved_chunk_with_the_same_r
     run_quasi2d(input=inp, output=straight, params=params, wildcards={"start": "square"})
 
     monkeypatch.setattr(sim, "QUASI2D_CHECKPOINT_SECONDS", 0.0)
-    calls, original = [], sim.run_rigid
-
-    def dies_in_the_sixth_chunk(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 6:
-            raise KeyboardInterrupt("killed")
-        return original(*args, **kwargs)
-
     out = {"npz": tmp_path / "b.npz", "json": tmp_path / "b.json"}
-    monkeypatch.setattr(sim, "run_rigid", dies_in_the_sixth_chunk)
+    interrupt_at_call(sim, "run_rigid", 6)
     with pytest.raises(KeyboardInterrupt):
         run_quasi2d(input=inp, output=out, params=params, wildcards={"start": "square"})
     assert (tmp_path / ".b.npz.checkpoint.npz").exists() and not out["npz"].exists()
-    calls.clear()
-    monkeypatch.setattr(sim, "run_rigid", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    calls = interrupt_at_call(sim, "run_rigid", None)
     run_quasi2d(input=inp, output=out, params=params, wildcards={"start": "square"})
     assert len(calls) == 3 and not (tmp_path / ".b.npz.checkpoint.npz").exists()
     (a, meta_a), (b, meta_b) = read_npz(straight["npz"]), read_npz(out["npz"])

@@ -453,7 +453,7 @@ def test_start_centers_grow_the_ball_when_random_addition_jams():
 
 
 
-def test_a_killed_np_eos_job_resumes_after_its_last_pressure_with_the_same_result(tmp_path, monkeypatch):
+def test_a_killed_np_eos_job_resumes_after_its_last_pressure_with_the_same_result(tmp_path, interrupt_at_call):
     """np_eos killed during its third pressure: the rerun runs only the rest and writes
     the uninterrupted run's table bit for bit."""
     import pandas as pd
@@ -473,20 +473,11 @@ def test_a_killed_np_eos_job_resumes_after_its_last_pressure_with_the_same_resul
     inp = {"model": tmp_path / "model.json"}
     bulk.run_eos(input=inp, output={"eos": tmp_path / "a.csv"}, params=params, wildcards=wildcards)
 
-    calls, original = [], bulk.run_npt
-
-    def dies_in_the_third_pressure(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 5:
-            raise KeyboardInterrupt("killed")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(bulk, "run_npt", dies_in_the_third_pressure)
+    interrupt_at_call(bulk, "run_npt", 5)  # two runs per pressure: the third pressure's first
     with pytest.raises(KeyboardInterrupt):
         bulk.run_eos(input=inp, output={"eos": tmp_path / "b.csv"}, params=params, wildcards=wildcards)
     assert (tmp_path / ".b.csv.checkpoint.npz").exists() and not (tmp_path / "b.csv").exists()
-    calls.clear()
-    monkeypatch.setattr(bulk, "run_npt", lambda *a, **k: (calls.append(1), original(*a, **k))[1])
+    calls = interrupt_at_call(bulk, "run_npt", None)
     bulk.run_eos(input=inp, output={"eos": tmp_path / "b.csv"}, params=params, wildcards=wildcards)
     assert len(calls) == 4 and not (tmp_path / ".b.csv.checkpoint.npz").exists()
     a, b = (pd.read_csv(tmp_path / f, comment="#") for f in ("a.csv", "b.csv"))
