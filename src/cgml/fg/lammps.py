@@ -11,6 +11,7 @@ from the ``mpich`` wheel with RTLD_GLOBAL so nobody has to set LD_LIBRARY_PATH.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import re
 import shlex
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 EXECUTABLE_KEY = "engines.lammps.executable"
+log = logging.getLogger(__name__)
 
 
 class LammpsNotFoundError(RuntimeError):
@@ -412,7 +414,10 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
         probe.write_text(f"read_restart {RESTART_ROOT}.{step}\n")
         try:
             run_lammps(probe, workdir, workdir / "probe.log", executable=executable, launcher=launcher)
-        except LammpsRunError:
+        except LammpsRunError as err:
+            if "restart file" not in str(err).lower():
+                raise  # not the file (MPI, the launcher): keep every restart for the next try
+            log.warning("restart file %s unreadable (%s): trying the one before", step, err)
             (workdir / f"{RESTART_ROOT}.{step}").unlink()  # half written when the job was killed
             continue
         start = step
