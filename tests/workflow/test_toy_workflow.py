@@ -71,6 +71,9 @@ def test_nothing_left_to_do_after_a_complete_run(toy_run):
     proc = snakemake(toy_run, "-n")
     assert proc.returncode == 0
     assert "Nothing to be done" in proc.stdout + proc.stderr
+    # finished jobs remove their checkpoints and the LAMMPS chain directories
+    leftovers = [*toy_run.glob("results/**/.*checkpoint.npz"), *toy_run.glob("results/**/.chain-*")]
+    assert not leftovers, leftovers
 
 
 def test_an_analysis_key_reruns_the_analysis_but_no_lammps_job(toy_run):
