@@ -254,6 +254,7 @@ rule an_superball_fit:
         f"{LOGS}/anisotropic/superball_fit.log",
     benchmark:
         f"{BENCH}/anisotropic/superball_fit.tsv"
+    priority: 15  # as an_sc_fit: the quasi-2D runs (10-14 min at laptop scale) wait for it
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -369,11 +370,13 @@ rule an_sc_dataset:
         f"{LOGS}/anisotropic/sc_dataset.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_dataset.tsv"
-    # priorities do not reach upstream jobs: the CG EOS branches (priority 10) start only once
-    # this and an_sc_fit are done, so these two carry the same priority (laptop 2026-12-06: without
-    # it they ran after the quasi-2D and replica-exchange jobs, and every EOS branch, the hard rods
-    # too while they still took the model as input, began at 12 min)
-    priority: 10
+    # priorities do not reach upstream jobs: the CG EOS branches (priority 10), the longest jobs,
+    # start only once this and an_sc_fit are done (laptop 2026-12-06: without a priority they ran
+    # after the quasi-2D and replica-exchange jobs). Above the EOS branches' 10, or a hard-rod branch
+    # wins the tie and holds a core for 15 min (seventh session, 15d094d: an_sc_fit waited 18 min,
+    # the CG expansion started at 20 min and the run ended at ~58 min for 91 min of jobs); below
+    # 30 - 10, so that a two-thread data set still beats this job plus a hard-rod branch
+    priority: 15
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -401,7 +404,7 @@ rule an_sc_fit:
         f"{LOGS}/anisotropic/sc_fit.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_fit.tsv"
-    priority: 10
+    priority: 15  # as an_sc_dataset
     conda:
         "../../envs/analysis.yaml"
     resources:
