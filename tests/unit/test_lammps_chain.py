@@ -47,7 +47,7 @@ timestep 0.005
 thermo 100
 thermo_style custom step pe ke etotal
 thermo_modify format float %20.12f
-restart ${restart_every} ${restart_root}.*
+${restart_command}
 variable halt_at getenv CGML_TEST_HALT_AT
 variable past equal step>=$${halt_at}
 fix halt all halt 10 v_past > 0.5 error hard
@@ -62,7 +62,7 @@ EQUILIBRATION, END, EVERY, RESTART_EVERY = 1000, 3000, 250, 500
 STEPS = list(range(EQUILIBRATION, END + 1, EVERY))
 
 
-def _run(tmp_path, lmp, out, halt_at=10**9, temperature=1.5, watch=None):
+def _run(tmp_path, lmp, out, halt_at=10**9, temperature=1.5, watch=None, restart_every=RESTART_EVERY):
     for name, text in {"fresh.in": FRESH, "resume.in": RESUME, "md.in": MD}.items():
         (tmp_path / name).write_text(text)
     os.environ["CGML_TEST_HALT_AT"] = str(halt_at)
@@ -74,7 +74,7 @@ def _run(tmp_path, lmp, out, halt_at=10**9, temperature=1.5, watch=None):
             variables={"temperature": temperature, "seed": 4928, "equilibration_steps": EQUILIBRATION,
                        "production_end": END, "dump_every": EVERY},
             out_dir=out, dump_name="traj.dump", dump_output=out / "traj.dump", lammps_log=out / "log.lammps",
-            restart_every=RESTART_EVERY, frame_steps=STEPS, keep=("in.lammps",), executable=lmp,
+            restart_every=restart_every, frame_steps=STEPS, keep=("in.lammps",), executable=lmp,
             watch=watch, watch_every=0.05)
     finally:
         del os.environ["CGML_TEST_HALT_AT"]
@@ -285,3 +285,11 @@ run 100000000
         run_lammps(tmp_path / "in.lammps", tmp_path, tmp_path / "log.lammps", executable=lmp, timeout=1.0,
                    watch_every=0.1)
     assert not _lammps_processes(tmp_path / "in.lammps")
+
+
+def test_restart_every_zero_writes_no_restart_file(tmp_path, lmp):
+    out = tmp_path / "out"
+    seen = []
+    report = _run(tmp_path, lmp, out, restart_every=0,
+                  watch=lambda proc: seen.extend(restart_steps(_chain_dir(out))))
+    assert report.frames == len(STEPS) and not seen

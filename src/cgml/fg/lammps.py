@@ -352,8 +352,10 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     The run works in ``out_dir/.chain-<key>``, a directory that survives a killed job;
     ``key`` hashes every rendered input and data file, so a changed config or seed
     starts afresh (stale chains are removed). LAMMPS writes ``restart.<step>`` every
-    ``restart_every`` steps (the templates must say ``restart ${restart_every}
-    ${restart_root}.*``); while it runs, all but the two newest are deleted. A call
+    ``restart_every`` steps (0: none), by the line ``${restart_command}`` the templates
+    must hold; while it runs, all but the two newest are deleted. Writing a restart file remaps atoms into the box, which changes the
+    trajectory at round-off: a run with restart files is statistically, not bitwise, the
+    run without. A call
     finds the newest restart file LAMMPS can read (a half-written one is deleted) and
     runs ``resume_input`` from it, or ``templates['in.lammps']`` when there is none.
     Each attempt dumps to its own ``<stem>.<attempt>.<ext>``: the templates name the
@@ -378,7 +380,9 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
         else:
             stale.unlink(missing_ok=True)
     stem, ext = dump_name.split(".", 1) if "." in dump_name else (dump_name, "dump")
-    base_vars = dict(variables, restart_every=int(restart_every), restart_root=RESTART_ROOT)
+    restart_every = int(restart_every)
+    base_vars = dict(variables, restart_command=f"restart {restart_every} {RESTART_ROOT}.*" if restart_every > 0
+                     else "restart 0")
     for name in templates:
         if name != "in.lammps":
             base_vars[f"{Path(name).stem}_file"] = name

@@ -285,7 +285,8 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
         resume_input="np_bulk_resume.in", variables=variables, out_dir=Path(output["dump"]).parent,
         dump_name="cores.dump", dump_output=output["dump"], lammps_log=output["lammps_log"],
         restart_every=int(gr["fg_restart_every"]),
-        frame_steps=range(equilibration, equilibration + production + 1, every),
+        # LAMMPS dumps on the steps that are multiples of dump_every
+        frame_steps=range(-(-equilibration // every) * every, equilibration + production + 1, every),
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
         keep=("in.lammps",), executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
     log.info("FG bulk rho=%s: %d frames from %d LAMMPS attempt(s), this one from step %d", density,
