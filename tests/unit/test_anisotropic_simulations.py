@@ -593,3 +593,19 @@ def test_a_killed_remc_job_resumes_from_its_checkpoints_with_the_same_result(tmp
     for name in a:
         np.testing.assert_array_equal(a[name], b[name], err_msg=name)
     assert meta_a["mean_energy_per_particle"] == meta_b["mean_energy_per_particle"]
+
+
+def test_checkpoint_key_takes_the_inputs_as_snakemake_gives_them(tmp_path):
+    """A rule input that is a list (an empty one for the hard rods' model) reaches the
+    job as a Namedlist: the checkpoint key reads the files inside, and none for []."""
+    from snakemake.iocontainers import Namedlist
+
+    from cgml.io.checkpoint import StageCheckpoint
+
+    (tmp_path / "m.json").write_text("{}")
+    empty = StageCheckpoint(tmp_path / "o.csv", {"a": 1}, [Namedlist()])
+    assert empty.key == StageCheckpoint(tmp_path / "o.csv", {"a": 1}, []).key
+    one = StageCheckpoint(tmp_path / "o.csv", {"a": 1}, [Namedlist([str(tmp_path / "m.json")])])
+    assert one.key != empty.key
+    (tmp_path / "m.json").write_text('{"changed": 1}')
+    assert StageCheckpoint(tmp_path / "o.csv", {"a": 1}, [Namedlist([str(tmp_path / "m.json")])]).key != one.key

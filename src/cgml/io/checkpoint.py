@@ -21,7 +21,7 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -32,9 +32,19 @@ log = logging.getLogger(__name__)
 _META = "__checkpoint_meta__"
 
 
+def _paths(files) -> Iterator:
+    """The file names in ``files``, nested lists (Snakemake's Namedlist of an input that
+    is a list, possibly empty) flattened."""
+    for item in files:
+        if isinstance(item, (str, os.PathLike)):
+            yield item
+        else:
+            yield from _paths(item)
+
+
 def _key(identity: Any, files: Iterable) -> str:
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode())
-    for path in files:
+    for path in _paths(files):
         digest.update(b"\0" + Path(path).read_bytes())
     return digest.hexdigest()
 
@@ -44,7 +54,8 @@ class StageCheckpoint:
 
     ``target``   the job's output the checkpoint sits next to;
     ``identity`` JSON-able description of the job (params, wildcards);
-    ``files``    input files whose contents the result depends on.
+    ``files``    input files whose contents the result depends on (nested lists, e.g. an
+                 empty Snakemake input, are flattened).
     """
 
     def __init__(self, target: str | os.PathLike, identity: Any, files: Iterable = ()):

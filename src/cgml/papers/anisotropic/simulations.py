@@ -236,7 +236,7 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     starts = remc_start_states(input.get("start"), n, betas.size, box)
     # a killed job's rerun continues from its checkpoints: the tuned slots, then the run
     identity = {"params": params, "wildcards": dict(wildcards)}
-    files = [input[key] for key in ("dataset", "model", "start") if input.get(key)]
+    files = [input[key] for key in ("dataset", "model", "start") if key in input]
     checkpoint = StageCheckpoint(output["npz"], identity, files)
     tuning = StageCheckpoint(f"{output['npz']}.tuning", identity, files)
     states, steps_d, steps_r = [], [], []
@@ -630,7 +630,7 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     d, phi, dv = 0.3, 0.3, 0.01
     # a killed job's rerun continues after the last finished pressure (same result)
     checkpoint = StageCheckpoint(output["csv"], {"params": params, "wildcards": dict(wildcards)},
-                                 files=[input["model"]] if "model" in input else [])
+                                 files=[input[key] for key in ("model",) if key in input])
     done = -1
     if (saved := checkpoint.load()) is not None:
         done, meta, arrays = saved
