@@ -254,7 +254,7 @@ rule an_superball_fit:
         f"{LOGS}/anisotropic/superball_fit.log",
     benchmark:
         f"{BENCH}/anisotropic/superball_fit.tsv"
-    priority: 15  # as an_sc_fit: the quasi-2D runs (10-14 min at laptop scale) wait for it
+    priority: 12  # as an_sc_fit: the quasi-2D runs (10-14 min at laptop scale) wait for it
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -374,9 +374,12 @@ rule an_sc_dataset:
     # start only once this and an_sc_fit are done (laptop 2026-12-06: without a priority they ran
     # after the quasi-2D and replica-exchange jobs). Above the EOS branches' 10, or a hard-rod branch
     # wins the tie and holds a core for 15 min (seventh session, 15d094d: an_sc_fit waited 18 min,
-    # the CG expansion started at 20 min and the run ended at ~58 min for 91 min of jobs); below
-    # 30 - 10, so that a two-thread data set still beats this job plus a hard-rod branch
-    priority: 15
+    # the CG expansion started at 20 min, 61 min wall). The scheduler maximises the summed priority
+    # of the jobs it starts: at 15, this job and an_superball_fit (15 + 15) tied with a two-thread
+    # data set (30) and went first, and both hard-rod branches then took the cores from the data
+    # sets (seventh session, ef2e4de, a run stopped at minute 11). 12 + 12 < 30; the four EOS
+    # branches still tie with one another (10), so which two start first is the solver's choice
+    priority: 12
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -404,7 +407,7 @@ rule an_sc_fit:
         f"{LOGS}/anisotropic/sc_fit.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_fit.tsv"
-    priority: 15  # as an_sc_dataset
+    priority: 12  # as an_sc_dataset
     conda:
         "../../envs/analysis.yaml"
     resources:
