@@ -70,6 +70,8 @@ def main(argv=None) -> pd.DataFrame:
         out = Path(tmp)
         t0 = time.perf_counter()
         run_pair_fg(input={"template": str(ROOT / "workflow/lammps/np_constrained.in"),
+                           "md": str(ROOT / "workflow/lammps/np_constrained_md.in"),
+                           "resume": str(ROOT / "workflow/lammps/np_constrained_resume.in"),
                            "forcefield": str(ROOT / "workflow/lammps/np_forcefield.in")},
                     output={"dump": str(out / "forces.dump"), "np_forces": str(out / "np_forces.txt"),
                             "lammps_log": str(out / "log.lammps")},

@@ -300,11 +300,12 @@ def bench_lammps(rows, config_path: Path, equilibration_steps: int, production_s
             temperature=np_cfg["temperature_K"], seed=1 + SEED % 900_000_000, t_damp=md["t_damp_fs"],
             timestep=md["timestep_fs"], thermo_every=max(1, production_steps // 20),
             equilibration_steps=equilibration_steps, dump_every=pair["dump_every"],
-            dump_file="forces.dump", production_steps=production_steps,
-            force_every=pair["force_every"], force_file="np_forces.txt")
+            dump_file="forces.dump", production_end=equilibration_steps + production_steps,
+            force_every=pair["force_every"], force_file="np_forces.txt", restart_command="restart 0")
         log_path = work_dir / "log.lammps"
         run_lammps_job(
             templates={"in.lammps": REPO / "workflow/lammps/np_constrained.in",
+                       "np_constrained_md.in": REPO / "workflow/lammps/np_constrained_md.in",
                        "forcefield.in": REPO / "workflow/lammps/np_forcefield.in"},
             variables=variables, out_dir=work_dir, lammps_log=log_path,
             prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="benchmark"),

@@ -1,5 +1,6 @@
 """A LAMMPS run that is stopped part-way resumes from its restart files and ends as if
-it had never stopped (cgml.fg.lammps.run_chained_lammps_job, used by np_fg_bulk).
+it had never stopped (cgml.fg.lammps.run_chained_lammps_job, used by np_fg_bulk and by
+the constrained runs np_pair_fg and np_cluster_fg).
 
 The system is a Lennard-Jones FCC crystal melting under NVE (864 atoms, a few seconds):
 small enough for a unit test, chaotic enough that a resume with wrong velocities or
@@ -19,7 +20,14 @@ import pytest
 
 from pathlib import Path
 
-from cgml.fg.lammps import LammpsRunError, iter_dump_frames, restart_steps, run_chained_lammps_job
+from cgml.fg.lammps import (
+    ChainedSeries,
+    LammpsRunError,
+    iter_dump_frames,
+    read_ave_time_vector,
+    restart_steps,
+    run_chained_lammps_job,
+)
 
 pytestmark = pytest.mark.lammps
 
@@ -55,11 +63,14 @@ variable now equal step
 if "$${now} < ${equilibration_steps}" then "run ${equilibration_steps} upto"
 dump traj all custom ${dump_every} ${dump_file} id x y z vx vy vz
 dump_modify traj sort id format float %20.15g
+compute ktensor all temp
+fix ktensor all ave/time ${avg_every} 1 ${avg_every} c_ktensor mode vector file ${avg_file} format %20.15g
 run ${production_end} upto
 """
 
-EQUILIBRATION, END, EVERY, RESTART_EVERY = 1000, 3000, 250, 500
+EQUILIBRATION, END, EVERY, RESTART_EVERY, AVG_EVERY = 1000, 3000, 250, 500, 50
 STEPS = list(range(EQUILIBRATION, END + 1, EVERY))
+AVG_STEPS = list(range(EQUILIBRATION, END + 1, AVG_EVERY))
 
 
 def _run(tmp_path, lmp, out, halt_at=10**9, temperature=1.5, watch=None, restart_every=RESTART_EVERY):
@@ -72,9 +83,11 @@ def _run(tmp_path, lmp, out, halt_at=10**9, temperature=1.5, watch=None, restart
                        "md.in": tmp_path / "md.in"},
             resume_input="resume.in",
             variables={"temperature": temperature, "seed": 4928, "equilibration_steps": EQUILIBRATION,
-                       "production_end": END, "dump_every": EVERY},
-            out_dir=out, dump_name="traj.dump", dump_output=out / "traj.dump", lammps_log=out / "log.lammps",
-            restart_every=restart_every, frame_steps=STEPS, keep=("in.lammps",), executable=lmp,
+                       "production_end": END, "dump_every": EVERY, "avg_every": AVG_EVERY},
+            out_dir=out, series=[ChainedSeries("dump_file", "traj.dump", out / "traj.dump", STEPS),
+                                 ChainedSeries("avg_file", "ktensor.txt", out / "ktensor.txt", AVG_STEPS,
+                                               kind="ave_time")],
+            lammps_log=out / "log.lammps", restart_every=restart_every, keep=("in.lammps",), executable=lmp,
             watch=watch, watch_every=0.05)
     finally:
         del os.environ["CGML_TEST_HALT_AT"]
@@ -94,16 +107,41 @@ def _chain_dir(out):
     return dirs[0]
 
 
+FRAMES = {"traj.dump": len(STEPS), "ktensor.txt": len(AVG_STEPS)}
+
+
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory, lmp):
+def straight(tmp_path_factory, lmp):
+    """The outputs of an uninterrupted run."""
     tmp = tmp_path_factory.mktemp("straight")
     report = _run(tmp, lmp, tmp / "out")
-    assert (report.attempts, report.started_from, report.frames) == (1, 0, len(STEPS))
+    assert (report.attempts, report.started_from, report.frames) == (1, 0, FRAMES)
     assert not list((tmp / "out").glob(".chain-*")), "the work directory is removed once the dump is out"
-    return _frames(tmp / "out" / "traj.dump")
+    return tmp / "out"
 
 
-def test_a_stopped_run_resumes_and_follows_the_uninterrupted_trajectory(tmp_path, lmp, uninterrupted):
+@pytest.fixture(scope="module")
+def uninterrupted(straight):
+    return _frames(straight / "traj.dump")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_ktensor(straight):
+    return read_ave_time_vector(straight / "ktensor.txt")
+
+
+def _assert_ktensor_follows(out, reference, exact_before):
+    steps, data = read_ave_time_vector(out / "ktensor.txt")
+    ref_steps, ref = reference
+    assert list(steps) == list(ref_steps) == AVG_STEPS
+    assert data.shape == ref.shape == (len(AVG_STEPS), 6, 1)
+    diff = np.abs(data - ref).max(axis=(1, 2))
+    assert np.all(diff[steps < exact_before] == 0.0)
+    assert diff.max() < 1e-6 * np.abs(ref).max(), diff.max()
+
+
+def test_a_stopped_run_resumes_and_follows_the_uninterrupted_trajectory(tmp_path, lmp, uninterrupted,
+                                                                         uninterrupted_ktensor):
     out = tmp_path / "out"
     with pytest.raises(LammpsRunError, match="halt"):
         _run(tmp_path, lmp, out, halt_at=2100)
@@ -111,7 +149,7 @@ def test_a_stopped_run_resumes_and_follows_the_uninterrupted_trajectory(tmp_path
     chain = _chain_dir(out)
     assert restart_steps(chain)[0] == 2000
     report = _run(tmp_path, lmp, out)
-    assert (report.attempts, report.started_from, report.frames) == (2, 2000, len(STEPS))
+    assert (report.attempts, report.started_from, report.frames) == (2, 2000, FRAMES)
     frames = _frames(out / "traj.dump")
     assert sorted(frames) == STEPS
     for step in STEPS:
@@ -120,12 +158,16 @@ def test_a_stopped_run_resumes_and_follows_the_uninterrupted_trajectory(tmp_path
             assert diff == 0.0, step
         else:  # the resumed attempt: same state, velocities and forces; chaos has not amplified rounding
             assert diff < 1e-6, (step, diff)
+    # the ave/time series: the entry at 2000 comes from the resumed attempt (fix ave/time
+    # writes on a run's first step), the ones before from the first
+    _assert_ktensor_follows(out, uninterrupted_ktensor, exact_before=2000)
     log = (out / "log.lammps").read_text()
     assert "attempt 0 from step 0" in log and "attempt 1 from step 2000" in log
     assert (out / "in.lammps").exists()
 
 
-def test_a_half_written_restart_and_dump_frame_are_skipped(tmp_path, lmp, uninterrupted):
+def test_a_half_written_restart_dump_frame_and_ave_time_block_are_skipped(tmp_path, lmp, uninterrupted,
+                                                                           uninterrupted_ktensor):
     out = tmp_path / "out"
     with pytest.raises(LammpsRunError):
         _run(tmp_path, lmp, out, halt_at=2600)
@@ -136,11 +178,30 @@ def test_a_half_written_restart_and_dump_frame_are_skipped(tmp_path, lmp, uninte
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])  # killed while writing it
     with open(chain / "traj.000.dump", "a") as fh:  # ... and a dump frame
         fh.write("ITEM: TIMESTEP\n")
+    with open(chain / "ktensor.000.txt", "a") as fh:  # ... and an ave/time block
+        fh.write("2650 6\n1 0.5\n2 0.")
     report = _run(tmp_path, lmp, out)
     assert report.started_from == 2000 and report.attempts == 2
     frames = _frames(out / "traj.dump")
     assert sorted(frames) == STEPS
     assert max(np.abs(frames[s] - uninterrupted[s]).max() for s in STEPS) < 1e-6
+    _assert_ktensor_follows(out, uninterrupted_ktensor, exact_before=2000)
+
+
+def test_an_entry_cut_short_before_the_resume_step_is_an_error(tmp_path, lmp):
+    """A segment can only be cut at its end, past the newest restart: a hole before it
+    means the files are not what the chain wrote, and nothing is published."""
+    out = tmp_path / "out"
+    with pytest.raises(LammpsRunError):
+        _run(tmp_path, lmp, out, halt_at=2600)
+    chain = _chain_dir(out)
+    seg = chain / "ktensor.000.txt"
+    lines = seg.read_text().splitlines(keepends=True)
+    cut = next(k for k, ln in enumerate(lines) if ln.startswith("1500 "))
+    seg.write_text("".join(lines[: cut + 3]))  # the block at step 1500 loses 4 of its 6 rows
+    with pytest.raises(LammpsRunError, match="cut short"):
+        _run(tmp_path, lmp, out)
+    assert not (out / "ktensor.txt").exists() and not (out / "traj.dump").exists()
 
 
 def test_a_changed_input_starts_afresh(tmp_path, lmp):
@@ -180,33 +241,62 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _np_bulk(repo_root, lmp, out_dir, watch=None, launcher=None):
-    """Rule np_fg_bulk at toy scale (4 nanoparticles, 6600 beads), as Snakemake calls it."""
+def _toy_np_config(repo_root) -> dict:
     import yaml
 
-    from cgml.fg import lammps as lammps_mod
-    from cgml.papers.nanoparticles.fine_grained import run_fg_bulk
+    return _deep_merge(*(yaml.safe_load((repo_root / "config" / f).read_text()) for f in ("config.yaml", "toy.yaml")))
 
-    cfg = _deep_merge(*(yaml.safe_load((repo_root / "config" / f).read_text()) for f in ("config.yaml", "toy.yaml")))
-    lam = dict(cfg["engines"]["lammps"], executable=lmp, launcher=launcher)
-    wf = repo_root / "workflow" / "lammps"
+
+def _call_watched(run, watch, *args, **kwargs):
+    """Call a rule's function with the test's watcher added to its chained LAMMPS run."""
+    from cgml.fg import lammps as lammps_mod
+
     original = lammps_mod.run_lammps
 
-    def watched(*args, **kwargs):  # the rule's own call, with the test's watcher added
-        if watch is not None and "lammps_vars" in kwargs:
-            inner = kwargs["watch"]
-            kwargs.update(watch=lambda proc: (inner(proc), watch(proc)), watch_every=0.05)
-        return original(*args, **kwargs)
+    def watched(*a, **kw):
+        if watch is not None and "lammps_vars" in kw:
+            inner = kw["watch"]
+            kw.update(watch=lambda proc: (inner(proc), watch(proc)), watch_every=0.05)
+        return original(*a, **kw)
 
     lammps_mod.run_lammps = watched
     try:
-        run_fg_bulk(input={"template": wf / "np_bulk.in", "md": wf / "np_bulk_md.in",
-                           "resume": wf / "np_bulk_resume.in", "forcefield": wf / "np_forcefield.in"},
-                    output={"dump": out_dir / "cores.dump", "lammps_log": out_dir / "log.lammps"},
-                    params={"np": cfg["nanoparticles"], "lammps": lam, "seed": 77}, wildcards={"density": "0.12"})
+        return run(*args, **kwargs)
     finally:
         lammps_mod.run_lammps = original
+
+
+def _np_bulk(repo_root, lmp, out_dir, watch=None, launcher=None):
+    """Rule np_fg_bulk at toy scale (4 nanoparticles, 6600 beads), as Snakemake calls it."""
+    from cgml.papers.nanoparticles.fine_grained import run_fg_bulk
+
+    cfg = _toy_np_config(repo_root)
+    lam = dict(cfg["engines"]["lammps"], executable=lmp, launcher=launcher)
+    wf = repo_root / "workflow" / "lammps"
+    _call_watched(run_fg_bulk, watch,
+                  input={"template": wf / "np_bulk.in", "md": wf / "np_bulk_md.in",
+                         "resume": wf / "np_bulk_resume.in", "forcefield": wf / "np_forcefield.in"},
+                  output={"dump": out_dir / "cores.dump", "lammps_log": out_dir / "log.lammps"},
+                  params={"np": cfg["nanoparticles"], "lammps": lam, "seed": 77},
+                  wildcards={"density": "0.12"})
     return cfg["nanoparticles"]["gr"]
+
+
+def _np_pair(repo_root, lmp, out_dir, watch=None):
+    """Rule np_pair_fg at toy scale (2 nanoparticles, frozen cores), as Snakemake calls it."""
+    from cgml.papers.nanoparticles.fine_grained import run_pair_fg
+
+    cfg = _toy_np_config(repo_root)
+    lam = dict(cfg["engines"]["lammps"], executable=lmp)
+    wf = repo_root / "workflow" / "lammps"
+    _call_watched(run_pair_fg, watch,
+                  input={"template": wf / "np_constrained.in", "md": wf / "np_constrained_md.in",
+                         "resume": wf / "np_constrained_resume.in", "forcefield": wf / "np_forcefield.in"},
+                  output={"dump": out_dir / "forces.dump", "np_forces": out_dir / "np_forces.txt",
+                          "lammps_log": out_dir / "log.lammps"},
+                  params={"np": cfg["nanoparticles"], "lammps": lam, "seed": 91},
+                  wildcards={"solvent": "0.3", "index": "002"})
+    return cfg["nanoparticles"]
 
 
 def _lammps_processes(path) -> list[int]:
@@ -255,6 +345,104 @@ def test_np_fg_bulk_killed_mid_production_resumes_with_rigid_cores_and_thermosta
         assert diff < 1e-3, (step, diff)
 
 
+def test_np_pair_fg_killed_mid_production_resumes_both_series(tmp_path, repo_root, lmp):
+    """The constrained run's two outputs, the core-bead dump and the per-NP force sums
+    (the training target), come out of a killed and resumed run as from an uninterrupted
+    one that writes the same restart files."""
+    straight = tmp_path / "straight"
+    np_cfg = _np_pair(repo_root, lmp, straight)
+    pair = np_cfg["pair"]
+    first, last = pair["equilibration_steps"], pair["equilibration_steps"] + pair["production_steps"]
+    kill_after = first + np_cfg["md"]["restart_every"]  # a restart inside the production
+    killed = tmp_path / "killed"
+
+    def kill(proc):
+        chains = list(killed.glob(".chain-*"))
+        if chains and restart_steps(chains[0]) and restart_steps(chains[0])[0] >= kill_after:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        _np_pair(repo_root, lmp, killed, watch=kill)
+    assert not (killed / "np_forces.txt").exists() and not (killed / "forces.dump").exists()
+    resumed_from = restart_steps(next(killed.glob(".chain-*")))[0]
+    _np_pair(repo_root, lmp, killed)
+    assert f"attempt 1 from step {resumed_from}" in (killed / "log.lammps").read_text()
+    a_steps, a = read_ave_time_vector(straight / "np_forces.txt")
+    b_steps, b = read_ave_time_vector(killed / "np_forces.txt")
+    assert list(a_steps) == list(b_steps) == list(range(first, last + 1, pair["force_every"]))
+    assert a.shape == b.shape == (len(a_steps), 2, 3)
+    diff = np.abs(a - b).max(axis=(1, 2))
+    assert np.all(diff[a_steps < resumed_from] == 0.0)
+    assert diff.max() < 1e-6 * np.abs(a).max(), diff.max()  # kcal/mol/A
+    fa, fb = _frames(straight / "forces.dump"), _frames(killed / "forces.dump")
+    assert sorted(fa) == sorted(fb) == list(range(first, last + 1, pair["dump_every"]))
+    assert max(np.abs(fa[s] - fb[s]).max() for s in fa) < 1e-6 * max(np.abs(fa[s]).max() for s in fa)
+
+
+def _np_confine(repo_root, lmp, out_dir, watch=None):
+    """Rule np_cluster_confine at toy scale (12 nanoparticles in a shrinking wall)."""
+    from cgml.papers.nanoparticles.fine_grained import run_cluster_confine
+
+    cfg = _toy_np_config(repo_root)
+    lam = dict(cfg["engines"]["lammps"], executable=lmp)
+    wf = repo_root / "workflow" / "lammps"
+    n = cfg["nanoparticles"]["clusters"]["samples_per_radius"]
+    _call_watched(run_cluster_confine, watch,
+                  input={"template": wf / "np_confined.in", "md": wf / "np_confined_md.in",
+                         "resume": wf / "np_confined_resume.in", "forcefield": wf / "np_forcefield.in"},
+                  output={**{f"sample_{k:03d}": out_dir / f"sample_{k:03d}.data" for k in range(n)},
+                          "lammps_log": out_dir / "log.lammps"},
+                  params={"np": cfg["nanoparticles"], "lammps": lam, "seed": 57},
+                  wildcards={"solvent": "0.3", "wall": "00"})
+    return [out_dir / f"sample_{k:03d}.data" for k in range(n)]
+
+
+def _data_atoms(path) -> np.ndarray:
+    """The Atoms section of a LAMMPS data file: (id, mol, type, q, x, y, z), by id."""
+    lines = path.read_text().splitlines()
+    start = next(k for k, ln in enumerate(lines) if ln.startswith("Atoms")) + 2
+    rows = []
+    for ln in lines[start:]:
+        if not ln.strip():
+            break
+        rows.append([float(v) for v in ln.split()[:7]])
+    rows = np.array(rows)
+    return rows[np.argsort(rows[:, 0])]
+
+
+@pytest.fixture(scope="module")
+def confine_straight(tmp_path_factory, repo_root, lmp):
+    out = tmp_path_factory.mktemp("confine") / "straight"
+    return _np_confine(repo_root, lmp, out)
+
+
+@pytest.mark.parametrize("kill_after", [300, 500], ids=["during_the_wall_ramp", "after_the_first_sample"])
+def test_np_cluster_confine_killed_resumes_the_wall_and_the_samples(tmp_path, repo_root, lmp, confine_straight,
+                                                                    kill_after):
+    """Toy: settling to step 200, the wall shrinks until 400, samples at 500 and 600.
+    Killed during the shrinking wall, the rerun must see the wall where it was (a radius
+    tied to the step, not to the current run); killed after a sample, it must write the
+    remaining ones (and the one at its own step again)."""
+    killed = tmp_path / "killed"
+
+    def kill(proc):
+        chains = list(killed.glob(".chain-*"))
+        if chains and restart_steps(chains[0]) and restart_steps(chains[0])[0] >= kill_after:
+            raise _Killed
+
+    with pytest.raises(_Killed):
+        _np_confine(repo_root, lmp, killed, watch=kill)
+    assert not any((killed / p.name).exists() for p in confine_straight)
+    resumed_from = restart_steps(next(killed.glob(".chain-*")))[0]
+    samples = _np_confine(repo_root, lmp, killed)
+    assert f"attempt 1 from step {resumed_from}" in (killed / "log.lammps").read_text()
+    for a_path, b_path in zip(confine_straight, samples):
+        a, b = _data_atoms(a_path), _data_atoms(b_path)
+        assert a.shape == b.shape and np.array_equal(a[:, :4], b[:, :4])
+        diff = np.abs(a[:, 4:] - b[:, 4:]).max()  # positions [A] after hundreds of steps of chaos
+        assert diff < 1e-4, (b_path.name, diff)
+
+
 def test_chained_request_covers_the_run_in_capped_attempts():
     from cgml.workflow.smk import chained_lammps_request, lammps_runtime_minutes
 
@@ -292,4 +480,4 @@ def test_restart_every_zero_writes_no_restart_file(tmp_path, lmp):
     seen = []
     report = _run(tmp_path, lmp, out, restart_every=0,
                   watch=lambda proc: seen.extend(restart_steps(_chain_dir(out))))
-    assert report.frames == len(STEPS) and not seen
+    assert report.frames == FRAMES and not seen

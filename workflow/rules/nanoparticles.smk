@@ -5,6 +5,8 @@ NP_SOLVENTS = [f"{s:g}" for s in NP["solvents"]]
 NP_PAIR_INDEX = [f"{k:03d}" for k in range(NP["pair"]["n_separations"])]
 NP_ATOMS_PER_PARTICLE = NP["model"]["n_core"] * (1 + NP["model"]["ligand_length"])
 NP_PAIR_STEPS = NP["pair"]["equilibration_steps"] + NP["pair"]["production_steps"]
+# (runtime per attempt, retries): the constrained runs resume from restart files too
+NP_PAIR_REQUEST = chained_lammps(NP_PAIR_STEPS, 2 * NP_ATOMS_PER_PARTICLE)
 # keys read only by the analysis of a LAMMPS run: changing them must not rerun it
 NP_ANALYSIS_KEYS = ["n_blocks"]
 NP_FG_SECTIONS = ["temperature_K", "sigma_c_nm", "model", "forcefield", "md"]
@@ -22,6 +24,8 @@ NP_CL_RUN_STEPS = (
     NP_CL["constrained"]["equilibration_steps"]
     + NP_CL["constrained"]["production_steps"]
 )
+NP_CL_CONF_REQUEST = chained_lammps(NP_CL_CONF_STEPS, NP_CL_ATOMS)
+NP_CL_RUN_REQUEST = chained_lammps(NP_CL_RUN_STEPS, NP_CL_ATOMS)
 
 NP_EOS = NP["eos"]
 NP_GR = NP["gr"]
@@ -63,9 +67,14 @@ wildcard_constraints:
 
 
 rule np_pair_fg:
-    """Two NPs with frozen cores at separation `index`; ligands sampled by LAMMPS."""
+    """Two NPs with frozen cores at separation `index`; ligands sampled by LAMMPS.
+
+    Writes restart files every md.restart_every steps; a rerun of a killed job resumes
+    from the newest (as np_fg_bulk)."""
     input:
         template="workflow/lammps/np_constrained.in",
+        md="workflow/lammps/np_constrained_md.in",
+        resume="workflow/lammps/np_constrained_resume.in",
         forcefield="workflow/lammps/np_forcefield.in",
     output:
         dump=f"{NP_DIR}/fg/pair/s{{solvent}}/R{{index}}/forces.dump",
@@ -75,11 +84,12 @@ rule np_pair_fg:
         f"{LOGS}/nanoparticles/pair_fg_s{{solvent}}_R{{index}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/pair_fg_s{{solvent}}_R{{index}}.tsv"
+    retries: NP_PAIR_REQUEST[1]
     conda:
         "../../envs/lammps.yaml"
     threads: 1
     resources:
-        runtime=lammps_runtime(NP_PAIR_STEPS, 2 * NP_ATOMS_PER_PARTICLE),
+        runtime=NP_PAIR_REQUEST[0],
         mem_mb=2000,
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
@@ -352,9 +362,14 @@ rule np_scorecard:
 
 
 rule np_cluster_confine:
-    """12 NPs with diffusing rigid cores in a spherical wall; sampled configurations."""
+    """12 NPs with diffusing rigid cores in a spherical wall; sampled configurations.
+
+    Resumes from restart files (md.restart_every) as np_fg_bulk: at paper scale the run
+    (5e6 steps of 19,800 beads) asks for more than one 48 h attempt on one MPI task."""
     input:
         template="workflow/lammps/np_confined.in",
+        md="workflow/lammps/np_confined_md.in",
+        resume="workflow/lammps/np_confined_resume.in",
         forcefield="workflow/lammps/np_forcefield.in",
     output:
         **{
@@ -366,11 +381,12 @@ rule np_cluster_confine:
         f"{LOGS}/nanoparticles/cluster_confine_s{{solvent}}_W{{wall}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/cluster_confine_s{{solvent}}_W{{wall}}.tsv"
+    retries: NP_CL_CONF_REQUEST[1]
     conda:
         "../../envs/lammps.yaml"
     threads: 1
     resources:
-        runtime=lammps_runtime(NP_CL_CONF_STEPS, NP_CL_ATOMS),
+        runtime=NP_CL_CONF_REQUEST[0],
         mem_mb=4000,
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
@@ -384,9 +400,14 @@ rule np_cluster_confine:
 
 
 rule np_cluster_fg:
-    """Cores frozen at a sampled cluster configuration, wall removed; mean forces."""
+    """Cores frozen at a sampled cluster configuration, wall removed; mean forces.
+
+    Resumes from restart files as np_pair_fg: at paper scale a run (5e6 steps of 19,800
+    beads) asks for more than one 48 h attempt on one MPI task."""
     input:
         template="workflow/lammps/np_constrained.in",
+        md="workflow/lammps/np_constrained_md.in",
+        resume="workflow/lammps/np_constrained_resume.in",
         forcefield="workflow/lammps/np_forcefield.in",
         data=f"{NP_DIR}/fg/cluster/s{{solvent}}/W{{wall}}/sample_{{sample}}.data",
     output:
@@ -397,11 +418,12 @@ rule np_cluster_fg:
         f"{LOGS}/nanoparticles/cluster_fg_s{{solvent}}_W{{wall}}_C{{sample}}.log",
     benchmark:
         f"{BENCH}/nanoparticles/cluster_fg_s{{solvent}}_W{{wall}}_C{{sample}}.tsv"
+    retries: NP_CL_RUN_REQUEST[1]
     conda:
         "../../envs/lammps.yaml"
     threads: 1
     resources:
-        runtime=lammps_runtime(NP_CL_RUN_STEPS, NP_CL_ATOMS),
+        runtime=NP_CL_RUN_REQUEST[0],
         mem_mb=4000,
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
@@ -716,7 +738,9 @@ rule np_fg_bulk:
         cpus_per_task=1,
         tasks=LAMMPS["mpi_tasks"],
     params:
-        np=config_sections(NP, NP_FG_SECTIONS + ["gr"], NP_ANALYSIS_KEYS),
+        np=config_sections(
+            NP, NP_FG_SECTIONS + ["gr"], NP_ANALYSIS_KEYS + ["restart_every"]
+        ),
         lammps=LAMMPS,
         seed=lambda w: seed_for("np_fg_bulk", w.density),
         code=code_hash("scripts/nanoparticles/fg_bulk.py"),

@@ -299,13 +299,53 @@ _CHAIN_FILE = "chain.json"
 
 
 @dataclass(frozen=True)
+class ChainedSeries:
+    """A time series a chained run writes in segments, one per attempt, and publishes
+    whole once the run is done (:func:`run_chained_lammps_job`).
+
+    variable  the template variable naming the file (e.g. ``dump_file``); it stays a
+              LAMMPS variable, set per attempt on the command line
+    name      the file name, e.g. ``cores.dump``; attempt k writes ``cores.<k>.dump``
+    output    the final path
+    steps     the steps the merged series must hold, in order
+    kind      ``dump`` (a LAMMPS text dump) or ``ave_time`` (``fix ave/time ... mode
+              vector file``)
+    """
+
+    variable: str
+    name: str
+    output: str | os.PathLike
+    steps: tuple
+    kind: str = "dump"
+
+    def segment(self, index: int) -> str:
+        stem, ext = self.name.split(".", 1) if "." in self.name else (self.name, "out")
+        return f"{stem}.{index:03d}.{ext}"
+
+    def entries(self, path):
+        if self.kind == "dump":
+            return iter_dump_frames(path)
+        if self.kind == "ave_time":
+            return iter_ave_time_blocks(path)
+        raise ValueError(f"series {self.name}: unknown kind {self.kind!r} (dump or ave_time)")
+
+
+@dataclass(frozen=True)
 class ChainReport:
     """What :func:`run_chained_lammps_job` did: the attempts the finished chain is made
-    of (earlier, killed ones included) and the step this call started from."""
+    of (earlier, killed ones included), the step this call started from and the number
+    of entries (frames, blocks) of each published series, by file name."""
 
     attempts: int
     started_from: int
-    frames: int
+    frames: dict
+
+
+def output_steps(first: int, last: int, every: int) -> range:
+    """Steps on which a ``dump ... every`` or a ``fix ave/time every 1 every`` defined
+    at step ``first`` writes, up to ``last``: the multiples of ``every``, ``first``
+    included if it is one (both write when a run starts on such a step)."""
+    return range(-(-int(first) // int(every)) * int(every), int(last) + 1, int(every))
 
 
 def restart_steps(workdir) -> list[int]:
@@ -335,6 +375,54 @@ def iter_dump_frames(path):
         yield int(frame[1]), "".join(frame)
 
 
+def iter_ave_time_blocks(path):
+    """Yield ``(timestep, text)`` for each block of a ``fix ave/time ... mode vector``
+    file (a ``step n_rows`` line and its rows); the ``#`` header lines are skipped
+    (:func:`ave_time_header`). A block cut short at the end of the file (a killed run)
+    is yielded as it is (:func:`entry_is_complete` tells)."""
+    block: list[str] = []
+    want = 0
+    with open(path) as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            if not block:
+                head = line.split()
+                if len(head) != 2:
+                    raise ValueError(f"{path}: expected 'timestep n_rows', got {line.strip()!r}")
+                want = int(head[1])
+            block.append(line)
+            if len(block) == want + 1:
+                yield int(block[0].split()[0]), "".join(block)
+                block = []
+    if block:
+        yield int(block[0].split()[0]), "".join(block)
+
+
+def entry_is_complete(kind: str, text: str) -> bool:
+    """Whether a dump frame or an ave/time block holds all the rows its header announces."""
+    lines = text.splitlines()
+    if kind == "ave_time":
+        return len(lines) == int(lines[0].split()[1]) + 1
+    try:
+        n_atoms = int(lines[lines.index("ITEM: NUMBER OF ATOMS") + 1])
+        first = next(k for k, ln in enumerate(lines) if ln.startswith("ITEM: ATOMS"))
+    except (ValueError, IndexError, StopIteration):
+        return False
+    return len(lines) - first - 1 == n_atoms
+
+
+def ave_time_header(path) -> str:
+    """The leading ``#`` lines of a ``fix ave/time`` output file."""
+    lines = []
+    with open(path) as fh:
+        for line in fh:
+            if not line.startswith("#"):
+                break
+            lines.append(line)
+    return "".join(lines)
+
+
 def _write_json_atomic(path: Path, data) -> None:
     import json
 
@@ -343,9 +431,9 @@ def _write_json_atomic(path: Path, data) -> None:
     os.replace(tmp, path)
 
 
-def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dict, out_dir, dump_name: str,
-                           dump_output, lammps_log, restart_every: int, frame_steps, prepare=None,
-                           files: dict | None = None, keep=(), executable: str | None = None,
+def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dict, out_dir, series,
+                           lammps_log, restart_every: int, prepare=None, files: dict | None = None, keep=(),
+                           products: dict | None = None, executable: str | None = None,
                            launcher: str | None = None, watch=None, watch_every: float = 10.0) -> ChainReport:
     """A long LAMMPS run that a rerun resumes after it was killed (wall time, node loss).
 
@@ -353,25 +441,31 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     ``key`` hashes every rendered input and data file, so a changed config or seed
     starts afresh (stale chains are removed). LAMMPS writes ``restart.<step>`` every
     ``restart_every`` steps (0: none), by the line ``${restart_command}`` the templates
-    must hold; while it runs, all but the two newest are deleted. Writing a restart file remaps atoms into the box, which changes the
-    trajectory at round-off: a run with restart files is statistically, not bitwise, the
-    run without. A call
-    finds the newest restart file LAMMPS can read (a half-written one is deleted) and
-    runs ``resume_input`` from it, or ``templates['in.lammps']`` when there is none.
-    Each attempt dumps to its own ``<stem>.<attempt>.<ext>``: the templates name the
-    dump ``${dump_file}`` and the restart to read ``${restart_file}``, which stay LAMMPS
-    variables, set per attempt on the command line (``-var``). When LAMMPS ends
-    normally the segments are merged (frames of an attempt before the step the next one
-    resumed from, then that one's), checked against ``frame_steps``, and published to
-    ``dump_output`` whole; the logs of all attempts are concatenated into
-    ``lammps_log``. ``templates``, ``prepare``, ``files`` and ``keep`` are as in
-    :func:`run_lammps_job`; ``resume_input`` is the key of the resume script in
-    ``templates``.
+    must hold; while it runs, all but the two newest are deleted. Writing a restart
+    file remaps atoms into the box, which changes the trajectory at round-off: a run
+    with restart files is statistically, not bitwise, the run without. A call finds
+    the newest restart file LAMMPS can read (a half-written one is deleted) and runs
+    ``resume_input`` from it, or ``templates['in.lammps']`` when there is none; the
+    templates name it ``${restart_file}``. Steps must be absolute (``run N upto``).
+
+    ``series`` (:class:`ChainedSeries`) are the time series the run writes: each
+    attempt writes its own segment of each, named by the series' template variable
+    (set per attempt with ``-var``, so the rendered files and the key are the same for
+    every attempt). When LAMMPS ends normally each series is merged: an attempt's
+    entries before the step the next attempt resumed from, and its entry at that step
+    too unless the next attempt writes one there (a dump writes a frame when a run
+    starts, ``fix ave/time`` does not); the result is checked against the series'
+    ``steps`` and for rows cut short, then published whole. The logs of all attempts
+    are concatenated into ``lammps_log``. ``products`` are other files the run writes
+    in its work directory (any attempt), moved to their final paths after the series.
+    ``templates``, ``prepare``, ``files`` and ``keep`` are as in :func:`run_lammps_job`;
+    ``resume_input`` is the key of the resume script in ``templates``.
     """
     import hashlib
     import json
     import tempfile
 
+    series = list(series)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in [*out_dir.glob(".lammps-*"), *out_dir.glob(".merge-*")]:  # left by a killed job
@@ -379,17 +473,14 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
-    stem, ext = dump_name.split(".", 1) if "." in dump_name else (dump_name, "dump")
     restart_every = int(restart_every)
     base_vars = dict(variables, restart_command=f"restart {restart_every} {RESTART_ROOT}.*" if restart_every > 0
                      else "restart 0")
     for name in templates:
         if name != "in.lammps":
             base_vars[f"{Path(name).stem}_file"] = name
-
-    # per-attempt names reach LAMMPS as -var values, so the rendered files (and the key)
-    # are the same for every attempt
-    base_vars.update(dump_file="${dump_file}", restart_file="${restart_file}")
+    # per-attempt names reach LAMMPS as -var values
+    base_vars.update({s.variable: f"${{{s.variable}}}" for s in series}, restart_file="${restart_file}")
     staged = Path(tempfile.mkdtemp(prefix=".lammps-", dir=out_dir))
     try:
         if prepare is not None:
@@ -427,15 +518,18 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
         start = step
         break
     records = [r for r in records if r["start"] < start] if start > 0 else []
-    for leftover in workdir.glob(f"{stem}.*.{ext}"):  # segments of superseded attempts
-        if leftover.name not in {r["dump"] for r in records}:
-            leftover.unlink()
     index = 1 + max([r["index"] for r in records], default=-1)
-    record = {"index": index, "start": start, "dump": f"{stem}.{index:03d}.{ext}",
-              "input": f"in.{index:03d}.lammps", "log": f"log.{index:03d}.lammps"}
+    kept = {s.segment(r["index"]) for r in records for s in series}
+    for s in series:  # segments of superseded attempts
+        stem, ext = s.segment(0).split(".000.", 1)
+        for leftover in workdir.glob(f"{stem}.*.{ext}"):
+            if leftover.name not in kept:
+                leftover.unlink()
+    record = {"index": index, "start": start, "input": f"in.{index:03d}.lammps", "log": f"log.{index:03d}.lammps"}
     script = "in.lammps" if start == 0 else resume_input
     shutil.copyfile(workdir / script, workdir / record["input"])
-    attempt_vars = {"dump_file": record["dump"], "restart_file": f"{RESTART_ROOT}.{start}" if start else "none"}
+    attempt_vars = {s.variable: s.segment(index) for s in series}
+    attempt_vars["restart_file"] = f"{RESTART_ROOT}.{start}" if start else "none"
     records.append(record)
     _write_json_atomic(chain_path, records)
 
@@ -459,19 +553,62 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     finally:
         publish_log()
 
-    want = [int(s) for s in frame_steps]
+    missing = [name for name in (products or {}) if not (workdir / name).exists()]
+    if missing:
+        raise LammpsRunError(f"chained run in {workdir}: LAMMPS finished but did not write {missing[:3]}")
+    merged_paths = {}
+    try:
+        for s in series:
+            merged_paths[s.name] = _merge_series(s, records, workdir, out_dir)
+        for name in keep:
+            shutil.copyfile(workdir / name, out_dir / name)
+        for s in series:
+            Path(s.output).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(merged_paths.pop(s.name), s.output)
+        for name, final in (products or {}).items():
+            Path(final).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(workdir / name, final)
+    finally:
+        for path in merged_paths.values():
+            Path(path).unlink(missing_ok=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return ChainReport(attempts=len(records), started_from=start, frames={s.name: len(s.steps) for s in series})
+
+
+def _first_step(s: ChainedSeries, path: Path):
+    """The step of the first entry of a segment, None if it has none."""
+    if not path.exists():
+        return None
+    return next((step for step, _ in s.entries(path)), None)
+
+
+def _merge_series(s: ChainedSeries, records: list, workdir: Path, out_dir: Path) -> str:
+    """Join the segments of ``s`` written by ``records`` (see :func:`run_chained_lammps_job`)
+    into a hidden file in ``out_dir``; raise :class:`LammpsRunError` unless it holds
+    exactly ``s.steps``, each entry whole. Returns the merged file's path."""
+    import tempfile
+
+    want = [int(step) for step in s.steps]
     seen: list[int] = []
     with tempfile.NamedTemporaryFile("w", dir=out_dir, prefix=".merge-", delete=False) as merged:
         try:
+            header_done = s.kind != "ave_time"
             for k, r in enumerate(records):
-                stop = records[k + 1]["start"] if k + 1 < len(records) else None
-                path = workdir / r["dump"]
+                path = workdir / s.segment(r["index"])
                 if not path.exists():
                     continue
-                for step, frame in iter_dump_frames(path):
-                    if stop is not None and step >= stop:
-                        break  # superseded by the next attempt (a frame cut by the kill is past here)
-                    merged.write(frame)
+                if not header_done:
+                    merged.write(ave_time_header(path))
+                    header_done = True
+                stop = records[k + 1]["start"] if k + 1 < len(records) else None
+                if stop is not None:  # keep the entry at `stop` unless the next attempt writes it
+                    last = stop + (_first_step(s, workdir / s.segment(records[k + 1]["index"])) != stop)
+                for step, text in s.entries(path):
+                    if stop is not None and step >= last:
+                        break  # superseded by the next attempt (an entry cut by the kill is past here)
+                    if not entry_is_complete(s.kind, text):
+                        raise LammpsRunError(f"{path}: the entry at step {step} is cut short")
+                    merged.write(text)
                     seen.append(step)
         except BaseException:
             Path(merged.name).unlink(missing_ok=True)
@@ -479,11 +616,6 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     if seen != want:
         Path(merged.name).unlink(missing_ok=True)
         missing = sorted(set(want) - set(seen))[:5]
-        raise LammpsRunError(f"chained run in {workdir}: dump frames at steps {seen[:3]}...{seen[-3:]} "
-                             f"do not match the expected {len(want)} frames (missing e.g. {missing})")
-    for name in keep:
-        shutil.copyfile(workdir / name, out_dir / name)
-    Path(dump_output).parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(merged.name, dump_output)
-    shutil.rmtree(workdir, ignore_errors=True)
-    return ChainReport(attempts=len(records), started_from=start, frames=len(seen))
+        raise LammpsRunError(f"chained run in {workdir}: {s.name} holds steps {seen[:3]}...{seen[-3:]}, not the "
+                             f"expected {len(want)} (missing e.g. {missing})")
+    return merged.name

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from cgml.fg.forcefield import NanoparticleForceField
-from cgml.fg.lammps import run_chained_lammps_job, run_lammps_job
+from cgml.fg.lammps import ChainedSeries, output_steps, run_chained_lammps_job
 from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
 from cgml.fg.topology import write_lammps_data
 from cgml.io import provenance, write_json
@@ -93,15 +93,10 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
     out_dir = Path(output["dump"]).parent
     variables = md_variables(np_cfg, solvent, seed, np_cfg["pair"])
     log.info("LAMMPS: R = %.4f sigma_c, s = %s, %d atoms", separation, solvent, topology.n_atoms)
-    run_lammps_job(
-        files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
-        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
-                                              title=f"two NPs R={separation:.4f} sigma_c s={solvent}"),
-        keep=("system.data", "in.lammps", "forcefield.in"),
-        products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    run_constrained(np_cfg, solvent, variables, input, output, params["lammps"],
+                    prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
+                                                          title=f"two NPs R={separation:.4f} sigma_c s={solvent}"),
+                    keep=("system.data", "in.lammps", "forcefield.in"))
     write_json(out_dir / "run.json", provenance(
         {"separation_sigma": separation, "solvent": solvent, "index": index, "centers_A": centers,
          **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}}, seed=seed))
@@ -111,15 +106,36 @@ def md_variables(np_cfg: dict, solvent: float, seed: int, run_cfg: dict, data_fi
     """Template variables of a constrained run (np_constrained.in) from the config."""
     md = np_cfg["md"]
     variables = forcefield_for(np_cfg, solvent).lammps_variables()
+    equilibration, production = int(run_cfg["equilibration_steps"]), int(run_cfg["production_steps"])
     variables.update(
         boundary="s s s", data_file=data_file, minimize_steps=md["minimize_steps"],
         temperature=np_cfg["temperature_K"], seed=1 + seed % 900_000_000, t_damp=md["t_damp_fs"],
-        timestep=md["timestep_fs"], thermo_every=max(1, run_cfg["production_steps"] // 20),
-        equilibration_steps=run_cfg["equilibration_steps"], dump_every=run_cfg["dump_every"],
-        dump_file="forces.dump", production_steps=run_cfg["production_steps"],
-        force_every=run_cfg["force_every"], force_file="np_forces.txt")
+        timestep=md["timestep_fs"], thermo_every=max(1, production // 20),
+        equilibration_steps=equilibration, production_end=equilibration + production,
+        dump_every=run_cfg["dump_every"], force_every=run_cfg["force_every"])
     return variables
 
+
+def run_constrained(np_cfg: dict, solvent: float, variables: dict, input, output, lammps: dict, prepare,
+                    keep=()) -> None:
+    """A constrained-core LAMMPS run (np_constrained*.in) that a rerun of a killed job
+    resumes from its restart files (every ``md.restart_every`` steps; see
+    :func:`cgml.fg.lammps.run_chained_lammps_job`). Publishes the core-bead dump
+    (``output['dump']``) and the per-NP force sums (``output['np_forces']``)."""
+    first, last = variables["equilibration_steps"], variables["production_end"]
+    report = run_chained_lammps_job(
+        files=forcefield_for(np_cfg, solvent).lammps_files(),
+        templates={"in.lammps": input["template"], "np_constrained_md.in": input["md"],
+                   "np_constrained_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
+        resume_input="np_constrained_resume.in", variables=variables, out_dir=Path(output["dump"]).parent,
+        series=[ChainedSeries("dump_file", "forces.dump", output["dump"],
+                              output_steps(first, last, variables["dump_every"])),
+                ChainedSeries("force_file", "np_forces.txt", output["np_forces"],
+                              output_steps(first, last, variables["force_every"]), kind="ave_time")],
+        lammps_log=output["lammps_log"], restart_every=int(np_cfg["md"]["restart_every"]), prepare=prepare,
+        keep=keep, executable=lammps["executable"], launcher=lammps["launcher"])
+    if report.attempts > 1:
+        log.info("constrained run: %d LAMMPS attempts, this one from step %d", report.attempts, report.started_from)
 
 
 def cluster_centers(n: int, radius: float, min_distance: float, rng: np.random.Generator,
@@ -202,6 +218,7 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
         settle_timestep=0.25 * md["timestep_fs"],
         settle_steps=min(SETTLE_STEPS, cl["equilibration_steps"]),
         equilibration_steps=cl["equilibration_steps"], sample_every=cl["sample_every"],
+        equilibrated=min(SETTLE_STEPS, cl["equilibration_steps"]) + cl["equilibration_steps"],
         n_samples=cl["samples_per_radius"],
         # the wall is soft: measured at laptop scale (with the wall still at R_w + sigma_c / 2
         # on beads at 0.44 sigma_c), the outermost core centre sat 0.02-0.18 sigma_c beyond R_w
@@ -212,13 +229,18 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     samples = {f"sample_{k:03d}.data": output[f"sample_{k:03d}"] for k in range(cl["samples_per_radius"])}
     out_dir = Path(output["lammps_log"]).parent
     log.info("LAMMPS: %d NPs confined in R_w = %.2f sigma_c, s = %s", cl["n_particles"], radius_sigma, solvent)
-    run_lammps_job(
+    # a killed job (wall time) leaves its restart files and samples; the rerun continues
+    report = run_chained_lammps_job(
         files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
+        templates={"in.lammps": input["template"], "np_confined_md.in": input["md"],
+                   "np_confined_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
+        resume_input="np_confined_resume.in", variables=variables, out_dir=out_dir, series=[],
+        lammps_log=output["lammps_log"], restart_every=int(md["restart_every"]),
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
         keep=("in.lammps", "forcefield.in"), products=samples,
         executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    if report.attempts > 1:
+        log.info("confined run: %d LAMMPS attempts, this one from step %d", report.attempts, report.started_from)
     write_json(out_dir / "run.json", provenance(
         {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "start_radius_sigma": start_sigma,
          "clusters": cl}, seed=seed))
@@ -232,14 +254,8 @@ def run_cluster_fg(*, input, output, params, wildcards, threads=1):
     solvent = float(wildcards["solvent"])
     seed = int(params["seed"])
     variables = md_variables(np_cfg, solvent, seed, np_cfg["clusters"]["constrained"])
-    out_dir = Path(output["dump"]).parent
-    run_lammps_job(
-        files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "forcefield.in": input["forcefield"]},
-        variables=variables, out_dir=out_dir, lammps_log=output["lammps_log"],
-        prepare=lambda tmp: shutil.copyfile(input["data"], tmp / "system.data"),
-        keep=("in.lammps",), products={"np_forces.txt": output["np_forces"], "forces.dump": output["dump"]},
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+    run_constrained(np_cfg, solvent, variables, input, output, params["lammps"],
+                    prepare=lambda tmp: shutil.copyfile(input["data"], tmp / "system.data"), keep=("in.lammps",))
 
 
 
@@ -283,11 +299,10 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
         templates={"in.lammps": input["template"], "np_bulk_md.in": input["md"],
                    "np_bulk_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
         resume_input="np_bulk_resume.in", variables=variables, out_dir=Path(output["dump"]).parent,
-        dump_name="cores.dump", dump_output=output["dump"], lammps_log=output["lammps_log"],
-        restart_every=int(gr["fg_restart_every"]),
-        # LAMMPS dumps on the steps that are multiples of dump_every
-        frame_steps=range(-(-equilibration // every) * every, equilibration + production + 1, every),
+        series=[ChainedSeries("dump_file", "cores.dump", output["dump"],
+                              output_steps(equilibration, equilibration + production, every))],
+        lammps_log=output["lammps_log"], restart_every=int(gr["fg_restart_every"]),
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
         keep=("in.lammps",), executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
     log.info("FG bulk rho=%s: %d frames from %d LAMMPS attempt(s), this one from step %d", density,
-             report.frames, report.attempts, report.started_from)
+             report.frames["cores.dump"], report.attempts, report.started_from)
