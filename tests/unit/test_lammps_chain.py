@@ -234,6 +234,17 @@ class _Killed(Exception):
     """Stands in for the scheduler killing the job at its wall time."""
 
 
+def _kill_once_restart_written(out_dir, step):
+    """A watcher that kills the job once its chain holds a restart file at ``step`` or later."""
+
+    def kill(proc):
+        chains = list(out_dir.glob(".chain-*"))
+        if chains and restart_steps(chains[0]) and restart_steps(chains[0])[0] >= step:
+            raise _Killed
+
+    return kill
+
+
 def _deep_merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for key, value in over.items():
@@ -323,11 +334,7 @@ def test_np_fg_bulk_killed_mid_production_resumes_with_rigid_cores_and_thermosta
     gr = _np_bulk(repo_root, lmp, straight, launcher=launcher)
     killed = tmp_path / "killed"
     kill_after = gr["fg_equilibration_steps"] + gr["fg_restart_every"]  # a restart inside the production
-
-    def kill(proc):
-        chains = list(killed.glob(".chain-*"))
-        if chains and restart_steps(chains[0]) and restart_steps(chains[0])[0] >= kill_after:
-            raise _Killed
+    kill = _kill_once_restart_written(killed, kill_after)
 
     with pytest.raises(_Killed):
         _np_bulk(repo_root, lmp, killed, watch=kill, launcher=launcher)
@@ -355,11 +362,7 @@ def test_np_pair_fg_killed_mid_production_resumes_both_series(tmp_path, repo_roo
     first, last = pair["equilibration_steps"], pair["equilibration_steps"] + pair["production_steps"]
     kill_after = first + np_cfg["md"]["restart_every"]  # a restart inside the production
     killed = tmp_path / "killed"
-
-    def kill(proc):
-        chains = list(killed.glob(".chain-*"))
-        if chains and restart_steps(chains[0]) and restart_steps(chains[0])[0] >= kill_after:
-            raise _Killed
+    kill = _kill_once_restart_written(killed, kill_after)
 
     with pytest.raises(_Killed):
         _np_pair(repo_root, lmp, killed, watch=kill)
@@ -424,11 +427,7 @@ def test_np_cluster_confine_killed_resumes_the_wall_and_the_samples(tmp_path, re
     tied to the step, not to the current run); killed after a sample, it must write the
     remaining ones (and the one at its own step again)."""
     killed = tmp_path / "killed"
-
-    def kill(proc):
-        chains = list(killed.glob(".chain-*"))
-        if chains and restart_steps(chains[0]) and restart_steps(chains[0])[0] >= kill_after:
-            raise _Killed
+    kill = _kill_once_restart_written(killed, kill_after)
 
     with pytest.raises(_Killed):
         _np_confine(repo_root, lmp, killed, watch=kill)

@@ -15,6 +15,14 @@ AN_BRANCHES = ["compress", "expand"]
 AN_EOS_POTENTIALS = AN_POTENTIALS + (
     ["exact"] if AN["sc_eos"]["exact_reference"] else []
 )
+# longest job first among the long Monte Carlo runs (the EOS branches, the quasi-2D runs):
+# a priority in [10, 11) that grows with the job's estimated one-core seconds, so the
+# 22-min CG expansion (laptop) starts before the 5.5-min compression, and no pair of these
+# outranks a fit (12) beside one of them or a two-thread data set (30)
+longest_first = lambda seconds: 10 + seconds / (seconds + 3600.0)
+sc_eos_priority = lambda w: longest_first(
+    an_cost.sc_eos_seconds(AN["sc_eos"], w.potential, w.branch)
+)
 
 PAPER_TARGETS["anisotropic"] = [
     f"{AN_DIR}/figures/fig2_spheres.png",
@@ -303,6 +311,8 @@ rule an_quasi2d:
         f"{LOGS}/anisotropic/quasi2d_{{start}}.log",
     benchmark:
         f"{BENCH}/anisotropic/quasi2d_{{start}}.tsv"
+    # among the EOS branches by length (laptop: 14 min, after the CG expansion and the hard rods)
+    priority: longest_first(an_cost.quasi2d_seconds(AN["quasi2d"]))
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -468,9 +478,10 @@ rule an_sc_eos:
     wildcard_constraints:
         potential=r"fg|cg|exact",
     # the longest jobs of the paper (laptop, 2026-12-06: hard-rod branches 15 min, CG 22 / 5.5 min): started
-    # early, the short jobs fill the other core around them. The quasi-2D runs (10-14 min at laptop
-    # scale) have no priority and ran after all four, 3 min above half the job time (48.6 min wall)
-    priority: 10
+    # early, longest first, the short jobs fill the other core around them. With one priority (10) for
+    # all four the 5.5-min CG compression started first and the CG expansion at minute 9.5 (eighth
+    # session, 189e791)
+    priority: sc_eos_priority
     conda:
         "../../envs/analysis.yaml"
     resources:

@@ -215,22 +215,16 @@ def read_ave_time_vector(path) -> tuple:
     """Read a ``fix ave/time ... mode vector file`` output.
 
     Returns ``(steps (t,), data (t, rows, cols))``. Raises ValueError naming the
-    file if blocks are ragged or the file holds no data.
+    file if a block is cut short or ragged, or the file holds no data.
     """
     import numpy as np
 
     steps, blocks = [], []
-    lines = [ln for ln in Path(path).read_text().splitlines() if ln.strip() and not ln.startswith("#")]
-    k = 0
-    while k < len(lines):
-        head = lines[k].split()
-        if len(head) != 2:
-            raise ValueError(f"{path}: line {k + 1}: expected 'timestep n_rows', got {lines[k]!r}")
-        step, n_rows = int(head[0]), int(head[1])
-        rows = [[float(v) for v in lines[k + 1 + r].split()[1:]] for r in range(n_rows)]
+    for step, text in iter_ave_time_blocks(path):
+        if not entry_is_complete("ave_time", text):
+            raise ValueError(f"{path}: the block at step {step} is cut short")
         steps.append(step)
-        blocks.append(rows)
-        k += 1 + n_rows
+        blocks.append([[float(v) for v in line.split()[1:]] for line in text.splitlines()[1:]])
     if not blocks:
         raise ValueError(f"{path}: no data")
     try:

@@ -78,6 +78,24 @@ def nanoparticle_spec(np_cfg: dict) -> NanoparticleSpec:
                             ligand_mass=m["ligand_mass"], core_bead_mass=m["core_bead_mass"])
 
 
+def run_np_lammps(stem: str, np_cfg: dict, solvent: float, input, lammps: dict, *, variables: dict, out_dir,
+                  lammps_log, restart_every: int, prepare, series=(), products=None, keep=()):
+    """One nanoparticle LAMMPS job from ``workflow/lammps/np_<stem>*.in`` (the start script
+    ``input['template']``, the MD ``input['md']`` it shares with the resume script
+    ``input['resume']``, the force field ``input['forcefield']``), chained so a rerun of a
+    killed job resumes from its restart files (:func:`cgml.fg.lammps.run_chained_lammps_job`)."""
+    report = run_chained_lammps_job(
+        files=forcefield_for(np_cfg, solvent).lammps_files(),
+        templates={"in.lammps": input["template"], f"np_{stem}_md.in": input["md"],
+                   f"np_{stem}_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
+        resume_input=f"np_{stem}_resume.in", variables=variables, out_dir=out_dir, series=series,
+        lammps_log=lammps_log, restart_every=int(restart_every), prepare=prepare, keep=keep, products=products,
+        executable=lammps["executable"], launcher=lammps["launcher"])
+    if report.attempts > 1:
+        log.info("np_%s: %d LAMMPS attempts, this one from step %d", stem, report.attempts, report.started_from)
+    return report
+
+
 # --------------------------------------------------------------------------- pair_fg
 def run_pair_fg(*, input, output, params, wildcards, threads=1):
     """One constrained FG run: two frozen cores at separation index ``wildcards['index']``."""
@@ -123,19 +141,13 @@ def run_constrained(np_cfg: dict, solvent: float, variables: dict, input, output
     :func:`cgml.fg.lammps.run_chained_lammps_job`). Publishes the core-bead dump
     (``output['dump']``) and the per-NP force sums (``output['np_forces']``)."""
     first, last = variables["equilibration_steps"], variables["production_end"]
-    report = run_chained_lammps_job(
-        files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "np_constrained_md.in": input["md"],
-                   "np_constrained_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
-        resume_input="np_constrained_resume.in", variables=variables, out_dir=Path(output["dump"]).parent,
-        series=[ChainedSeries("dump_file", "forces.dump", output["dump"],
-                              output_steps(first, last, variables["dump_every"])),
-                ChainedSeries("force_file", "np_forces.txt", output["np_forces"],
-                              output_steps(first, last, variables["force_every"]), kind="ave_time")],
-        lammps_log=output["lammps_log"], restart_every=int(np_cfg["md"]["restart_every"]), prepare=prepare,
-        keep=keep, executable=lammps["executable"], launcher=lammps["launcher"])
-    if report.attempts > 1:
-        log.info("constrained run: %d LAMMPS attempts, this one from step %d", report.attempts, report.started_from)
+    run_np_lammps("constrained", np_cfg, solvent, input, lammps, variables=variables,
+                  out_dir=Path(output["dump"]).parent, lammps_log=output["lammps_log"],
+                  restart_every=np_cfg["md"]["restart_every"], prepare=prepare, keep=keep,
+                  series=[ChainedSeries("dump_file", "forces.dump", output["dump"],
+                                        output_steps(first, last, variables["dump_every"])),
+                          ChainedSeries("force_file", "np_forces.txt", output["np_forces"],
+                                        output_steps(first, last, variables["force_every"]), kind="ave_time")])
 
 
 def cluster_centers(n: int, radius: float, min_distance: float, rng: np.random.Generator,
@@ -230,17 +242,10 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
     out_dir = Path(output["lammps_log"]).parent
     log.info("LAMMPS: %d NPs confined in R_w = %.2f sigma_c, s = %s", cl["n_particles"], radius_sigma, solvent)
     # a killed job (wall time) leaves its restart files and samples; the rerun continues
-    report = run_chained_lammps_job(
-        files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "np_confined_md.in": input["md"],
-                   "np_confined_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
-        resume_input="np_confined_resume.in", variables=variables, out_dir=out_dir, series=[],
-        lammps_log=output["lammps_log"], restart_every=int(md["restart_every"]),
-        prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
-        keep=("in.lammps", "forcefield.in"), products=samples,
-        executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
-    if report.attempts > 1:
-        log.info("confined run: %d LAMMPS attempts, this one from step %d", report.attempts, report.started_from)
+    run_np_lammps("confined", np_cfg, solvent, input, params["lammps"], variables=variables, out_dir=out_dir,
+                  lammps_log=output["lammps_log"], restart_every=md["restart_every"],
+                  prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
+                  keep=("in.lammps", "forcefield.in"), products=samples)
     write_json(out_dir / "run.json", provenance(
         {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "start_radius_sigma": start_sigma,
          "clusters": cl}, seed=seed))
@@ -294,15 +299,11 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
         production_end=equilibration + production, dump_every=every,
         push_steps=gr["fg_push_steps"], push_max=30.0, comm_cutoff=f"{units.sigma_c + 28.0:.1f}")
     # a killed job (wall time) leaves its restart files; the rerun continues from them
-    report = run_chained_lammps_job(
-        files=forcefield_for(np_cfg, solvent).lammps_files(),
-        templates={"in.lammps": input["template"], "np_bulk_md.in": input["md"],
-                   "np_bulk_resume.in": input["resume"], "forcefield.in": input["forcefield"]},
-        resume_input="np_bulk_resume.in", variables=variables, out_dir=Path(output["dump"]).parent,
-        series=[ChainedSeries("dump_file", "cores.dump", output["dump"],
-                              output_steps(equilibration, equilibration + production, every))],
-        lammps_log=output["lammps_log"], restart_every=int(gr["fg_restart_every"]),
+    report = run_np_lammps(
+        "bulk", np_cfg, solvent, input, params["lammps"], variables=variables, out_dir=Path(output["dump"]).parent,
+        lammps_log=output["lammps_log"], restart_every=gr["fg_restart_every"],
         prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title=f"bulk NPs rho={density}"),
-        keep=("in.lammps",), executable=params["lammps"]["executable"], launcher=params["lammps"]["launcher"])
+        keep=("in.lammps",), series=[ChainedSeries("dump_file", "cores.dump", output["dump"],
+                                                   output_steps(equilibration, equilibration + production, every))])
     log.info("FG bulk rho=%s: %d frames from %d LAMMPS attempt(s), this one from step %d", density,
              report.frames["cores.dump"], report.attempts, report.started_from)
