@@ -190,9 +190,12 @@ def test_interrupted_run_resumes_and_reproduces_an_uninterrupted_run(mini_run, t
         assert path.stat().st_mtime_ns == mtime, f"{path} was recomputed"
     assert len(list(dumps.glob("R*/forces.dump"))) == 4
     assert not list(dumps.rglob(".lammps-*")), "a killed run left its scratch directory behind"
-    # the resumed run gives the same numbers as an uninterrupted one from scratch
+    # the resumed run gives the numbers of an uninterrupted one from scratch. A LAMMPS job
+    # killed mid-run continues from its restart files (toy: every 100 steps), which agrees
+    # with the uninterrupted run at round-off, not bitwise (LAMMPS rebuilds its neighbour
+    # lists and atom order on read_restart): measured 7.6e-8 relative on two PMF values
     first = pd.read_csv(mini_run / "results/toy/scorecard.csv")
     second = pd.read_csv(work / "results/toy/scorecard.csv")
     assert list(first["claim"]) == list(second["claim"])
-    np.testing.assert_allclose(first["reproduced_value"], second["reproduced_value"], rtol=1e-9, atol=1e-12,
+    np.testing.assert_allclose(first["reproduced_value"], second["reproduced_value"], rtol=1e-6, atol=1e-12,
                                equal_nan=True)
