@@ -380,15 +380,15 @@ rule an_sc_dataset:
         f"{LOGS}/anisotropic/sc_dataset.log",
     benchmark:
         f"{BENCH}/anisotropic/sc_dataset.tsv"
-    # priorities do not reach upstream jobs: the CG EOS branches (priority 10), the longest jobs,
+    # priorities do not reach upstream jobs: the CG EOS branches (priority 10-11), the longest jobs,
     # start only once this and an_sc_fit are done (laptop 2026-12-06: without a priority they ran
     # after the quasi-2D and replica-exchange jobs). Above the EOS branches' 10, or a hard-rod branch
     # wins the tie and holds a core for 15 min (seventh session, 15d094d: an_sc_fit waited 18 min,
     # the CG expansion started at 20 min, 61 min wall). The scheduler maximises the summed priority
     # of the jobs it starts: at 15, this job and an_superball_fit (15 + 15) tied with a two-thread
     # data set (30) and went first, and both hard-rod branches then took the cores from the data
-    # sets (seventh session, ef2e4de, a run stopped at minute 11). 12 + 12 < 30; the four EOS
-    # branches still tie with one another (10), so which two start first is the solver's choice
+    # sets (seventh session, ef2e4de, a run stopped at minute 11). 12 + 12 < 30; the EOS
+    # branches (10 ... 11, longest first) stay below 12
     priority: 12
     conda:
         "../../envs/analysis.yaml"

@@ -447,9 +447,10 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     (set per attempt with ``-var``, so the rendered files and the key are the same for
     every attempt). When LAMMPS ends normally each series is merged: an attempt's
     entries before the step the next attempt resumed from, and its entry at that step
-    too unless the next attempt writes one there (a dump writes a frame when a run
-    starts, ``fix ave/time`` does not); the result is checked against the series'
-    ``steps`` and for rows cut short, then published whole. The logs of all attempts
+    too unless the next attempt writes one there (a dump and a ``fix ave/time`` both
+    write when a run starts on a multiple of their period, see :func:`output_steps`);
+    the result is checked against the series' ``steps`` and for rows cut short, then
+    published whole. The logs of all attempts
     are concatenated into ``lammps_log``. ``products`` are other files the run writes
     in its work directory (any attempt), moved to their final paths after the series.
     ``templates``, ``prepare``, ``files`` and ``keep`` are as in :func:`run_lammps_job`;
