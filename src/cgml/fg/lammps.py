@@ -551,10 +551,10 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     missing = [name for name in (products or {}) if not (workdir / name).exists()]
     if missing:
         raise LammpsRunError(f"chained run in {workdir}: LAMMPS finished but did not write {missing[:3]}")
-    merged_paths = {}
+    merged_paths, counts = {}, {}
     try:
         for s in series:
-            merged_paths[s.name] = _merge_series(s, records, workdir, out_dir)
+            merged_paths[s.name], counts[s.name] = _merge_series(s, records, workdir, out_dir)
         for name in keep:
             shutil.copyfile(workdir / name, out_dir / name)
         for s in series:
@@ -567,7 +567,7 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
         for path in merged_paths.values():
             Path(path).unlink(missing_ok=True)
     shutil.rmtree(workdir, ignore_errors=True)
-    return ChainReport(attempts=len(records), started_from=start, frames={s.name: len(s.steps) for s in series})
+    return ChainReport(attempts=len(records), started_from=start, frames=counts)
 
 
 def _first_step(s: ChainedSeries, path: Path):
@@ -577,10 +577,11 @@ def _first_step(s: ChainedSeries, path: Path):
     return next((step for step, _ in s.entries(path)), None)
 
 
-def _merge_series(s: ChainedSeries, records: list, workdir: Path, out_dir: Path) -> str:
+def _merge_series(s: ChainedSeries, records: list, workdir: Path, out_dir: Path) -> tuple[str, int]:
     """Join the segments of ``s`` written by ``records`` (see :func:`run_chained_lammps_job`)
     into a hidden file in ``out_dir``; raise :class:`LammpsRunError` unless it holds
-    exactly ``s.steps``, each entry whole. Returns the merged file's path."""
+    exactly ``s.steps``, each entry whole. Returns the merged file's path and the
+    number of entries written."""
     import tempfile
 
     want = [int(step) for step in s.steps]
@@ -613,4 +614,4 @@ def _merge_series(s: ChainedSeries, records: list, workdir: Path, out_dir: Path)
         missing = sorted(set(want) - set(seen))[:5]
         raise LammpsRunError(f"chained run in {workdir}: {s.name} holds steps {seen[:3]}...{seen[-3:]}, not the "
                              f"expected {len(want)} (missing e.g. {missing})")
-    return merged.name
+    return merged.name, len(seen)
