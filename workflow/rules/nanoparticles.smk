@@ -28,6 +28,8 @@ NP_CL_CONF_REQUEST = chained_lammps(NP_CL_CONF_STEPS, NP_CL_ATOMS)
 NP_CL_RUN_REQUEST = chained_lammps(NP_CL_RUN_STEPS, NP_CL_ATOMS)
 
 NP_EOS = NP["eos"]
+NP_COEX = NP["coexistence"]
+NP_COEX_SOLVENTS = [f"{s:g}" for s in NP_COEX["solvents"]]
 NP_GR = NP["gr"]
 NP_MODELS = ["ml2", "ml12"]
 NP_BRANCHES = ["compress", "expand"]
@@ -47,6 +49,7 @@ PAPER_TARGETS["nanoparticles"] = [
     f"{NP_DIR}/figures/fig4_cluster_energies.png",
     f"{NP_DIR}/figures/fig5_triplets.png",
     f"{NP_DIR}/figures/fig6_eos.png",
+    f"{NP_DIR}/figures/fig6_coexistence.png",
     f"{NP_DIR}/figures/fig7_gr.png",
     f"{NP_DIR}/figures/selection_trace.png",
     f"{NP_DIR}/tables/table_ml_models.csv",
@@ -337,6 +340,10 @@ rule np_scorecard:
             f"grml12_{i:02d}": f"{NP_DIR}/tables/gr_mc_ml12_rho{d}.csv"
             for i, d in enumerate(NP_DENSITIES)
         },
+        **{
+            f"coexistence_{i:02d}": f"{NP_DIR}/tables/coexistence_ml2_s{s}_summary.csv"
+            for i, s in enumerate(NP_COEX_SOLVENTS)
+        },
         table=f"{NP_DIR}/tables/table_ml_models.csv",
         cp_summary=f"{NP_DIR}/colloid_polymer/tables/fig8_summary.csv",
     output:
@@ -354,6 +361,7 @@ rule np_scorecard:
         scale=SCALE,
         solvents=NP_SOLVENTS,
         densities=NP_DENSITIES,
+        coexistence_solvents=NP_COEX_SOLVENTS,
         cp_etaps=[f"{x:g}" for x in NP["colloid_polymer"]["eta_p_reservoir"]],
         seed=seed_for("np_scorecard"),
         code=code_hash("scripts/nanoparticles/scorecard.py"),
@@ -683,6 +691,64 @@ rule np_fig6:
         code=code_hash("scripts/nanoparticles/fig6.py"),
     script:
         "../../scripts/nanoparticles/fig6.py"
+
+
+rule np_coexistence:
+    """Fluid-FCC coexistence of ML2 from free energies (Frenkel-Ladd; our check of Fig. 6)."""
+    input:
+        model=f"{NP_DIR}/models/ml2_s{{solvent}}.json",
+    output:
+        table=f"{NP_DIR}/tables/coexistence_ml2_s{{solvent}}.csv",
+        summary=f"{NP_DIR}/tables/coexistence_ml2_s{{solvent}}_summary.csv",
+    log:
+        f"{LOGS}/nanoparticles/coexistence_ml2_s{{solvent}}.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/coexistence_ml2_s{{solvent}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    resources:
+        runtime=24 * 60,
+        mem_mb=2000,
+    params:
+        coexistence=NP_COEX,
+        hard_core_sigma=NP_EOS["hard_core_sigma"],
+        seed=lambda w: seed_for("np_coexistence", w.solvent),
+        code=code_hash("scripts/nanoparticles/coexistence.py"),
+    script:
+        "../../scripts/nanoparticles/coexistence.py"
+
+
+rule np_fig6_coexistence:
+    """Our Fig. 6 check: beta mu(P) of fluid and FCC, the Frenkel-Ladd integrand, the isotherms."""
+    input:
+        **{
+            f"table_{i:02d}": f"{NP_DIR}/tables/coexistence_ml2_s{s}.csv"
+            for i, s in enumerate(NP_COEX_SOLVENTS)
+        },
+        **{
+            f"summary_{i:02d}": f"{NP_DIR}/tables/coexistence_ml2_s{s}_summary.csv"
+            for i, s in enumerate(NP_COEX_SOLVENTS)
+        },
+    output:
+        figure=report(
+            f"{NP_DIR}/figures/fig6_coexistence.png",
+            caption="../report/np_fig6_coexistence.rst",
+            category="nanoparticles",
+        ),
+    log:
+        f"{LOGS}/nanoparticles/fig6_coexistence.log",
+    benchmark:
+        f"{BENCH}/nanoparticles/fig6_coexistence.tsv"
+    conda:
+        "../../envs/plotting.yaml"
+    resources:
+        runtime=10,
+        mem_mb=1000,
+    params:
+        solvents=NP_COEX_SOLVENTS,
+        code=code_hash("scripts/nanoparticles/fig6_coexistence.py"),
+    script:
+        "../../scripts/nanoparticles/fig6_coexistence.py"
 
 
 rule np_mc_gr:

@@ -16,6 +16,7 @@ TABLE = "results/{scale}/nanoparticles/tables/table_ml_models.csv"
 FIG4 = "results/{scale}/nanoparticles/figures/fig4_cluster_energies.png"
 FIG5 = "results/{scale}/nanoparticles/figures/fig5_triplets.png"
 FIG6 = "results/{scale}/nanoparticles/figures/fig6_eos.png"
+FIG6C = "results/{scale}/nanoparticles/figures/fig6_coexistence.png"
 FIG7 = "results/{scale}/nanoparticles/figures/fig7_gr.png"
 
 def _model_claims(model: str, solvent: str, n_sf: int, r2: float, rmse: float) -> list[Claim]:
@@ -71,6 +72,15 @@ _CLAIMS = [
     Claim(PAPER, "melting_density_ml2_s0.1",
           "least dense FCC state on expansion (solid fraction >= 0.5), ML2, s=0.1: FCC at 0.11 (Fig. 6)",
           0.11, "sigma_c^-3", FIG6, tolerance={"laptop": 0.03, "paper": 0.01}),
+    # our check of the same transition: the coexistence itself, from free energies (Frenkel-Ladd
+    # crystal, fluid from the ideal gas; N as the laptop / paper eos), which the branch limits
+    # above only bracket
+    Claim(PAPER, "coexistence_fluid_density_ml2_s0.1",
+          "fluid density at fluid-FCC coexistence from free energies (our check), ML2, s=0.1: fluid below 0.10 "
+          "(Fig. 6)", 0.10, "sigma_c^-3", FIG6C, tolerance={"laptop": 0.03, "paper": 0.01}),
+    Claim(PAPER, "coexistence_solid_density_ml2_s0.1",
+          "FCC density at fluid-FCC coexistence from free energies (our check), ML2, s=0.1: FCC at 0.11 (Fig. 6)",
+          0.11, "sigma_c^-3", FIG6C, tolerance={"laptop": 0.03, "paper": 0.01}),
     Claim(PAPER, "fcc_density_ml2_s0.3", "FCC density at the lowest pressure on expansion, ML2, s=0.3 (Fig. 6)",
           0.21, "sigma_c^-3", FIG6, tolerance={"laptop": 0.03, "paper": 0.01}),
     Claim(PAPER, "fcc_density_ml12_s0.3", "FCC density at the lowest pressure on expansion, ML12, s=0.3 (Fig. 6)",
@@ -87,12 +97,17 @@ _CLAIMS = [
 ]
 
 
-def claims_for(scale: str, solvents=None, densities=None) -> list[Claim]:
-    """The claims with evidence paths for ``scale``, restricted to the configured solvents and densities."""
+def claims_for(scale: str, solvents=None, densities=None, coexistence_solvents=None) -> list[Claim]:
+    """The claims with evidence paths for ``scale``, restricted to the configured solvents and densities
+    (and the coexistence claims to ``coexistence.solvents``)."""
     from dataclasses import replace
 
     out = []
     for c in _CLAIMS:
+        if coexistence_solvents is not None and c.claim.startswith("coexistence_"):
+            s = c.claim.rsplit("_s", 1)[1]
+            if float(s) not in [float(x) for x in coexistence_solvents]:
+                continue
         if solvents is not None and "_s0." in c.claim:
             s = c.claim.rsplit("_s", 1)[1]
             if float(s) not in [float(x) for x in solvents]:

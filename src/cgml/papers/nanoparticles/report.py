@@ -134,11 +134,16 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
         ref = pd.read_csv(fg)
         values[f"gr_rms_ml2_rho{density}"] = gr_difference(ref, pd.read_csv(m2))
         values[f"gr_rms_ml12_rho{density}"] = gr_difference(ref, pd.read_csv(m12))
+    for solvent, path in zip(params.get("coexistence_solvents", []), _inputs(input, "coexistence_")):
+        coex = pd.read_csv(path).iloc[0]
+        values[f"coexistence_fluid_density_ml2_s{float(solvent):g}"] = float(coex["density_fluid"])
+        values[f"coexistence_solid_density_ml2_s{float(solvent):g}"] = float(coex["density_solid"])
     values["ml2_dilute_limit"] = dilute
     values["ml2_force_sum"] = fsum
     from cgml.papers.nanoparticles.colloid_polymer import colloid_polymer_claims, scorecard_values
 
     values.update(scorecard_values(pd.read_csv(input["cp_summary"])))
-    claims = claims_for(scale, solvents, params["densities"]) + colloid_polymer_claims(scale, params["cp_etaps"])
+    claims = claims_for(scale, solvents, params["densities"], params.get("coexistence_solvents", [])) + \
+        colloid_polymer_claims(scale, params["cp_etaps"])
     card = scorecard(claims, values, scale)
     write_csv(output["scorecard"], card, provenance({"scale": scale}))
