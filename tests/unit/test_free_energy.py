@@ -187,3 +187,71 @@ def test_np_coexistence_uses_each_isotherm_up_to_its_phase_change():
     assert fluid_finite_size_term(108, "none") == 0.0
     with pytest.raises(ValueError, match="finite_size"):
         fluid_finite_size_term(108, "bulk")
+
+
+def _soft_ml2(path):
+    """A radial-only model with a soft repulsion of range ~2 sigma_c (the shape of ML2 at s = 0.1)."""
+    from cgml.descriptors.symmetry import RadialSet
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+
+    model = SymmetryFunctionModel(r_cut=2.5, cutoff="tanh3", radial=RadialSet(np.array([10.0]), np.array([1.3])),
+                                  angular=None, weights=np.array([6300.0]),
+                                  units={"length": "sigma_c", "energy": "kT", "force": "kT/sigma_c"},
+                                  metrics={"r_min_data": 1.5})
+    model.save(path, {})
+    return path
+
+
+def _tiny_coexistence_config():
+    return {"solvents": [0.1], "fcc_cells": 2, "fluid_start_density": 0.02, "solid_start_density": 0.17,
+            "fluid_pressures": [0.3, 0.8, 1.5], "solid_pressures": [3.0, 1.5, 0.8], "reference_pressure": 3.0,
+            "adapt_rounds": 2, "adapt_sweeps": 10, "equilibration_sweeps": 20, "production_sweeps": 60,
+            "sample_every": 10, "lambda": {"max": 2000.0, "points": 3, "equilibration_sweeps": 10,
+                                           "production_sweeps": 50, "sample_every": 10, "einstein_samples": 20},
+            "finite_size": "same_n", "resamples": 20}
+
+
+def test_np_coexistence_resumes_after_a_kill(tmp_path, monkeypatch):
+    """Killed in its second Frenkel-Ladd point, a rerun continues from the checkpoint: same tables."""
+    import pandas as pd
+
+    import cgml.papers.nanoparticles.coexistence as coex
+
+    model = _soft_ml2(str(tmp_path / "ml2.json"))
+    params = {"coexistence": _tiny_coexistence_config(), "hard_core_sigma": 1.35, "seed": 7}
+
+    def run(tag):
+        out = {"table": str(tmp_path / f"{tag}.csv"), "summary": str(tmp_path / f"{tag}_summary.csv")}
+        coex.run_coexistence(input={"model": model}, output=out, params=params, wildcards={"solvent": "0.1"})
+        return pd.read_csv(out["table"]), pd.read_csv(out["summary"])
+
+    whole = run("whole")
+    real, calls = coex.run_lambda_point, []
+
+    def dies_on_third_call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coex, "run_lambda_point", dies_on_third_call)
+    with pytest.raises(KeyboardInterrupt):
+        run("killed")
+    assert not (tmp_path / "killed.csv").exists() and (tmp_path / ".killed.csv.checkpoint.npz").exists()
+    # the rerun only runs what is left: two lambda points, no isotherm point again
+    counted = {"lambda": 0, "isotherm": 0}
+    real_iso = coex.isotherm_point
+
+    def count(name, function):
+        def wrapped(*args, **kwargs):
+            counted[name] += 1
+            return function(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(coex, "run_lambda_point", count("lambda", real))
+    monkeypatch.setattr(coex, "isotherm_point", count("isotherm", real_iso))
+    resumed = run("killed")
+    assert counted == {"lambda": 2, "isotherm": 0}
+    pd.testing.assert_frame_equal(whole[0], resumed[0])
+    pd.testing.assert_frame_equal(whole[1], resumed[1])
+    assert not (tmp_path / ".killed.csv.checkpoint.npz").exists()
