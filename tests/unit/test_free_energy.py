@@ -252,6 +252,10 @@ def test_np_coexistence_resumes_after_a_kill(tmp_path, monkeypatch):
     monkeypatch.setattr(coex, "isotherm_point", count("isotherm", real_iso))
     resumed = run("killed")
     assert counted == {"lambda": 2, "isotherm": 0}
+    iso = whole[0][whole[0]["kind"].isin(["fluid", "solid"])]
+    crystal = iso["solid_fraction"] >= 0.5
+    # in_phase marks the points the coexistence used: none of them in the other phase
+    assert not (iso["in_phase"] & (crystal != (iso["kind"] == "solid"))).any()
     pd.testing.assert_frame_equal(whole[0], resumed[0])
     pd.testing.assert_frame_equal(whole[1], resumed[1])
     assert not (tmp_path / ".killed.csv.checkpoint.npz").exists()

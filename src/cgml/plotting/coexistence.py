@@ -13,14 +13,6 @@ def _inputs(input: dict, prefix: str) -> list[str]:
     return [v for k, v in sorted(input.items()) if k.startswith(prefix)]
 
 
-def _phase_rows(table: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """The isotherm's points up to the first one in the other phase (as the rule uses them)."""
-    rows = table[table["kind"] == kind]
-    crystal = rows["solid_fraction"] >= 0.5
-    wrong = np.nonzero((crystal != (kind == "solid")).to_numpy())[0]
-    return rows.iloc[: wrong[0]] if len(wrong) else rows
-
-
 def plot_coexistence(tables, summaries, solvents, path) -> None:
     """(a) rho(P) of both isotherms with the coexistence; (b) beta mu_fluid - beta mu_FCC against
     P where both isotherms have data, zero at coexistence; (c) the Frenkel-Ladd integrand (lambda + c) <|u|^2>
@@ -31,7 +23,9 @@ def plot_coexistence(tables, summaries, solvents, path) -> None:
         table, summary = pd.read_csv(table_path), pd.read_csv(summary_path).iloc[0]
         color = COLORS.get(float(solvent), None)
         fluid_all, solid_all = table[table["kind"] == "fluid"], table[table["kind"] == "solid"]
-        fluid, solid = _phase_rows(table, "fluid"), _phase_rows(table, "solid")
+        # the points the rule used (column in_phase: up to each isotherm's phase change)
+        fluid = fluid_all[fluid_all["in_phase"].astype(bool)]
+        solid = solid_all[solid_all["in_phase"].astype(bool)]
         for rows, used, marker, name in ((fluid_all, fluid, "o", "fluid"), (solid_all, solid, "s", "FCC")):
             ax_eos.plot(rows["density"], rows["pressure"], marker, mfc="none", ms=3.5, color="0.6")
             ax_eos.plot(used["density"], used["pressure"], marker, ms=3.5, color=color,

@@ -191,7 +191,10 @@ def run_coexistence(*, input, output, params, wildcards, threads=1):
 
     summary = _summarise(rows, pair, hard_core, cfg, n, shift, seed)
     meta = provenance({"coexistence": cfg, "hard_core_sigma": hard_core, **dict(wildcards)}, seed=seed)
-    write_csv(output["table"], pd.DataFrame(rows), meta)
+    # which isotherm points enter the coexistence (the figure reads this, not the rule again)
+    used = {id(r) for kind in ("fluid", "solid") for r in _phase_ok(rows, kind)}
+    table = pd.DataFrame([{**r, "in_phase": r["kind"] not in ("fluid", "solid") or id(r) in used} for r in rows])
+    write_csv(output["table"], table, meta)
     write_csv(output["summary"], pd.DataFrame([summary]), meta)
     checkpoint.clear()
 
