@@ -7,10 +7,12 @@ of order ln N / N (the CM is free in the box). Measured with this code (2026-12-
 same protocol with 12 lambda points and 3000 sweeps each): N = 108, 256, 500 give
 5.826 +- 0.010, 5.867 +- 0.007, 5.897 +- 0.006, rising towards 5.919 as N grows.
 The test runs N = 108 with 10 lambda points of 2000 sweeps (5.834 +- 0.016; excess =
-total - (ln rho - 1), Lambda = sigma) and asserts it lies
-below the thermodynamic limit by no more than the finite-size band 3 ln N / N = 0.13.
-Getting the CM Jacobian or the Einstein term wrong moves it by 0.04 (1.5 ln N / N) to
-1 k_BT (a factor 2 in the springs); a wrong quadrature weight by more.
+total - (ln rho - 1), Lambda = sigma) and asserts (i) that it lies below the
+thermodynamic limit by no more than the finite-size band 3 ln N / N = 0.13, and (ii)
+that it agrees with the longer N = 108 run above (5.826 +- 0.010) within three combined
+errors (0.057): dropping the CM's 1.5 ln N / N term moves it by 0.065, a factor 2 in the
+springs by ~1 k_BT, a wrong quadrature weight by more. (The CM term is also tested
+exactly, on a harmonic crystal, in tests/unit/test_free_energy.py, where it is 0.16.)
 """
 
 import numpy as np
@@ -25,6 +27,7 @@ from cgml.simulate.free_energy import (
 )
 
 POLSON_EXCESS = 5.91889
+OURS_N108 = (5.826, 0.010)  # 12 lambda points x 3000 sweeps, 2026-12-06
 
 
 def test_hard_sphere_crystal_free_energy_near_polson():
@@ -47,3 +50,4 @@ def test_hard_sphere_crystal_free_energy_near_polson():
     assert fl.error < 0.02
     band = 3 * np.log(n) / n
     assert POLSON_EXCESS - band < excess < POLSON_EXCESS + 3 * fl.error, (excess, fl.error)
+    assert abs(excess - OURS_N108[0]) < 3 * np.hypot(fl.error, OURS_N108[1]), (excess, fl.error)

@@ -6,8 +6,9 @@ T. Boublik, J. Chem. Phys. 63, 4084 (1975),
 
 with the non-sphericity a = R S / (3 V) (R mean curvature radius, S surface, V volume;
 a = 1 gives Carnahan-Starling). For L = 4 sigma, a = 15/7; at P* = 0.3 the fluid has
-rho* = 0.0632 (eta = 0.23). Measured with two seeds: 0.0631 and 0.0628; the 4% tolerance
-leaves room for the EOS's own approximation and for N = 100 fluctuations.
+rho* = 0.0632 (eta = 0.23). Measured with two seeds: 0.0631 and 0.0628; the 2% tolerance
+leaves room for the approximation in the EOS itself
+and for N = 100 fluctuations, whose block-average error the test bounds at 1%.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
+from cgml.analysis.stats import block_average
 from cgml.papers.anisotropic.simulations import random_configuration
 from cgml.simulate.rigid import adapt_rigid_steps, init_rigid_state, run_rigid
 from cgml.simulate.rigid_potentials import hard_spherocylinder_potential
@@ -55,5 +57,7 @@ def test_hard_spherocylinder_fluid_follows_boublik(box_moves):
                                              sweeps_per_round=100, shape_reference=box, **shape)
     result = run_rigid(state, potential, 10000, d, phi, seed=21, sample_every=10,
                        pressure=pressure, max_log_volume_change=dv, shape_reference=box, **shape)
-    rho = np.mean(result.densities[len(result.densities) * 2 // 5:])
-    assert rho == pytest.approx(rho_eos, rel=0.04)  # measured: 0.0631 against 0.0632
+    rho, rho_sem = block_average(np.asarray(result.densities[len(result.densities) * 2 // 5:]), 10)
+    print(f"rho {rho:.5f} +- {rho_sem:.5f}, Boublik {rho_eos:.5f}")
+    assert rho_sem < 0.01 * rho_eos  # the run resolves the tolerance below
+    assert rho == pytest.approx(rho_eos, rel=0.02)  # measured: 0.0631 / 0.0629 against 0.0632

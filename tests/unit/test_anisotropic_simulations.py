@@ -446,6 +446,12 @@ def test_random_insertion_avoids_deep_soft_overlaps():
     positions, rotations = random_configuration(potential, 40, box, np.random.default_rng(2))
     state = init_rigid_state(positions, rotations, box, potential)
     assert state.energy < 40 * 5.0
+    # the documented guarantee, pair by pair: no pair above max_pair_energy = 5 kT, i.e. no
+    # two centres closer than 5^(-1/50) = 0.968 (a single pair at 0.9 would cost 194 kT)
+    d = positions[:, None] - positions[None]
+    d -= box * np.rint(d / box)
+    r = np.linalg.norm(d, axis=-1)[np.triu_indices(len(positions), 1)]
+    assert r.min() >= 5.0 ** (-1 / 50) and np.any(r < 1.5)  # and some pairs do interact
 
 
 def test_sc_eos_bounds_the_box_shape_of_rectangular_moves(tmp_path):

@@ -329,7 +329,7 @@ def test_np_fg_bulk_killed_mid_production_resumes_with_rigid_cores_and_thermosta
 
     launcher = None if ranks == 1 else f"{Path(sys.executable).parent / 'mpiexec'} -np {ranks}"
     if launcher and not (Path(sys.executable).parent / "mpiexec").exists():
-        pytest.skip("no mpiexec next to the interpreter (mpich wheel)")
+        pytest.fail("no mpiexec next to the interpreter: the mpich wheel of requirements.lock is missing")
     straight = tmp_path / "straight"
     gr = _np_bulk(repo_root, lmp, straight, launcher=launcher)
     killed = tmp_path / "killed"

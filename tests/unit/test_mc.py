@@ -201,6 +201,35 @@ def test_delta_energy_equals_total_energy_difference(name, cells_per_side):
         assert n_inf > 0  # the overlap branch was exercised
 
 
+@pytest.mark.parametrize("name", sorted(POTENTIALS))
+@pytest.mark.parametrize("cells_per_side", ["two", "many"])
+def test_total_energy_equals_a_brute_force_minimum_image_sum(name, cells_per_side):
+    """The cell-list total against sum_{i<j} u(|d_ij|) over all pairs with the minimum image
+    (exact here: the box is at least 2 r_cut) plus c n^2 / V, so that a stencil bug cannot
+    cancel between the running energy and the delta-energy tests above."""
+    potential = POTENTIALS[name]()
+    density = 0.7
+    factor = 2.0 if cells_per_side == "two" else 3.3
+    n_side = int(np.ceil(factor * potential.r_cut * density ** (1 / 3)))
+    rng = np.random.default_rng([7, sorted(POTENTIALS).index(name), int(factor * 100)])
+    positions, box = _random_configuration(rng, n_side, density, 0.1)
+    assert np.all(box >= 2 * potential.r_cut)
+    d = positions[:, None] - positions[None]
+    d -= box * np.rint(d / box)
+    r = np.linalg.norm(d, axis=-1)[np.triu_indices(len(positions), 1)]
+    brute = potential.pair_energy(r).sum() + potential.tail_coefficient * len(positions) ** 2 / np.prod(box)
+    total = _total(positions, box, potential)
+    if name == "hard_spheres":
+        assert r.min() < 1.0 and total == np.inf  # jitter 0.1 at spacing 1.126: some overlap
+        keep = np.ones(len(positions), bool)  # drop the second particle of every overlapping pair
+        keep[np.nonzero(np.triu(np.linalg.norm(d, axis=-1) < 1.0, 1))[1]] = False
+        assert 0 < keep.sum() < len(positions) and _total(positions[keep], box, potential) == 0.0
+        return
+    if name != "no_interaction":
+        assert np.count_nonzero(potential.pair_energy(r)) >= 3  # pairs inside the cutoff
+    assert total == pytest.approx(brute, rel=1e-12, abs=1e-10)
+
+
 def test_delta_energy_open_boundaries():
     potential = lennard_jones(1.0, 1.0, 2.5)
     rng = np.random.default_rng(3)

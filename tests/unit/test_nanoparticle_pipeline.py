@@ -84,6 +84,14 @@ def test_fibonacci_sphere_is_nearly_uniform():
     u = fibonacci_sphere(2000)
     np.testing.assert_allclose(np.linalg.norm(u, axis=1), 1.0)
     assert np.abs(u.mean(axis=0)).max() < 1e-3
+    # second moment of the uniform distribution: <u u^T> = I / 3 (an antipodal pair set
+    # or a ring passes the first moment, not this)
+    np.testing.assert_allclose(u.T @ u / len(u), np.eye(3) / 3, atol=1e-3)
+    # evenly spread: every nearest-neighbour distance within 25% of sqrt(4 pi / n)
+    from scipy.spatial import cKDTree
+    nearest = cKDTree(u).query(u, k=2)[0][:, 1]
+    spacing = np.sqrt(4 * np.pi / len(u))
+    assert 0.75 * spacing < nearest.min() and nearest.max() < 1.25 * spacing
 
 
 def test_pmf_integration_of_an_analytic_force():

@@ -69,7 +69,10 @@ def test_random_fluid_is_disordered():
     bonds = result.n_neighbors.sum()
     assert result.Q6 < 4.0 / np.sqrt(bonds)  # isotropic: |Q6| ~ 1/sqrt(bonds)
     assert result.Q4 < 4.0 / np.sqrt(bonds)
-    assert 0.2 < np.mean(result.q6[result.n_neighbors >= 4]) < 0.5
+    # independent bond directions: E[q_l^2] = 1 / N_b exactly (addition theorem), so
+    # n_b q_6^2 averages to 1 (measured 1.021 +- 0.013 here)
+    has = result.n_neighbors >= 1
+    assert np.mean(result.n_neighbors[has] * result.q6[has] ** 2) == pytest.approx(1.0, abs=0.05)
     solid = count_crystalline_bonds(positions, box, 1.4)
     assert solid.fraction_solid < 0.01
 

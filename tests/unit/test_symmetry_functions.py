@@ -157,6 +157,19 @@ def test_collinear_triplet_with_lambda_plus_one_is_finite_zero():
                                      full_gradients=True)
     assert res.values[0, 0] == 0.0
     assert np.all(np.isfinite(res.gradients))
+    # G(0) = 2^(1-xi) (1 + cos theta)^xi ... vanishes to second order in a transverse shift
+    # of any particle (1 + cos theta ~ delta^2) and is constant (zero) along the line, so
+    # its gradient is zero; every centre's gradient matches central differences
+    np.testing.assert_allclose(res.gradients[0], 0.0, atol=1e-12)
+    h = 1e-6
+    for axis in range(3):
+        for moved in range(3):
+            plus, minus = positions.copy(), positions.copy()
+            plus[moved, axis] += h
+            minus[moved, axis] -= h
+            fd = (compute_symmetry_functions(plus, 2.5, angular=AngularSet([0.1], [1.0], [1.0])).values
+                  - compute_symmetry_functions(minus, 2.5, angular=AngularSet([0.1], [1.0], [1.0])).values) / (2 * h)
+            np.testing.assert_allclose(res.gradients[:, moved, axis, :], fd, atol=1e-7)
 
 
 def test_isolated_particle_and_beyond_cutoff_give_zero():
