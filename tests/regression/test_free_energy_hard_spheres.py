@@ -10,8 +10,9 @@ The test runs N = 108 with 10 lambda points of 2000 sweeps (5.834 +- 0.016; exce
 total - (ln rho - 1), Lambda = sigma) and asserts (i) that it lies below the
 thermodynamic limit by no more than the finite-size band 3 ln N / N = 0.13, and (ii)
 that it agrees with the longer N = 108 run above (5.826 +- 0.010) within three combined
-errors (0.057): dropping the CM's 1.5 ln N / N term moves it by 0.065, a factor 2 in the
-springs by ~1 k_BT, a wrong quadrature weight by more. (The CM term is also tested
+errors (0.057): dropping the CM's 1.5 ln N / N term raises it by 0.065, to ~5.90, 0.016
+outside that band (doubling the term would land on its edge), a factor 2 in the springs
+moves it by ~1 k_BT, a wrong quadrature weight by more. (The CM term is also tested
 exactly, on a harmonic crystal, in tests/unit/test_free_energy.py, where it is 0.16.)
 """
 
