@@ -78,7 +78,7 @@ min(1, exp[(beta_k - beta_{k+1})(U_k - U_{k+1})]). Each temperature slot draws i
 moves from its own random stream (numba's generator, seeded from the run's seed and the
 slot), so the sweeps of a cycle can run on several threads (``threads``) and the
 trajectory does not depend on how many: every slot has private copies of the potential's
-arrays (kernels may use some as scratch) and ``_rigid_sweeps`` releases the GIL.
+arrays (kernels may use some as scratch) and the sweep kernel releases the GIL.
 """
 
 from __future__ import annotations
@@ -605,141 +605,150 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
     return RigidPotential(name, r_cut, params, delta, total, pair_energy, bool(hard), scan, bodies)
 
 
-@njit(nogil=True)
-def _rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies, mode, body_energy,
-                  params, positions, rotations, box_lengths, periodic,
-                  r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
-                  beta, pressure, max_displacement, max_rotation, max_log_volume_change,
-                  do_volume, rectangular, planar, n_sweeps, seed, shape_reference, max_shape_log_ratio):
-    """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
-    the energy and tally (6,) = accepted/attempted translations, rotations, volume moves.
-    A rectangular volume move is refused when max_d ln(L_d / ref_d) - min_d ln(L_d / ref_d)
-    would exceed ``max_shape_log_ratio`` (inf: no bound).
+def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
+    """The sweep kernel with a potential's numba kernels bound at compile time (closure
+    variables, not arguments: a numba function passed as an argument costs ~5 us of typing
+    per function and call, which a replica-exchange cycle of N = 4 bodies, one sweep per
+    call, would spend many times over its moves). Compiled once per set of kernels and
+    process (:func:`_sweep_kernel`)."""
 
-    ``mode`` (:attr:`RigidPotential.mode`): 0 prices a move by ``delta_energy``; 1 (hard)
-    by the new position's scan alone; 2 by the new position's scan minus the body's kept
-    energy ``body_energy[i]`` (n,), which an accepted move updates for the body and its old
-    and new neighbours and an accepted volume move replaces: the old position is scanned
-    only for accepted moves. ``body_energy`` must hold the per-body energies of the state
-    on entry (mode 2; any array otherwise).
-    """
-    if seed >= 0:
-        np.random.seed(seed)
-    n = positions.shape[0]
-    buf_j = np.empty(n, np.int64)
-    buf_u = np.empty(n)
-    old_j = np.empty(n, np.int64)
-    old_u = np.empty(n)
-    trial_body = np.empty(n if mode == 2 else 0)
-    point = np.empty(3)
-    axis = np.empty(3)
-    new_rotation = np.empty((3, 3))
-    tally = np.zeros(6, np.int64)
-    trials = n + 1 if do_volume else n
-    volume_probability = 1.0 / trials
-    for sweep in range(n_sweeps):
-        for trial in range(trials):
-            if do_volume and np.random.random() < volume_probability:
-                tally[5] += 1
-                axis_moved = np.random.randint(0, 3) if rectangular else -1
-                ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
-                    box_lengths, max_log_volume_change, r_cut, axis_moved)
-                if not ok:
-                    continue
-                if rectangular and max_shape_log_ratio < np.inf:
-                    lo, hi = np.inf, -np.inf
-                    for d in range(3):
-                        g = math.log(new_box[d] / shape_reference[d])
-                        lo, hi = min(lo, g), max(hi, g)
-                    if hi - lo > max_shape_log_ratio:
+    @njit(nogil=True)
+    def rigid_sweeps(mode, body_energy, params, positions, rotations, box_lengths, periodic,
+                     r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
+                     beta, pressure, max_displacement, max_rotation, max_log_volume_change,
+                     do_volume, rectangular, planar, n_sweeps, seed, shape_reference,
+                     max_shape_log_ratio):
+        """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
+        the energy and tally (6,) = accepted/attempted translations, rotations, volume moves.
+        A rectangular volume move is refused when max_d ln(L_d / ref_d) - min_d ln(L_d / ref_d)
+        would exceed ``max_shape_log_ratio`` (inf: no bound).
+
+        ``mode`` (:attr:`RigidPotential.mode`): 0 prices a move by ``delta_energy``; 1 (hard)
+        by the new position's scan alone; 2 by the new position's scan minus the body's kept
+        energy ``body_energy[i]`` (n,), which an accepted move updates for the body and its old
+        and new neighbours and an accepted volume move replaces: the old position is scanned
+        only for accepted moves. ``body_energy`` must hold the per-body energies of the state
+        on entry (mode 2; any array otherwise).
+        """
+        if seed >= 0:
+            np.random.seed(seed)
+        n = positions.shape[0]
+        buf_j = np.empty(n, np.int64)
+        buf_u = np.empty(n)
+        old_j = np.empty(n, np.int64)
+        old_u = np.empty(n)
+        trial_body = np.empty(n if mode == 2 else 0)
+        point = np.empty(3)
+        axis = np.empty(3)
+        new_rotation = np.empty((3, 3))
+        tally = np.zeros(6, np.int64)
+        trials = n + 1 if do_volume else n
+        volume_probability = 1.0 / trials
+        for sweep in range(n_sweeps):
+            for trial in range(trials):
+                if do_volume and np.random.random() < volume_probability:
+                    tally[5] += 1
+                    axis_moved = np.random.randint(0, 3) if rectangular else -1
+                    ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
+                        box_lengths, max_log_volume_change, r_cut, axis_moved)
+                    if not ok:
                         continue
-                (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
-                 new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
-                                               members.shape[1])
-                if mode == 2:
-                    new_energy = body_energies(new_positions, rotations, new_box, periodic, r_cut,
-                                               origin, new_cell_size, new_n_cells, new_members,
-                                               new_counts, params, trial_body, buf_j, buf_u)
-                else:
-                    new_energy = total_energy(new_positions, rotations, new_box, periodic, r_cut,
-                                              origin, new_cell_size, new_n_cells, new_members,
-                                              new_counts, params)
-                if new_energy == np.inf:
-                    continue
-                log_acc = volume_log_acceptance(beta, new_energy - energy, pressure, volume,
-                                                new_volume, n, d_log_volume)
-                if log_acc >= 0.0 or np.random.random() < math.exp(log_acc):
-                    tally[4] += 1
-                    positions = new_positions
-                    box_lengths = new_box
-                    cell_size = new_cell_size
-                    n_cells = new_n_cells
-                    members = new_members
-                    counts = new_counts
-                    cell_of = new_cell_of
-                    slot_of = new_slot_of
-                    energy = new_energy
+                    if rectangular and max_shape_log_ratio < np.inf:
+                        lo, hi = np.inf, -np.inf
+                        for d in range(3):
+                            g = math.log(new_box[d] / shape_reference[d])
+                            lo, hi = min(lo, g), max(hi, g)
+                        if hi - lo > max_shape_log_ratio:
+                            continue
+                    (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
+                     new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
+                                                   members.shape[1])
                     if mode == 2:
-                        body_energy[:] = trial_body
-                continue
-            i = np.random.randint(0, n)
-            translate = np.random.random() < 0.5
-            if translate:
-                tally[1] += 1
-                for d in range(3):
-                    x = positions[i, d]
-                    if d < 2 or not planar:
-                        x += (2.0 * np.random.random() - 1.0) * max_displacement
-                        x -= box_lengths[d] * math.floor(x / box_lengths[d])
-                        if x >= box_lengths[d]:
-                            x -= box_lengths[d]
-                    point[d] = x
-                for r in range(3):
-                    for k in range(3):
-                        new_rotation[r, k] = rotations[i, r, k]
-            else:
-                tally[3] += 1
-                random_axis(planar, axis)
-                angle = (2.0 * np.random.random() - 1.0) * max_rotation
-                rotate_about_axis(rotations[i], axis, angle, new_rotation)
-                for d in range(3):
-                    point[d] = positions[i, d]
-            count = 0
-            if mode == 0:
-                d_energy = delta_energy(i, point, new_rotation, positions, rotations, box_lengths,
-                                        periodic, r_cut, origin, cell_size, n_cells, members,
-                                        counts, params)
-            else:
-                e_new, count = scan_energy(i, point, new_rotation, 0, positions, rotations,
-                                           box_lengths, periodic, r_cut, origin, cell_size,
-                                           n_cells, members, counts, params, mode == 2, buf_j,
-                                           buf_u)
-                d_energy = e_new if (mode == 1 or e_new == np.inf) else e_new - body_energy[i]
-            if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
-                if mode == 2:
-                    # the old position's pair terms off the neighbours, the new ones on
-                    _, n_old = scan_energy(i, positions[i], rotations[i], 0, positions, rotations,
-                                           box_lengths, periodic, r_cut, origin, cell_size,
-                                           n_cells, members, counts, params, True, old_j, old_u)
-                    for k in range(n_old):
-                        body_energy[old_j[k]] -= old_u[k]
-                    for k in range(count):
-                        body_energy[buf_j[k]] += buf_u[k]
-                    body_energy[i] = e_new
+                        new_energy = body_energies(new_positions, rotations, new_box, periodic, r_cut,
+                                                   origin, new_cell_size, new_n_cells, new_members,
+                                                   new_counts, params, trial_body, buf_j, buf_u)
+                    else:
+                        new_energy = total_energy(new_positions, rotations, new_box, periodic, r_cut,
+                                                  origin, new_cell_size, new_n_cells, new_members,
+                                                  new_counts, params)
+                    if new_energy == np.inf:
+                        continue
+                    log_acc = volume_log_acceptance(beta, new_energy - energy, pressure, volume,
+                                                    new_volume, n, d_log_volume)
+                    if log_acc >= 0.0 or np.random.random() < math.exp(log_acc):
+                        tally[4] += 1
+                        positions = new_positions
+                        box_lengths = new_box
+                        cell_size = new_cell_size
+                        n_cells = new_n_cells
+                        members = new_members
+                        counts = new_counts
+                        cell_of = new_cell_of
+                        slot_of = new_slot_of
+                        energy = new_energy
+                        if mode == 2:
+                            body_energy[:] = trial_body
+                    continue
+                i = np.random.randint(0, n)
+                translate = np.random.random() < 0.5
                 if translate:
-                    members = relocate(i, point, origin, cell_size, n_cells, periodic, members,
-                                       counts, cell_of, slot_of)
+                    tally[1] += 1
                     for d in range(3):
-                        positions[i, d] = point[d]
-                    tally[0] += 1
-                else:
+                        x = positions[i, d]
+                        if d < 2 or not planar:
+                            x += (2.0 * np.random.random() - 1.0) * max_displacement
+                            x -= box_lengths[d] * math.floor(x / box_lengths[d])
+                            if x >= box_lengths[d]:
+                                x -= box_lengths[d]
+                        point[d] = x
                     for r in range(3):
                         for k in range(3):
-                            rotations[i, r, k] = new_rotation[r, k]
-                    tally[2] += 1
-                energy += d_energy
-    return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
-            energy, tally)
+                            new_rotation[r, k] = rotations[i, r, k]
+                else:
+                    tally[3] += 1
+                    random_axis(planar, axis)
+                    angle = (2.0 * np.random.random() - 1.0) * max_rotation
+                    rotate_about_axis(rotations[i], axis, angle, new_rotation)
+                    for d in range(3):
+                        point[d] = positions[i, d]
+                count = 0
+                if mode == 0:
+                    d_energy = delta_energy(i, point, new_rotation, positions, rotations, box_lengths,
+                                            periodic, r_cut, origin, cell_size, n_cells, members,
+                                            counts, params)
+                else:
+                    e_new, count = scan_energy(i, point, new_rotation, 0, positions, rotations,
+                                               box_lengths, periodic, r_cut, origin, cell_size,
+                                               n_cells, members, counts, params, mode == 2, buf_j,
+                                               buf_u)
+                    d_energy = e_new if (mode == 1 or e_new == np.inf) else e_new - body_energy[i]
+                if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
+                    if mode == 2:
+                        # the old position's pair terms off the neighbours, the new ones on
+                        _, n_old = scan_energy(i, positions[i], rotations[i], 0, positions, rotations,
+                                               box_lengths, periodic, r_cut, origin, cell_size,
+                                               n_cells, members, counts, params, True, old_j, old_u)
+                        for k in range(n_old):
+                            body_energy[old_j[k]] -= old_u[k]
+                        for k in range(count):
+                            body_energy[buf_j[k]] += buf_u[k]
+                        body_energy[i] = e_new
+                    if translate:
+                        members = relocate(i, point, origin, cell_size, n_cells, periodic, members,
+                                           counts, cell_of, slot_of)
+                        for d in range(3):
+                            positions[i, d] = point[d]
+                        tally[0] += 1
+                    else:
+                        for r in range(3):
+                            for k in range(3):
+                                rotations[i, r, k] = new_rotation[r, k]
+                        tally[2] += 1
+                    energy += d_energy
+        return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
+                energy, tally)
+
+    return rigid_sweeps
 
 
 # ----------------------------------------------------------------------------------------
@@ -862,6 +871,20 @@ def _shape_bound(state, rectangular, shape_reference, max_aspect_change):
     return ref, float(math.log(max_aspect_change))
 
 
+_SWEEPS: dict = {}
+
+
+def _sweep_kernel(potential: RigidPotential):
+    """The sweep kernel of ``potential``'s numba kernels (:func:`_make_rigid_sweeps`), built
+    once per set of kernels and process."""
+    scan = _no_scan if potential.scan_energy is None else potential.scan_energy
+    bodies = _no_body_energies if potential.body_energies is None else potential.body_energies
+    key = (potential.delta_energy, potential.total_energy, scan, bodies)
+    if key not in _SWEEPS:
+        _SWEEPS[key] = _make_rigid_sweeps(*key)
+    return _SWEEPS[key]
+
+
 class _Run:
     """Mutable arrays of one rigid-body run (one replica) and its kernel call."""
 
@@ -874,6 +897,8 @@ class _Run:
                       members=c.members.copy(), counts=c.counts.copy(), cell_of=c.cell_of.copy(),
                       slot_of=c.slot_of.copy(), energy=float(state.energy), r_cut=float(c.r_cut))
         self.tally = np.zeros(6, np.int64)
+        self.kernel = _sweep_kernel(potential)
+        self.mode = potential.mode
         self.a["body_energy"] = self.body_energies()
 
     def body_energies(self) -> np.ndarray:
@@ -892,15 +917,12 @@ class _Run:
                 max_log_volume_change, do_volume, planar, rectangular=False, shape_bound=None):
         a, p = self.a, self.potential
         reference, log_ratio = (_NO_SHAPE_BOUND if shape_bound is None else shape_bound)
-        scan = _no_scan if p.scan_energy is None else p.scan_energy
-        bodies = _no_body_energies if p.body_energies is None else p.body_energies
-        out = _rigid_sweeps(p.delta_energy, p.total_energy, scan, bodies, p.mode, a["body_energy"],
-                            p.params, a["positions"], a["rotations"],
-                            a["box_lengths"], True, a["r_cut"], a["origin"], a["cell_size"],
-                            a["n_cells"], a["members"], a["counts"], a["cell_of"], a["slot_of"],
-                            a["energy"], beta, pressure, max_displacement, max_rotation,
-                            max_log_volume_change, do_volume, rectangular, planar, n_sweeps, kseed,
-                            reference, log_ratio)
+        out = self.kernel(self.mode, a["body_energy"], p.params, a["positions"], a["rotations"],
+                          a["box_lengths"], True, a["r_cut"], a["origin"], a["cell_size"],
+                          a["n_cells"], a["members"], a["counts"], a["cell_of"], a["slot_of"],
+                          a["energy"], beta, pressure, max_displacement, max_rotation,
+                          max_log_volume_change, do_volume, rectangular, planar, n_sweeps, kseed,
+                          reference, log_ratio)
         (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
          a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
         self.tally += out[9]
