@@ -79,8 +79,11 @@ def sfunction_pair_energy(r_ij, rot_i, rot_j, p):
         rhat[a] = -rhat[a]
     K.s_functions_pair(rot_j, rot_i, rhat, s_ji)
     energy = 0.0
+    lam = 0.0
     for t in range(weights.shape[0]):
-        lam = K.radial_value(d, kind, mu[t], r_s[t], r_cut, code)
+        # terms sharing the radial function (one mu for all, in the paper's models) reuse it
+        if t == 0 or mu[t] != mu[t - 1] or r_s[t] != r_s[t - 1]:
+            lam = K.radial_value(d, kind, mu[t], r_s[t], r_cut, code)
         if lam == 0.0:
             continue
         m_ij = 1.0
