@@ -96,6 +96,7 @@ rule an_patchy_fit:
         f"{LOGS}/anisotropic/patchy_fit_{{system}}.log",
     benchmark:
         f"{BENCH}/anisotropic/patchy_fit_{{system}}.tsv"
+    priority: 12  # as the other fits; the replica exchange waits for the IPC model
     conda:
         "../../envs/analysis.yaml"
     resources:
@@ -574,7 +575,10 @@ rule an_remc:
         "../../envs/analysis.yaml"
     # FG site sums: the temperature slots are swept on threads (the same trajectory for any
     # number); CG sweeps are too short for threads to pay
-    threads: lambda w: AN["remc"]["n_replicas"] if w.potential == "fg" else 1
+    threads: lambda w: (AN["remc"].get("fg_threads") or AN["remc"]["n_replicas"]) if w.potential == "fg" else 1
+    # as the fits: the replica-exchange chain (CG, then FG from its slots) starts before the long
+    # Monte Carlo runs (priority 10-11) instead of after them, where it ended the laptop run
+    priority: 12
     resources:
         runtime=lambda w, threads: an_cost.minutes(
             an_cost.remc_seconds(AN["remc"], w.potential, int(w.n), threads)
