@@ -571,14 +571,19 @@ rule an_remc:
         f"{LOGS}/anisotropic/remc_{{potential}}_n{{n}}.log",
     benchmark:
         f"{BENCH}/anisotropic/remc_{{potential}}_n{{n}}.tsv"
+    # as the fits: the replica-exchange chain (CG, then FG from its slots) starts before the long
+    # Monte Carlo runs (priority 10-11) instead of after them, where it ended the laptop run
+    priority: 12
     conda:
         "../../envs/analysis.yaml"
     # FG site sums: the temperature slots are swept on threads (the same trajectory for any
     # number); CG sweeps are too short for threads to pay
-    threads: lambda w: (AN["remc"].get("fg_threads") or AN["remc"]["n_replicas"]) if w.potential == "fg" else 1
-    # as the fits: the replica-exchange chain (CG, then FG from its slots) starts before the long
-    # Monte Carlo runs (priority 10-11) instead of after them, where it ended the laptop run
-    priority: 12
+    threads:
+        lambda w: (
+            (AN["remc"].get("fg_threads") or AN["remc"]["n_replicas"])
+            if w.potential == "fg"
+            else 1
+        )
     resources:
         runtime=lambda w, threads: an_cost.minutes(
             an_cost.remc_seconds(AN["remc"], w.potential, int(w.n), threads)
