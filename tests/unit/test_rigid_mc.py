@@ -585,3 +585,120 @@ def test_a_replica_checkpoint_without_kept_energies_resumes_with_recomputed_ones
         np.testing.assert_array_equal(new.a["positions"], old.a["positions"])
         np.testing.assert_allclose(new.a["body_energy"], old.a["body_energy"], rtol=0, atol=1e-10)
         assert not np.allclose(new.a["body_energy"], _Run(state, potential).a["body_energy"])
+
+
+def test_verlet_list_holds_every_pair_within_reach_nearest_first():
+    """The shared Verlet-list builder against a brute-force minimum-image search, also with a
+    list radius above half a box length (one cell on that axis) and a cell capacity that has
+    to grow; rows are sorted nearest first (a hard-body scan meets its overlap soonest)."""
+    from cgml.neighbors._kernels import verlet_list
+
+    rng = np.random.default_rng(12)
+    box = np.array([7.0, 9.0, 4.1])
+    positions = rng.uniform(0.0, 1.0, (150, 3)) * box
+    delta = positions[:, None, :] - positions[None, :, :]
+    delta -= box * np.rint(delta / box)
+    dist = np.linalg.norm(delta, axis=-1)
+    for r_list in (1.3, 2.5):
+        offsets, index = verlet_list(positions, box, r_list, 2)
+        assert offsets[0] == 0 and offsets[-1] == len(index)
+        for i in range(len(positions)):
+            row = index[offsets[i]:offsets[i + 1]]
+            expected = np.flatnonzero((dist[i] < r_list) & (np.arange(len(positions)) != i))
+            assert len(row) == len(expected) and set(row) == set(expected)
+            assert np.all(np.diff(dist[i, row]) >= 0.0)
+
+
+def _list_runs(case, skins):
+    """Runs of one start with each Verlet skin (0: the cell scans)."""
+    from cgml.lattices import hexagonal_rod_crystal
+    from cgml.simulate.rigid_potentials import hard_spherocylinder_potential
+
+    if case.startswith("hard rods"):
+        potential = hard_spherocylinder_potential(4.0)
+        positions, box = hexagonal_rod_crystal(224, 4.0, 1.0, 0.05)
+        rotations = np.tile(np.eye(3), (len(positions), 1, 1))
+        # NPT: a compression at beta P = 3 from rho = 0.05 (volume moves accepted throughout)
+        kw = dict(pressure=3.0, max_log_volume_change=0.01, rectangular=True) if "NPT" in case else {}
+        step = (0.15, 0.1)
+    elif case == "hard discs planar":
+        potential = rigid_pair_potential(hard_sphere_pair, 1.0, (0.0,), "hs", hard=True)
+        grid = np.stack(np.meshgrid(np.arange(10), np.arange(10), indexing="ij"), -1).reshape(-1, 2)
+        positions = np.c_[grid * 1.15 + 0.3, np.full(100, 1.1)]
+        box, rotations = np.array([11.5, 11.5, 2.2]), np.tile(np.eye(3), (100, 1, 1))
+        kw, step = dict(planar=True), (0.25, 0.3)
+    elif case == "square well compression":  # the box alone moves the bodies: the list's
+        # reach shrinks with every accepted compression and has to be rebuilt from it
+        potential = rigid_pair_potential(square_well_pair, 1.6, (1.0, 1.6, 2.0), "sw")
+        grid = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), -1).reshape(-1, 3)
+        positions, box = grid * 2.4 + 0.3, np.full(3, 9.6)
+        rotations = np.tile(np.eye(3), (64, 1, 1))
+        kw, step = dict(pressure=3.0, max_log_volume_change=0.05, rectangular=True), (0.002, 0.0)
+    else:  # square well, NPT: pair energies 0, -2 or inf, so every sum is exact in any order
+        potential = rigid_pair_potential(square_well_pair, 1.6, (1.0, 1.6, 2.0), "sw")
+        grid = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), -1).reshape(-1, 3)
+        positions, box = grid * 1.3 + 0.3, np.full(3, 5.2)
+        rotations = np.tile(np.eye(3), (64, 1, 1))
+        kw, step = dict(pressure=0.8, max_log_volume_change=0.02, rectangular=True), (0.25, 0.1)
+    state = init_rigid_state(positions, rotations, box, potential)
+    every = 120 if case == "square well compression" else 20  # the list is built on each call
+    return [run_rigid(state, potential, 120, *step, seed=6, sample_every=every, neighbor_skin=skin, **kw)
+            for skin in skins], potential
+
+
+@pytest.mark.parametrize("case", ["hard rods NPT", "hard rods NVT", "hard discs planar", "square well NPT",
+                                  "square well compression"])
+def test_verlet_list_sweeps_take_the_decisions_of_the_cell_scans(case):
+    """With a Verlet list (a roomy skin, rarely rebuilt, and a tight one, rebuilt and bypassed
+    often) every trial must see the pairs the cell scan sees: hard bodies and square wells
+    (exact sums) then follow the cell-scan run move for move, through volume moves that
+    shrink the list's reach."""
+    skins = (0.0, 0.3, 1.5) if case.startswith("hard rods") else (0.0, 0.15, 0.5)
+    runs, potential = _list_runs(case, skins)
+    ref = runs[0]
+    if case == "square well compression":
+        assert ref.densities[-1] > 2.0 * 64 / 9.6 ** 3 and ref.state.energy < -40.0
+    else:
+        assert 0.05 < ref.acceptance["translation"] < 0.95
+    if "NPT" in case:
+        assert ref.acceptance["volume"] > 0.05 and ref.attempts["volume"] > 50
+    for run in runs[1:]:
+        assert run.attempts == ref.attempts
+        np.testing.assert_equal(run.acceptance, ref.acceptance)
+        np.testing.assert_array_equal(run.state.positions, ref.state.positions)
+        np.testing.assert_array_equal(run.state.rotations, ref.state.rotations)
+        np.testing.assert_array_equal(run.densities, ref.densities)
+        np.testing.assert_array_equal(run.energies, ref.energies)
+    assert rigid_energy(ref.state, potential) == pytest.approx(ref.state.energy, abs=1e-9)
+
+
+def test_kept_body_energies_with_a_verlet_list_equal_a_recomputation():
+    """A continuous soft potential (sums in list order, not cell order): the kept u_i after
+    hundreds of sweeps with translations, rotations and volume moves equal a fresh sum."""
+    from cgml.simulate.rigid import _Run
+
+    patchy = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
+    rng = np.random.default_rng(8)
+    positions = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), -1).reshape(-1, 3) * 1.6 + 0.5
+    run = _Run(init_rigid_state(positions, random_rotation_matrices(rng, 64), np.full(3, 6.4), patchy),
+               patchy, skin=0.6)
+    run.advance(300, 11, 1.0, 0.5, 0.1, 0.3, 0.02, True, False, rectangular=True)
+    assert run.tally[0] > 2000 and run.tally[4] > 20
+    kept = run.a["body_energy"].copy()
+    np.testing.assert_allclose(kept, run.body_energies(), rtol=0, atol=1e-10)
+    assert 0.5 * kept.sum() == pytest.approx(run.a["energy"], abs=1e-9)
+    assert run.a["energy"] == pytest.approx(rigid_energy(run.state(), patchy), abs=1e-9)
+
+
+def test_default_skin_and_bad_skin():
+    from cgml.simulate.rigid import RigidPotential, default_skin
+
+    soft = rigid_pair_potential(square_well_pair, 1.6, (1.0, 1.6, 2.0), "sw")
+    bare = RigidPotential("bare sw", 1.6, soft.params, soft.delta_energy, soft.total_energy)
+    grid = np.stack(np.meshgrid(*[np.arange(4)] * 3, indexing="ij"), -1).reshape(-1, 3) * 1.3 + 0.3
+    big = init_rigid_state(grid, np.tile(np.eye(3), (64, 1, 1)), np.full(3, 5.2), soft)
+    small = init_rigid_state(grid[:8], np.tile(np.eye(3), (8, 1, 1)), np.full(3, 5.2), soft)
+    assert default_skin(big, soft) == pytest.approx(0.3 * 1.6)
+    assert default_skin(small, soft) == 0.0 and default_skin(big, bare) == 0.0
+    with pytest.raises(ValueError, match="neighbor_skin"):
+        run_rigid(big, soft, 1, 0.1, 0.1, 0, 1, neighbor_skin=-0.5)

@@ -238,3 +238,47 @@ def full_neighbor_list(positions, box_lengths, periodic, r_cut, origin, cell_siz
             vectors[k] = vec[order[t]]
             distances[k] = dist[order[t]]
     return offsets, index, vectors, distances
+
+
+@njit(cache=True)
+def verlet_list(positions, box_lengths, r_list, capacity):
+    """Periodic CSR list of every pair within ``r_list`` (minimum image), both directions:
+    ``(offsets (n+1,), index (m,))``, neighbours of i in ``index[offsets[i]:offsets[i+1]]``.
+
+    Built on its own grid of cells of at least ``r_list`` (so ``r_list`` may exceed the
+    cell size of a caller's list); ``capacity`` is the first guess of the cell occupancy.
+    The Monte Carlo engines use it as a Verlet list: a pair closer than ``r_cut`` now is in
+    the list as long as no two bodies moved by more than ``r_list - r_cut`` together since
+    it was built.
+    """
+    n = positions.shape[0]
+    n_cells = np.empty(3, np.int64)
+    cell_size = np.empty(3)
+    origin = np.zeros(3)
+    for d in range(3):
+        n_cells[d] = max(1, int(np.floor(box_lengths[d] / r_list)))
+        cell_size[d] = box_lengths[d] / n_cells[d]
+    while True:
+        members, counts, _, _, overflow = fill_cells(positions, origin, cell_size, n_cells, True,
+                                                     capacity)
+        if overflow == 0:
+            break
+        capacity = max(2 * capacity, overflow)
+    offsets = np.zeros(n + 1, np.int64)
+    index = np.empty(max(16 * n, 16), np.int64)
+    idx = np.empty(n, np.int64)
+    vec = np.empty((n, 3))
+    dist = np.empty(n)
+    for i in range(n):
+        m = neighbors_of_point(positions[i], i, positions, box_lengths, True, r_list, origin,
+                               cell_size, n_cells, members, counts, idx, vec, dist)
+        start = offsets[i]
+        if start + m > index.shape[0]:
+            grown = np.empty(max(2 * index.shape[0], start + m), np.int64)
+            grown[:start] = index[:start]
+            index = grown
+        order = np.argsort(dist[:m])  # nearest first: a hard-body scan meets its overlap soonest
+        for t in range(m):
+            index[start + t] = idx[order[t]]
+        offsets[i + 1] = start + m
+    return offsets, index[:offsets[n]].copy()

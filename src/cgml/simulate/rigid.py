@@ -93,7 +93,13 @@ import numpy as np
 from numba import njit
 
 from cgml.neighbors import CellList, build_cell_list
-from cgml.neighbors._kernels import axis_cells, cell_coordinate, neighbors_of_point, relocate
+from cgml.neighbors._kernels import (
+    axis_cells,
+    cell_coordinate,
+    neighbors_of_point,
+    relocate,
+    verlet_list,
+)
 from cgml.simulate.mc import (
     kernel_seed,
     numba_rng_state,
@@ -194,7 +200,8 @@ class RigidPotential:
     delta_energy, total_energy : numba functions; hard : pair energies are 0 or +inf only
     (see :func:`rigid_pair_potential`); scan_energy, body_energies : the per-body kernels
     of a pair potential (:func:`_build_pair_kernels`), None for potentials written directly
-    (their moves then cost ``delta_energy``, two neighbour scans).
+    (their moves then cost ``delta_energy``, two neighbour scans); list_scan,
+    list_body_energies : the same over a Verlet list (sweep kernel, ``skin`` > 0).
     """
 
     name: str
@@ -206,6 +213,8 @@ class RigidPotential:
     hard: bool = False
     scan_energy: Callable | None = None
     body_energies: Callable | None = None
+    list_scan: Callable | None = None
+    list_body_energies: Callable | None = None
 
     @property
     def mode(self) -> int:
@@ -294,6 +303,61 @@ def _build_pair_kernels(pair_energy, hard):
         return energy, count
 
     @njit
+    def list_scan(i, point, rotation, j_min, positions, rotations, box_lengths, offsets, index,
+                  r_cut, params, record, buf_j, buf_u):
+        # scan_energy over body i's Verlet-list entries (periodic box) instead of the cells
+        r_cut2 = r_cut * r_cut
+        lx = box_lengths[0]
+        ly = box_lengths[1]
+        lz = box_lengths[2]
+        inv_lx = 1.0 / lx
+        inv_ly = 1.0 / ly
+        inv_lz = 1.0 / lz
+        r_ij = np.empty(3)
+        energy = 0.0
+        count = 0
+        for k in range(offsets[i], offsets[i + 1]):
+            j = index[k]
+            if j < j_min:
+                continue
+            dx = point[0] - positions[j, 0]
+            dx -= lx * np.rint(dx * inv_lx)
+            dy = point[1] - positions[j, 1]
+            dy -= ly * np.rint(dy * inv_ly)
+            dz = point[2] - positions[j, 2]
+            dz -= lz * np.rint(dz * inv_lz)
+            if dx * dx + dy * dy + dz * dz < r_cut2:
+                r_ij[0] = -dx
+                r_ij[1] = -dy
+                r_ij[2] = -dz
+                u = pair_energy(r_ij, rotation, rotations[j], params)
+                if u == np.inf:
+                    return np.inf, count
+                energy += u
+                if record:
+                    buf_j[count] = j
+                    buf_u[count] = u
+                    count += 1
+        return energy, count
+
+    @njit
+    def list_body_energies(positions, rotations, box_lengths, offsets, index, r_cut, params, out,
+                           buf_j, buf_u):
+        # body_energies over the Verlet list (periodic box); +inf at the first overlap
+        out[:] = 0.0
+        energy = 0.0
+        for i in range(positions.shape[0]):
+            e, count = list_scan(i, positions[i], rotations[i], i + 1, positions, rotations,
+                                 box_lengths, offsets, index, r_cut, params, True, buf_j, buf_u)
+            if e == np.inf:
+                return np.inf
+            energy += e
+            out[i] += e
+            for k in range(count):
+                out[buf_j[k]] += buf_u[k]
+        return energy
+
+    @njit
     def delta_energy(i, new_point, new_rotation, positions, rotations, box_lengths, periodic,
                      r_cut, origin, cell_size, n_cells, members, counts, params):
         none_j = np.empty(0, np.int64)
@@ -333,7 +397,7 @@ def _build_pair_kernels(pair_energy, hard):
                              cell_size, n_cells, members, counts, params, np.empty(n),
                              np.empty(n, np.int64), np.empty(n))
 
-    return delta_energy, total_energy, scan_energy, body_energies
+    return delta_energy, total_energy, scan_energy, body_energies, list_scan, list_body_energies
 
 
 @njit
@@ -348,6 +412,38 @@ def _no_body_energies(positions, rotations, box_lengths, periodic, r_cut, origin
                       n_cells, members, counts, params, out, buf_j, buf_u):
     """Stand-in ``body_energies`` of a potential written directly (never called: mode 0)."""
     return 0.0
+
+
+@njit
+def _no_list_scan(i, point, rotation, j_min, positions, rotations, box_lengths, offsets, index,
+                  r_cut, params, record, buf_j, buf_u):
+    """Stand-in ``list_scan`` of a potential written directly (never called: mode 0)."""
+    return 0.0, 0
+
+
+@njit
+def _no_list_body_energies(positions, rotations, box_lengths, offsets, index, r_cut, params, out,
+                           buf_j, buf_u):
+    """Stand-in ``list_body_energies`` of a potential written directly (never called)."""
+    return 0.0
+
+
+@njit
+def _relist(positions, box_lengths, r_list, capacity, x0):
+    """The Verlet list of ``positions`` (:func:`cgml.neighbors._kernels.verlet_list`), with
+    the build positions copied into ``x0``."""
+    x0[:, :] = positions
+    return verlet_list(positions, box_lengths, r_list, capacity)
+
+
+@njit
+def _min_image_distance(a, b, box_lengths):
+    s = 0.0
+    for d in range(3):
+        x = a[d] - b[d]
+        x -= box_lengths[d] * np.rint(x / box_lengths[d])
+        s += x * x
+    return math.sqrt(s)
 
 
 _CLUSTER_KERNELS: dict = {}
@@ -601,11 +697,13 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
     key = (pair_energy, bool(hard))
     if key not in _BUILT:
         _BUILT[key] = _build_pair_kernels(pair_energy, bool(hard))
-    delta, total, scan, bodies = _BUILT[key]
-    return RigidPotential(name, r_cut, params, delta, total, pair_energy, bool(hard), scan, bodies)
+    delta, total, scan, bodies, list_scan, list_bodies = _BUILT[key]
+    return RigidPotential(name, r_cut, params, delta, total, pair_energy, bool(hard), scan, bodies,
+                          list_scan, list_bodies)
 
 
-def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
+def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies, list_scan,
+                       list_bodies):
     """The sweep kernel with a potential's numba kernels bound at compile time (closure
     variables, not arguments: a numba function passed as an argument costs ~5 us of typing
     per function and call, which a replica-exchange cycle of N = 4 bodies, one sweep per
@@ -617,7 +715,7 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
                      r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
                      beta, pressure, max_displacement, max_rotation, max_log_volume_change,
                      do_volume, rectangular, planar, n_sweeps, seed, shape_reference,
-                     max_shape_log_ratio):
+                     max_shape_log_ratio, skin):
         """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
         the energy and tally (6,) = accepted/attempted translations, rotations, volume moves.
         A rectangular volume move is refused when max_d ln(L_d / ref_d) - min_d ln(L_d / ref_d)
@@ -629,6 +727,19 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
         and new neighbours and an accepted volume move replaces: the old position is scanned
         only for accepted moves. ``body_energy`` must hold the per-body energies of the state
         on entry (mode 2; any array otherwise).
+
+        ``skin`` > 0 (modes 1 and 2): scans run over a Verlet list of the pairs within
+        r_cut + skin, built on entry and rebuilt when needed; the decisions are those of
+        the cell scans (the list holds every pair inside r_cut, argued below), so a hard
+        potential's trajectory is the same bit for bit and a soft one's sums differ by
+        the order of their terms. x0 are the positions at the build; a pair outside the
+        list was farther than ``reach`` apart (r_cut + skin at the build, times the
+        smallest axis scale of every accepted volume move since, the positions x0 scaled
+        with the box); ``max_d`` bounds |x_i - x0_i| over bodies (times the largest axis
+        scale of each volume move). While reach - 2 max_d >= r_cut every pair inside r_cut
+        is listed. A translation whose displacement from x0_i would break that rebuilds
+        the list first (and scans the cells if it still would); a volume move that would
+        break it for the scaled positions likewise. Rotations keep the centres.
         """
         if seed >= 0:
             np.random.seed(seed)
@@ -637,7 +748,17 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
         buf_u = np.empty(n)
         old_j = np.empty(n, np.int64)
         old_u = np.empty(n)
-        trial_body = np.empty(n if mode == 2 else 0)
+        use_list = skin > 0.0 and mode != 0
+        trial_body = np.empty(n if (mode == 2 or use_list) else 0)
+        capacity = members.shape[1]
+        offsets = np.zeros(n + 1, np.int64)
+        index = np.empty(0, np.int64)
+        x0 = np.empty((n if use_list else 0, 3))
+        reach = r_cut + skin
+        max_d = 0.0
+        rebuilds = 0
+        if use_list:
+            offsets, index = _relist(positions, box_lengths, r_cut + skin, capacity, x0)
         point = np.empty(3)
         axis = np.empty(3)
         new_rotation = np.empty((3, 3))
@@ -663,7 +784,21 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
                     (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
                      new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
                                                    members.shape[1])
-                    if mode == 2:
+                    listed = False
+                    s_min = 1.0
+                    s_max = 1.0
+                    if use_list:
+                        s_min = min(scale[0], min(scale[1], scale[2]))
+                        s_max = max(scale[0], max(scale[1], scale[2]))
+                        if s_min * reach - 2.0 * s_max * max_d < r_cut:
+                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
+                                                     capacity, x0)
+                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
+                        listed = s_min * reach - 2.0 * s_max * max_d >= r_cut
+                    if listed:
+                        new_energy = list_bodies(new_positions, rotations, new_box, offsets, index,
+                                                 r_cut, params, trial_body, buf_j, buf_u)
+                    elif mode == 2:
                         new_energy = body_energies(new_positions, rotations, new_box, periodic, r_cut,
                                                    origin, new_cell_size, new_n_cells, new_members,
                                                    new_counts, params, trial_body, buf_j, buf_u)
@@ -688,6 +823,16 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
                         energy = new_energy
                         if mode == 2:
                             body_energy[:] = trial_body
+                        if listed:
+                            for j in range(n):
+                                for d in range(3):
+                                    x0[j, d] *= scale[d]
+                            reach *= s_min
+                            max_d *= s_max
+                        elif use_list:
+                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
+                                                     capacity, x0)
+                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
                     continue
                 i = np.random.randint(0, n)
                 translate = np.random.random() < 0.5
@@ -712,22 +857,42 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
                     for d in range(3):
                         point[d] = positions[i, d]
                 count = 0
+                listed = use_list
+                shift = 0.0
+                if use_list and translate:
+                    shift = _min_image_distance(point, x0[i], box_lengths)
+                    if 2.0 * max(max_d, shift) > reach - r_cut:
+                        offsets, index = _relist(positions, box_lengths, r_cut + skin, capacity, x0)
+                        reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
+                        shift = _min_image_distance(point, x0[i], box_lengths)
+                        listed = 2.0 * shift <= skin
                 if mode == 0:
                     d_energy = delta_energy(i, point, new_rotation, positions, rotations, box_lengths,
                                             periodic, r_cut, origin, cell_size, n_cells, members,
                                             counts, params)
                 else:
-                    e_new, count = scan_energy(i, point, new_rotation, 0, positions, rotations,
-                                               box_lengths, periodic, r_cut, origin, cell_size,
-                                               n_cells, members, counts, params, mode == 2, buf_j,
-                                               buf_u)
+                    if listed:
+                        e_new, count = list_scan(i, point, new_rotation, 0, positions, rotations,
+                                                 box_lengths, offsets, index, r_cut, params,
+                                                 mode == 2, buf_j, buf_u)
+                    else:
+                        e_new, count = scan_energy(i, point, new_rotation, 0, positions, rotations,
+                                                   box_lengths, periodic, r_cut, origin, cell_size,
+                                                   n_cells, members, counts, params, mode == 2,
+                                                   buf_j, buf_u)
                     d_energy = e_new if (mode == 1 or e_new == np.inf) else e_new - body_energy[i]
                 if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
                     if mode == 2:
                         # the old position's pair terms off the neighbours, the new ones on
-                        _, n_old = scan_energy(i, positions[i], rotations[i], 0, positions, rotations,
-                                               box_lengths, periodic, r_cut, origin, cell_size,
-                                               n_cells, members, counts, params, True, old_j, old_u)
+                        if listed:
+                            _, n_old = list_scan(i, positions[i], rotations[i], 0, positions,
+                                                 rotations, box_lengths, offsets, index, r_cut,
+                                                 params, True, old_j, old_u)
+                        else:
+                            _, n_old = scan_energy(i, positions[i], rotations[i], 0, positions,
+                                                   rotations, box_lengths, periodic, r_cut, origin,
+                                                   cell_size, n_cells, members, counts, params, True,
+                                                   old_j, old_u)
                         for k in range(n_old):
                             body_energy[old_j[k]] -= old_u[k]
                         for k in range(count):
@@ -739,12 +904,20 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies):
                         for d in range(3):
                             positions[i, d] = point[d]
                         tally[0] += 1
+                        if listed:
+                            max_d = max(max_d, shift)
+                        elif use_list:  # moved farther than the skin allows: list it anew
+                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
+                                                     capacity, x0)
+                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
                     else:
                         for r in range(3):
                             for k in range(3):
                                 rotations[i, r, k] = new_rotation[r, k]
                         tally[2] += 1
                     energy += d_energy
+            if use_list and rebuilds > 1 + (sweep + 1) / 8.0:
+                use_list = False  # steps too long for the skin: the cells are cheaper
         return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
                 energy, tally)
 
@@ -879,7 +1052,10 @@ def _sweep_kernel(potential: RigidPotential):
     once per set of kernels and process."""
     scan = _no_scan if potential.scan_energy is None else potential.scan_energy
     bodies = _no_body_energies if potential.body_energies is None else potential.body_energies
-    key = (potential.delta_energy, potential.total_energy, scan, bodies)
+    lscan = _no_list_scan if potential.list_scan is None else potential.list_scan
+    lbodies = (_no_list_body_energies if potential.list_body_energies is None
+               else potential.list_body_energies)
+    key = (potential.delta_energy, potential.total_energy, scan, bodies, lscan, lbodies)
     if key not in _SWEEPS:
         _SWEEPS[key] = _make_rigid_sweeps(*key)
     return _SWEEPS[key]
@@ -888,8 +1064,9 @@ def _sweep_kernel(potential: RigidPotential):
 class _Run:
     """Mutable arrays of one rigid-body run (one replica) and its kernel call."""
 
-    def __init__(self, state: RigidState, potential: RigidPotential):
+    def __init__(self, state: RigidState, potential: RigidPotential, skin: float = 0.0):
         c = state.cells
+        self.skin = float(skin)
         self.potential = potential
         self.a = dict(positions=state.positions.copy(), rotations=state.rotations.copy(),
                       box_lengths=state.box_lengths.copy(), origin=c.origin.copy(),
@@ -922,7 +1099,7 @@ class _Run:
                           a["n_cells"], a["members"], a["counts"], a["cell_of"], a["slot_of"],
                           a["energy"], beta, pressure, max_displacement, max_rotation,
                           max_log_volume_change, do_volume, rectangular, planar, n_sweeps, kseed,
-                          reference, log_ratio)
+                          reference, log_ratio, self.skin)
         (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
          a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
         self.tally += out[9]
@@ -957,12 +1134,21 @@ def _check_run_args(state, potential, max_displacement, max_rotation, beta):
         raise ValueError(f"beta must be positive, got {beta}")
 
 
+def default_skin(state: RigidState, potential: RigidPotential) -> float:
+    """Verlet-list skin [length] :func:`run_rigid` uses unless told: 0 (scan the cells) for a
+    potential written directly or fewer than 64 bodies, else 0.3 r_cut."""
+    if potential.mode == 0 or state.n_particles < 64:
+        return 0.0
+    return 0.3 * potential.r_cut
+
+
 def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_displacement: float,
               max_rotation: float, seed: int, sample_every, *, pressure: float | None = None,
               max_log_volume_change: float = 0.0, planar: bool = False, beta: float = 1.0,
               store_snapshots: bool = False, rectangular: bool = False,
               shape_reference=None, max_aspect_change: float | None = None,
-              on_sample: Callable[[int, RigidState], None] | None = None) -> RigidResult:
+              on_sample: Callable[[int, RigidState], None] | None = None,
+              neighbor_skin: float | None = None) -> RigidResult:
     """NVT (``pressure=None``) or NPT rigid-body MC; ``planar=True`` for quasi-2D moves.
 
     max_displacement [length]; max_rotation [rad] (half width of the angle); pressure
@@ -975,8 +1161,14 @@ def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_d
     without a bound the shape random-walks (box edges then approach 2 r_cut); the bound is
     a fixed region in (ln L_x, ln L_y, ln L_z), so detailed balance holds, and leaves the
     volume free.
+    ``neighbor_skin`` [length]: moves scan a Verlet list of the pairs within r_cut + skin
+    instead of the cells (same decisions; module docstring); 0 scans the cells; None picks
+    :func:`default_skin`.
     """
     _check_run_args(state, potential, max_displacement, max_rotation, beta)
+    skin = default_skin(state, potential) if neighbor_skin is None else neighbor_skin
+    if not (np.isfinite(skin) and skin >= 0):
+        raise ValueError(f"neighbor_skin must be >= 0 [length], got {neighbor_skin!r}")
     do_volume = pressure is not None
     if do_volume:
         if planar:
@@ -986,7 +1178,7 @@ def run_rigid(state: RigidState, potential: RigidPotential, n_sweeps: int, max_d
         if not (np.isfinite(max_log_volume_change) and max_log_volume_change >= 0):
             raise ValueError(f"max_log_volume_change must be >= 0, got {max_log_volume_change}")
     bound = _shape_bound(state, rectangular, shape_reference, max_aspect_change) if do_volume else None
-    run = _Run(state, potential)
+    run = _Run(state, potential, skin)
     samples = {"sweeps": [], "energies": [], "box": [], "positions": [], "rotations": []}
 
     def advance(n_block, kseed):
