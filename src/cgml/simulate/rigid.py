@@ -44,6 +44,16 @@ written directly prices moves by its ``delta_energy``. The kept u_i differ from 
 by round-off only (tested), so trajectories of soft potentials match the two-scan kernel
 in distribution, not bit for bit (bit for bit where every pair energy sums exactly).
 
+Neighbour scans: with ``neighbor_skin`` > 0 (:func:`run_rigid`; by default 0.3 r_cut for
+pair potentials of 64 bodies or more) a scan runs over a Verlet list of the pairs within
+r_cut + skin, rows nearest first (a hard-body trial meets its overlap soonest), instead of
+the 27 cells around the body; when r_cut is a third of the box, as for the spherocylinder
+EOS, the cells hold most of the box. The list is rebuilt when displacements (or volume
+moves) could have brought an unlisted pair inside r_cut, and dropped for the rest of a
+call when rebuilds come more often than once in 8 sweeps (steps long against the skin).
+Every trial sees the pairs the cell scan would, so the decisions are the same (tested
+move for move with hard bodies and exact square-well sums).
+
 NPT adds isotropic ln V moves exactly as :mod:`cgml.simulate.mc` (orientations kept;
 same helpers), or with ``rectangular=True`` ln V moves that scale one randomly chosen box
 length (same acceptance, -beta (dU + P dV) + (N + 1) d ln V: the box shape then samples
@@ -305,7 +315,8 @@ def _build_pair_kernels(pair_energy, hard):
     @njit
     def list_scan(i, point, rotation, j_min, positions, rotations, box_lengths, offsets, index,
                   r_cut, params, record, buf_j, buf_u):
-        # scan_energy over body i's Verlet-list entries (periodic box) instead of the cells
+        # scan_energy over body i's Verlet-list entries (periodic box) instead of the cells;
+        # the pair body is scan_energy's, written out for the same reason
         r_cut2 = r_cut * r_cut
         lx = box_lengths[0]
         ly = box_lengths[1]
