@@ -749,8 +749,11 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies, l
         with the box); ``max_d`` bounds |x_i - x0_i| over bodies (times the largest axis
         scale of each volume move). While reach - 2 max_d >= r_cut every pair inside r_cut
         is listed. A translation whose displacement from x0_i would break that rebuilds
-        the list first (and scans the cells if it still would); a volume move that would
-        break it for the scaled positions likewise. Rotations keep the centres.
+        the list first, or scans the cells when the step itself is longer than half the
+        skin (an accepted one then rebuilds the list); a volume move that would break it
+        for the scaled positions likewise. Rotations keep the centres. A call that has
+        rebuilt (or scanned the cells for a long step) more than 1 + sweeps / 8 times drops
+        the list for its remaining sweeps.
         """
         if seed >= 0:
             np.random.seed(seed)
@@ -873,10 +876,15 @@ def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies, l
                 if use_list and translate:
                     shift = _min_image_distance(point, x0[i], box_lengths)
                     if 2.0 * max(max_d, shift) > reach - r_cut:
-                        offsets, index = _relist(positions, box_lengths, r_cut + skin, capacity, x0)
-                        reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
-                        shift = _min_image_distance(point, x0[i], box_lengths)
-                        listed = 2.0 * shift <= skin
+                        step = _min_image_distance(point, positions[i], box_lengths)
+                        if 2.0 * step <= skin:  # a list built now holds this trial
+                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
+                                                     capacity, x0)
+                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
+                            shift = step
+                        else:  # a step longer than the skin: the cells
+                            listed = False
+                            rebuilds += 1  # counted as a rebuild for dropping the list
                 if mode == 0:
                     d_energy = delta_energy(i, point, new_rotation, positions, rotations, box_lengths,
                                             periodic, r_cut, origin, cell_size, n_cells, members,
