@@ -316,7 +316,9 @@ def _build_pair_kernels(pair_energy, hard):
     def list_scan(i, point, rotation, j_min, positions, rotations, box_lengths, offsets, index,
                   r_cut, params, record, buf_j, buf_u):
         # scan_energy over body i's Verlet-list entries (periodic box) instead of the cells;
-        # the pair body is scan_energy's, written out for the same reason
+        # the pair body is scan_energy's, written out for the same reason: shared through an
+        # @njit(inline="always") helper returning NaN beyond r_cut, the hard-rod sweeps ran
+        # 306 -> 90 (cells) and 414 -> 276 (list) sweeps/s at rho 0.13 (measured 2026-12-07)
         r_cut2 = r_cut * r_cut
         lx = box_lengths[0]
         ly = box_lengths[1]
