@@ -17,6 +17,7 @@ from cgml.fg.patchy import (
     PAPER_BJERRUM_LENGTH,
     build_patchy_particle,
     paper_particle,
+    site_core_radius,
     site_sum_energy,
     spheroid_area,
     spheroid_surface_sites,
@@ -90,6 +91,61 @@ def test_site_sum_converges_to_uniform_shells():
                                                         p.net_charge), rtol=1e-6)
     assert uniform_shells_energy(1.5, 0.5, 1.0, 1.0) == pytest.approx(
         PAPER_BJERRUM_LENGTH * (math.sinh(5) / 5) ** 2 * math.exp(-15) / 1.5)
+
+
+def test_site_core_bounds_the_contact_and_leaves_the_papers_data_alone():
+    """At contact a site of I can sit on an opposite site of J: point sites then give an
+    energy without bound, the site core a finite limit. Over the paper's data range
+    (R >= 1.0405 sigma, so r_ab >= 0.0405 > r_core) the core changes nothing, to the bit."""
+    ipc = paper_particle("IPC")
+    r_core = site_core_radius(ipc)
+    assert r_core == pytest.approx(3 * math.pi / 16 / math.sqrt(626), rel=1e-12)  # 0.0235 sigma
+    assert site_core_radius(ipc, ipc, 0) == 0.0
+    with pytest.raises(ValueError, match="site_core"):
+        site_core_radius(ipc, ipc, "disc")
+    with pytest.raises(ValueError, match="site_core"):
+        site_core_radius(ipc, ipc, -0.01)
+    # <1/r> of two coincident uniform discs of radius a is 16 / (3 pi a): r_core's origin
+    rng = np.random.default_rng(0)
+    rad, ang = np.sqrt(rng.random((2, 400_000))), rng.uniform(0, 2 * math.pi, (2, 400_000))
+    x, y = rad * np.cos(ang), rad * np.sin(ang)
+    inv = 1 / np.hypot(x[0] - x[1], y[0] - y[1])
+    assert np.mean(inv) == pytest.approx(16 / (3 * math.pi), abs=4 * inv.std() / math.sqrt(inv.size))
+    # a cap site of I (charge +) turned to face a belt site of J (charge -) along x
+    a = int(np.argmax(ipc.site_charges * ipc.site_positions[:, 2]))   # the north-pole cap site
+    b = int(np.argmin(np.abs(ipc.site_positions[:, 2])))               # an equator belt site
+    assert ipc.site_charges[a] > 0 > ipc.site_charges[b]
+    rot_i = _turn_to(ipc.site_positions[a], X)
+    rot_j = _turn_to(ipc.site_positions[b], -X)
+    gaps = np.array([1e-2, 1e-3, 1e-4, 1e-6])
+    sep = np.column_stack([1 + gaps, np.zeros(4), np.zeros(4)])
+    point = site_sum_energy(ipc, ipc, sep, rot_i, rot_j, site_core=0)
+    cored = site_sum_energy(ipc, ipc, sep, rot_i, rot_j)
+    assert point[-1] < 100 * point[0] < 0                 # the single pair ~ -1/gap
+    # a limit at contact: Lipschitz in the gap (slope ~30 k_BT / sigma), point sites not
+    assert abs(cored[-1] - cored[-2]) < 50 * (gaps[-2] - gaps[-1])
+    assert abs(point[-1] - point[-2]) > 1e3 * (gaps[-2] - gaps[-1])
+    assert cored[-1] > 1.2 * cored[0]                    # of the size of the bond nearby
+    # the paper's sphere data: bit for bit
+    m = 64
+    r = rng.uniform(1.0405, 2.0, m)
+    u = rng.normal(size=(m, 3))
+    sep = r[:, None] * u / np.linalg.norm(u, axis=1, keepdims=True)
+    rots = random_rotation_matrices(rng, 2 * m)
+    for tolerance in (None, 1e-4):
+        np.testing.assert_array_equal(
+            site_sum_energy(ipc, ipc, sep, rots[:m], rots[m:], tolerance=tolerance),
+            site_sum_energy(ipc, ipc, sep, rots[:m], rots[m:], tolerance=tolerance, site_core=0))
+
+
+def _turn_to(v, target):
+    """A rotation matrix taking the body vector ``v`` onto the lab direction ``target``."""
+    v = v / np.linalg.norm(v)
+    axis = np.cross(v, target)
+    s, c = np.linalg.norm(axis), float(np.dot(v, target))
+    if s < 1e-12:
+        return I3 if c > 0 else rotation_matrix_about_axis(np.cross(v, Y) / np.linalg.norm(np.cross(v, Y)), math.pi)
+    return rotation_matrix_about_axis(axis / s, math.atan2(s, c))
 
 
 def test_janus_and_ipc_orientation_physics():

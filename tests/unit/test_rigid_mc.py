@@ -118,6 +118,33 @@ def test_replica_exchange_keeps_each_slot_at_its_temperature():
     assert result.lowest[0] == pytest.approx(result.energies[:, 0].min())
 
 
+def test_replica_exchange_tunes_each_slots_steps_through_the_equilibration():
+    """Steps tuned on a start the slots leave are wrong for where they go: here 1.5 sigma
+    and pi for bound patchy bodies, accepted ~0% of the time, and the cold slot stays
+    stuck ~8 kT above the states the tuned run samples. With tune_every the slots' steps
+    are rescaled by their own acceptance until tune_until, then fixed: every slot ends
+    near the 30% target, colder slots with smaller steps; without, nothing moves them."""
+    potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
+    betas = geometric_betas(0.1, 0.25, 3)
+    rng = np.random.default_rng(4)
+    grid = np.stack(np.meshgrid(*[np.arange(2)] * 3, indexing="ij"), -1).reshape(-1, 3) * 1.1 + 1.0
+    starts = [init_rigid_state(grid, random_rotation_matrices(rng, 8), np.full(3, 6.0), potential)
+              for _ in betas]
+    fixed = run_replica_exchange(starts, potential, betas, 3000, 1.5, math.pi, seed=3, sample_every=100)
+    tuned = run_replica_exchange(starts, potential, betas, 3000, 1.5, math.pi, seed=3, sample_every=100,
+                                 tune_every=100, tune_until=1500, target_acceptance=0.3)
+    np.testing.assert_array_equal(fixed.max_displacements, 1.5)
+    np.testing.assert_array_equal(fixed.max_rotations, math.pi)
+    assert max(a["translation"] for a in fixed.acceptance) < 0.02
+    for k, acc in enumerate(tuned.acceptance):  # over the fixed-step second half only
+        assert acc["translation"] == pytest.approx(0.3, abs=0.1), f"slot {k}"
+        assert acc["rotation"] == pytest.approx(0.3, abs=0.1), f"slot {k}"
+    assert np.all(np.diff(tuned.max_displacements) > 0) and np.all(np.diff(tuned.max_rotations) > 0)
+    assert np.mean(tuned.energies[15:, 0]) < np.mean(fixed.energies[15:, 0]) - 4.0
+    with pytest.raises(ValueError, match="tune_every"):
+        run_replica_exchange(starts, potential, betas, 1, 0.4, 0.6, seed=9, sample_every=1, tune_every=-1)
+
+
 @pytest.mark.parametrize("moves", ["isotropic", "rectangular, bounded shape", "rectangular, free shape"])
 def test_ideal_gas_isobar(moves):
     """NPT of non-interacting bodies: <V> = (N + 1) / (beta P) for ln V moves, isotropic or
@@ -500,11 +527,12 @@ def test_replica_slots_get_private_copies_of_the_potential_arrays():
     assert not np.shares_memory(copied[1], scratch) and not np.shares_memory(copied[2][0], table)
 
 
-@pytest.mark.parametrize("threads", [1, 2])
-def test_replica_exchange_killed_and_resumed_from_its_checkpoint_is_the_uninterrupted_run(tmp_path, threads):
-    """Every replica (cell lists included), every random stream, the swap counts and the
-    samples are saved; a run killed after its third checkpoint and started again gives
-    the uninterrupted run to the last bit."""
+@pytest.mark.parametrize("threads, tune_every", [(1, 0), (2, 0), (1, 20)])
+def test_replica_exchange_killed_and_resumed_from_its_checkpoint_is_the_uninterrupted_run(
+        tmp_path, threads, tune_every):
+    """Every replica (cell lists included), every random stream, the swap counts, the
+    samples and (with in-run tuning) the steps are saved; a run killed after its third
+    checkpoint and started again gives the uninterrupted run to the last bit."""
     from cgml.io.checkpoint import StageCheckpoint
 
     potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
@@ -519,7 +547,7 @@ def test_replica_exchange_killed_and_resumed_from_its_checkpoint_is_the_uninterr
     def run(checkpoint=None):
         return run_replica_exchange(start_states(), potential, betas, 300, 0.4, 0.6, seed=9, sample_every=10,
                                     store_snapshots=True, threads=threads, checkpoint=checkpoint,
-                                    checkpoint_seconds=0.0)
+                                    checkpoint_seconds=0.0, tune_every=tune_every, tune_until=150)
 
     straight = run()
 
@@ -546,6 +574,10 @@ def test_replica_exchange_killed_and_resumed_from_its_checkpoint_is_the_uninterr
     np.testing.assert_array_equal(straight.lowest[1], resumed.lowest[1])
     assert [(a['translation'], a['rotation']) for a in straight.acceptance] == \
         [(a['translation'], a['rotation']) for a in resumed.acceptance]
+    np.testing.assert_array_equal(straight.max_displacements, resumed.max_displacements)
+    np.testing.assert_array_equal(straight.max_rotations, resumed.max_rotations)
+    if tune_every:  # the resumed run picked up the steps tuned before the kill (cycle 30)
+        assert not np.allclose(straight.max_displacements, 0.4)
     for a, b in zip(straight.states, resumed.states):
         np.testing.assert_array_equal(a.positions, b.positions)
         np.testing.assert_array_equal(a.rotations, b.rotations)

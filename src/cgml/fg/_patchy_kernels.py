@@ -16,19 +16,24 @@ from numba import njit, prange
 
 
 @njit(cache=True)
-def yukawa_site_pair(r, kappa):
-    """exp(-kappa r) / r  [1/length] (Eq. 15 without the charges and l_B)."""
+def yukawa_site_pair(r, kappa, r_core):
+    """exp(-kappa r) / r  [1/length] (Eq. 15 without the charges and l_B), with r taken as
+    ``r_core`` below it: a site stands for a surface element, and two elements closer
+    than their size do not interact as points (cgml.fg.patchy.site_core_radius)."""
+    if r < r_core:
+        r = r_core
     return math.exp(-kappa * r) / r
 
 
 @njit(cache=True)
 def site_sum_energies(sites_i, charges_i, sites_j, charges_j, separations, rot_i, rot_j, kappa,
-                      bjerrum_length, out):
+                      bjerrum_length, r_core, out):
     """Phi_k / k_BT = l_B sum_{a in I} sum_{b in J} q_a q_b exp(-kappa r_ab) / r_ab (Eq. 16).
 
     ``sites_* (n_*, 3)`` body-frame site positions [sigma], ``charges_* (n_*,)`` [e],
     ``separations (m, 3)`` R_J - R_I [sigma], ``rot_i, rot_j (m, 3, 3)`` rotation matrices
-    (columns = body axes), r_ab = |R_IJ + Q_J s_b - Q_I s_a|. Writes ``out (m,)``.
+    (columns = body axes), r_ab = |R_IJ + Q_J s_b - Q_I s_a| (at least ``r_core``, see
+    :func:`yukawa_site_pair`). Writes ``out (m,)``.
     """
     n_i = sites_i.shape[0]
     n_j = sites_j.shape[0]
@@ -53,7 +58,7 @@ def site_sum_energies(sites_i, charges_i, sites_j, charges_j, separations, rot_i
                 dy = b[t, 1] - ay
                 dz = b[t, 2] - az
                 r = math.sqrt(dx * dx + dy * dy + dz * dz)
-                partial += charges_j[t] * yukawa_site_pair(r, kappa)
+                partial += charges_j[t] * yukawa_site_pair(r, kappa, r_core)
             total += charges_i[s] * partial
         out[k] = bjerrum_length * total
 
@@ -71,7 +76,7 @@ def _place_sites(sites, rot, shift, out):
 @njit(cache=True)
 def truncated_site_sum_one(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i, sites_j,
                            charges_j, ptr_j, centres_j, radii_j, abs_j, separation, rot_i,
-                           rot_j, kappa, r_cut, a, b, ca, cb):
+                           rot_j, kappa, r_cut, r_core, a, b, ca, cb):
     """One configuration of the truncated site sum; returns ``(sum, bound)`` without l_B.
 
     Sites are grouped in clusters (sites ``ptr[c]:ptr[c+1]``, body-frame centre
@@ -113,18 +118,18 @@ def truncated_site_sum_one(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i,
                     r2 = ex * ex + ey * ey + ez * ez
                     if r2 < rc2:
                         r = math.sqrt(r2)
-                        partial += charges_j[t] * yukawa_site_pair(r, kappa)
+                        partial += charges_j[t] * yukawa_site_pair(r, kappa, r_core)
                     else:
                         partial_abs += abs(charges_j[t])
                 total += charges_i[s] * partial
                 skipped += abs(charges_i[s]) * partial_abs
-    return total, skipped * yukawa_site_pair(r_cut, kappa)
+    return total, skipped * yukawa_site_pair(r_cut, kappa, 0.0)
 
 
 @njit(cache=True)
 def truncated_site_sums(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i, sites_j,
                         charges_j, ptr_j, centres_j, radii_j, abs_j, separations, rot_i, rot_j,
-                        kappa, bjerrum_length, r_cut, out, bound):
+                        kappa, bjerrum_length, r_cut, r_core, out, bound):
     """Serial loop of :func:`truncated_site_sum_one` over ``m`` configurations.
 
     Writes ``out (m,)`` Phi / k_BT and ``bound (m,)`` the rigorous truncation bound [k_BT].
@@ -136,8 +141,8 @@ def truncated_site_sums(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i, si
     for k in range(separations.shape[0]):
         e, u = truncated_site_sum_one(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i,
                                       sites_j, charges_j, ptr_j, centres_j, radii_j, abs_j,
-                                      separations[k], rot_i[k], rot_j[k], kappa, r_cut, a, b,
-                                      ca, cb)
+                                      separations[k], rot_i[k], rot_j[k], kappa, r_cut, r_core,
+                                      a, b, ca, cb)
         out[k] = bjerrum_length * e
         bound[k] = bjerrum_length * u
 
@@ -145,7 +150,7 @@ def truncated_site_sums(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i, si
 @njit(cache=True, parallel=True)
 def truncated_site_sums_parallel(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i, sites_j,
                                  charges_j, ptr_j, centres_j, radii_j, abs_j, separations, rot_i,
-                                 rot_j, kappa, bjerrum_length, r_cut, out, bound):
+                                 rot_j, kappa, bjerrum_length, r_cut, r_core, out, bound):
     """:func:`truncated_site_sums` with the configurations shared among threads (prange).
 
     Each configuration is independent and summed in the same order as the serial kernel,
@@ -158,7 +163,7 @@ def truncated_site_sums_parallel(sites_i, charges_i, ptr_i, centres_i, radii_i, 
         cb = np.empty((centres_j.shape[0], 3))
         e, u = truncated_site_sum_one(sites_i, charges_i, ptr_i, centres_i, radii_i, abs_i,
                                       sites_j, charges_j, ptr_j, centres_j, radii_j, abs_j,
-                                      separations[k], rot_i[k], rot_j[k], kappa, r_cut, a, b,
-                                      ca, cb)
+                                      separations[k], rot_i[k], rot_j[k], kappa, r_cut, r_core,
+                                      a, b, ca, cb)
         out[k] = bjerrum_length * e
         bound[k] = bjerrum_length * u

@@ -1135,10 +1135,16 @@ class _Run:
 
     def acceptance(self) -> tuple[dict, dict]:
         t = self.tally
-        names = ("translation", "rotation", "volume")
-        acc = {k: (t[2 * m] / t[2 * m + 1] if t[2 * m + 1] else float("nan")) for m, k in enumerate(names)}
-        att = {k: int(t[2 * m + 1]) for m, k in enumerate(names)}
-        return acc, att
+        return _tally_acceptance(t), {k: int(t[2 * m + 1]) for m, k in enumerate(_MOVES)}
+
+
+_MOVES = ("translation", "rotation", "volume")
+
+
+def _tally_acceptance(t) -> dict:
+    """Acceptance per move kind of a tally (accepted, attempted) x (translation, rotation,
+    volume); nan for a kind never attempted."""
+    return {k: (t[2 * m] / t[2 * m + 1] if t[2 * m + 1] else float("nan")) for m, k in enumerate(_MOVES)}
 
 
 def _check_run_args(state, potential, max_displacement, max_rotation, beta):
@@ -1297,8 +1303,9 @@ class ReplicaExchangeResult:
     cycles (s,) : cycle of each sample; energies (s, M) [energy]: U of each slot;
     swap_acceptance (M - 1,) : accepted / attempted swaps of slots (k, k + 1);
     lowest : (energy, positions, rotations) of the lowest-energy configuration seen in
-    slot 0 at a sample; acceptance : per slot dicts of move acceptance; snapshots : slot-0
-    (positions, rotations) per sample, or None.
+    slot 0 at a sample; acceptance : per slot dicts of move acceptance (after the last
+    step tuning); snapshots : slot-0 (positions, rotations) per sample, or None;
+    max_displacements, max_rotations (M,) : the steps each slot ended with (the tuned ones).
     """
 
     states: list
@@ -1310,6 +1317,8 @@ class ReplicaExchangeResult:
     acceptance: list
     snapshots: tuple | None
     seed: int
+    max_displacements: np.ndarray | None = None
+    max_rotations: np.ndarray | None = None
 
 
 def _private_params(params):
@@ -1320,10 +1329,13 @@ def _private_params(params):
     return params.copy() if isinstance(params, np.ndarray) else params
 
 
-def _save_remc(checkpoint, cycle, runs, streams, swap_rng, swaps, samples, lowest) -> None:
-    """Everything :func:`run_replica_exchange` needs to continue after ``cycle``."""
+def _save_remc(checkpoint, cycle, runs, streams, swap_rng, swaps, samples, lowest, steps=None) -> None:
+    """Everything :func:`run_replica_exchange` needs to continue after ``cycle``; ``steps``:
+    (displacements, rotations, tally marks) of in-run tuning, or None."""
     arrays = {f"run{k}_{name}": np.asarray(value) for k, r in enumerate(runs) for name, value in r.a.items()}
     arrays.update({f"run{k}_tally": r.tally for k, r in enumerate(runs)})
+    if steps is not None:
+        arrays.update(step_displacements=steps[0], step_rotations=steps[1], tally_marks=steps[2])
     arrays.update({f"stream{k}": np.asarray(st[1], dtype=np.uint64) for k, st in enumerate(streams)})
     arrays.update(swaps=swaps, cycles=np.asarray(samples["cycles"], np.int64),
                   energies=np.asarray(samples["energies"], np.float64),
@@ -1335,9 +1347,14 @@ def _save_remc(checkpoint, cycle, runs, streams, swap_rng, swaps, samples, lowes
     checkpoint.save(int(cycle), meta, **arrays)
 
 
-def _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest) -> int:
-    """Load a :func:`_save_remc` checkpoint into the run's objects; the cycle to go on from."""
+def _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest, steps=None) -> int:
+    """Load a :func:`_save_remc` checkpoint into the run's objects; the cycle to go on from.
+    ``steps``: the run's (displacements, rotations, tally marks) arrays, filled in place
+    when the checkpoint holds them (a checkpoint of a run without in-run tuning does not)."""
     _, meta, arrays = saved
+    if steps is not None and "step_displacements" in arrays:
+        for target, key in zip(steps, ("step_displacements", "step_rotations", "tally_marks")):
+            target[...] = arrays[key]
     for k, r in enumerate(runs):
         for name, value in r.a.items():
             if f"run{k}_{name}" not in arrays and name == "body_energy":
@@ -1364,7 +1381,9 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
                          max_displacements, max_rotations, seed: int, sample_every, *,
                          planar: bool = False, store_snapshots: bool = False,
                          threads: int = 1, checkpoint=None,
-                         checkpoint_seconds: float = 600.0) -> ReplicaExchangeResult:
+                         checkpoint_seconds: float = 600.0, tune_every: int = 0,
+                         tune_until: int = 0,
+                         target_acceptance: float = 0.3) -> ReplicaExchangeResult:
     """Parallel tempering of M replicas (module docstring); energies in units of 1/beta.
 
     states : M :class:`RigidState` (slot k starts from ``states[k]``); betas (M,) strictly
@@ -1376,6 +1395,12 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
     whole run (replicas with their cell lists, every random stream, swap counts, samples)
     is saved at a sample at most every ``checkpoint_seconds``, and a run that finds a
     checkpoint of its own continues from it: the result is the uninterrupted run's.
+    tune_every, tune_until : every ``tune_every`` cycles up to cycle ``tune_until`` each
+    slot's steps are rescaled toward ``target_acceptance`` by the acceptance of its moves
+    since the last rescaling (:func:`scaled_step`); 0 = the given steps throughout. Steps
+    tuned on a start the replicas leave (random clusters that then bind) are far off for
+    the states they reach, so tuning goes on through the equilibration; cycles after
+    ``tune_until`` run with fixed steps (detailed balance), and only they should be averaged.
     """
     betas = np.asarray(betas, dtype=np.float64).reshape(-1)
     m = betas.size
@@ -1384,8 +1409,13 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
                          f"{len(states)} states")
     if not np.all(np.diff(betas) < 0) or betas[-1] <= 0:
         raise ValueError(f"betas must be positive and strictly decreasing, got {betas}")
-    displacements = np.broadcast_to(np.asarray(max_displacements, float), (m,))
-    rotations = np.broadcast_to(np.asarray(max_rotations, float), (m,))
+    displacements = np.array(np.broadcast_to(np.asarray(max_displacements, float), (m,)))
+    rotations = np.array(np.broadcast_to(np.asarray(max_rotations, float), (m,)))
+    for name, value in (("tune_every", tune_every), ("tune_until", tune_until)):
+        if int(value) != value or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    if tune_every and not 0.0 < target_acceptance < 1.0:
+        raise ValueError(f"target_acceptance must lie in (0, 1), got {target_acceptance}")
     for k in range(m):
         _check_run_args(states[k], potential, displacements[k], rotations[k], betas[k])
     if int(threads) != threads or threads < 1:
@@ -1397,6 +1427,7 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
         raise RuntimeError("threads > 1 needs numba's random state per slot, which this numba hides")
     swap_rng = np.random.default_rng(np.random.SeedSequence(int(seed)).spawn(1)[0])
     swaps = np.zeros((2, m - 1), np.int64)  # accepted, attempted
+    marks = np.zeros((m, 6), np.int64)  # each slot's move tally at its last step tuning
     cycle = [0]
     samples = {"cycles": [], "energies": [], "positions": [], "rotations": []}
     lowest = [np.inf, None, None]
@@ -1408,6 +1439,16 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
         streams[k] = numba_rng_state()
 
     pool = ThreadPoolExecutor(max_workers=min(int(threads), m)) if threads > 1 else None
+    box_cap = [0.5 * float(np.min(st.box_lengths)) for st in states]
+
+    def tune_steps():
+        for k in range(m):
+            t = runs[k].tally - marks[k]
+            acc_d = t[0] / t[1] if t[1] else float("nan")
+            acc_r = t[2] / t[3] if t[3] else float("nan")
+            displacements[k] = scaled_step(displacements[k], acc_d, target_acceptance, box_cap[k])
+            rotations[k] = scaled_step(rotations[k], acc_r, target_acceptance, math.pi)
+            marks[k] = runs[k].tally
 
     def advance(n_block, _kseed):  # the slots' streams were seeded above
         for _ in range(n_block):
@@ -1425,6 +1466,8 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
                 if log_acc >= 0.0 or swap_rng.random() < math.exp(log_acc):
                     swaps[0, k] += 1
                     runs[k].a, runs[k + 1].a = runs[k + 1].a, runs[k].a
+            if tune_every and cycle[0] <= tune_until and cycle[0] % tune_every == 0:
+                tune_steps()
 
     def sample(c):
         energies = [float(r.a["energy"]) for r in runs]
@@ -1441,12 +1484,14 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
         if streams[0] is None:  # pragma: no cover - depends on numba internals
             raise RuntimeError("a REMC checkpoint needs numba's random state, which this numba hides")
         if (saved := checkpoint.load()) is not None:
-            start = _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest)
+            start = _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest,
+                                  (displacements, rotations, marks))
 
     def sample_and_save(c):
         sample(c)
         if checkpoint is not None and time.monotonic() - last_save[0] >= checkpoint_seconds:
-            _save_remc(checkpoint, c, runs, streams, swap_rng, swaps, samples, lowest)
+            _save_remc(checkpoint, c, runs, streams, swap_rng, swaps, samples, lowest,
+                       (displacements, rotations, marks))
             last_save[0] = time.monotonic()
 
     caller_stream = numba_rng_state()
@@ -1466,4 +1511,5 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
     return ReplicaExchangeResult(
         [r.state() for r in runs], betas.copy(), np.array(samples["cycles"], np.int64),
         np.array(samples["energies"], np.float64).reshape(-1, m), swap_acceptance,
-        tuple(lowest), [r.acceptance()[0] for r in runs], snapshots, int(seed))
+        tuple(lowest), [_tally_acceptance(r.tally - marks[k]) for k, r in enumerate(runs)], snapshots,
+        int(seed), displacements.copy(), rotations.copy())

@@ -145,7 +145,7 @@ DATASET_DEFAULTS = {"n_separations": 11, "n_angles": 25, "n_samples": 100_000,
 #: ``params["fg"]``: the FG site model and the truncation tolerance of the site sum [k_BT].
 FG_DEFAULTS = {"n_sites": PAPER_N_SITES, "charge_density": PAPER_CHARGE_DENSITY,
                "kappa": PAPER_KAPPA, "bjerrum_length": PAPER_BJERRUM_LENGTH,
-               "tolerance": 1e-4, "batch_size": 4096}
+               "tolerance": 1e-4, "batch_size": 4096, "site_core": "element"}
 #: ``params["fit"]``: pool degree, radial parameter, cutoff and stopping criterion.
 FIT_DEFAULTS = {"max_degree": 12, "mu": None, "r_cut": None, "max_features": None,
                 "min_gain": 1e-7}
@@ -171,6 +171,17 @@ def _section(params: dict, name: str, defaults: dict) -> dict:
     out.update(given)
     for key, value in out.items():
         if value is None:
+            continue
+        if key == "site_core":  # "element" or a length >= 0 (cgml.fg.patchy.site_core_radius)
+            if value != "element":
+                try:
+                    x = float(value)
+                except (TypeError, ValueError):
+                    x = float("nan")
+                if isinstance(value, bool) or not np.isfinite(x) or x < 0:
+                    raise ValueError(f"params['{name}']['site_core'] must be 'element' or a "
+                                     f"number >= 0, got {value!r}")
+                out[key] = x
             continue
         if key in _INT_KEYS:
             if isinstance(value, bool) or int(value) != value or value < 1:
@@ -314,7 +325,8 @@ def patchy_energies(particle: PatchyParticle, separations, rotations_i, rotation
                     fg: dict | None = None, threads: int = 1):
     """FG energies Phi / k_BT ``(m,)`` and truncation bounds ``(m,)`` [k_BT] in batches.
 
-    ``fg``: the ``params['fg']`` settings (tolerance, kappa, Bjerrum length, batch size);
+    ``fg``: the ``params['fg']`` settings (tolerance, kappa, Bjerrum length, batch size,
+    site core);
     ``threads > 1`` uses the parallel numba kernel.
     """
     fg = _section({"fg": fg or {}}, "fg", FG_DEFAULTS)
@@ -331,7 +343,8 @@ def patchy_energies(particle: PatchyParticle, separations, rotations_i, rotation
         sl = slice(start, min(m, start + step))
         res = truncated_site_sum(particle, particle, sep[sl], rotations_i[sl], rotations_j[sl],
                                  tolerance=fg["tolerance"], kappa=fg["kappa"],
-                                 bjerrum_length=fg["bjerrum_length"], parallel=parallel)
+                                 bjerrum_length=fg["bjerrum_length"], parallel=parallel,
+                                 site_core=fg["site_core"])
         energy[sl] = res.energies
         bound[sl] = res.error_bound
         if m > step:

@@ -38,7 +38,7 @@ from cgml.analysis.anisotropic_order import (
 )
 from cgml.analysis.stats import block_average
 from cgml.fg import _patchy_kernels as _K
-from cgml.fg.patchy import _site_clusters, cutoff_for_tolerance
+from cgml.fg.patchy import _site_clusters, cutoff_for_tolerance, site_core_radius
 from cgml.fitting.sfunction_model import SFunctionPairModel
 from cgml.geometry.rotations import random_rotation_matrices, rotation_matrix_about_axis
 from cgml.io import provenance, read_npz, write_csv, write_json, write_npz
@@ -129,12 +129,12 @@ def random_configuration(potential, n: int, box_lengths, rng: np.random.Generato
 @njit(cache=True)
 def _fg_site_pair(r_ij, rot_i, rot_j, p):
     """Hard sphere of diameter p[0] plus the truncated FG site sum [k_BT] (Eqs. 15-16)."""
-    hard, kappa, l_b, r_cut, sites, charges, ptr, centres, radii, abs_q, a, b, ca, cb = p
+    hard, kappa, l_b, r_cut, r_core, sites, charges, ptr, centres, radii, abs_q, a, b, ca, cb = p
     if r_ij[0] ** 2 + r_ij[1] ** 2 + r_ij[2] ** 2 < hard * hard:
         return np.inf
     e, _ = _K.truncated_site_sum_one(sites, charges, ptr, centres, radii, abs_q, sites, charges,
                                      ptr, centres, radii, abs_q, r_ij, rot_i, rot_j, kappa, r_cut,
-                                     a, b, ca, cb)
+                                     r_core, a, b, ca, cb)
     return l_b * e
 
 
@@ -142,7 +142,8 @@ def fg_rigid_potential(system: str, params: dict):
     """The FG model of a spherical ``system`` ("jc"/"ipc") for the rigid-body MC.
 
     Hard spheres of diameter sigma plus the site sum truncated at the ``params['fg']``
-    tolerance; pairs farther apart than the CG model's R_c (``params['fit']['r_cut']``,
+    tolerance, with its site core (cgml.fg.patchy: at contact, point sites give wells as
+    deep as one likes); pairs farther apart than the CG model's R_c (``params['fit']['r_cut']``,
     paper 2 sigma) are not summed, as in the CG model (their energy is below
     l_B sum|Q|^2 exp(-kappa (R_c - sigma)) / (R_c - sigma), ~1e-5 of the contact energy).
     """
@@ -155,8 +156,9 @@ def fg_rigid_potential(system: str, params: dict):
     sites, charges, ptr, centres, radii, abs_q = _site_clusters(particle, 32)
     scratch = (np.empty((sites.shape[0], 3)), np.empty((sites.shape[0], 3)),
                np.empty((centres.shape[0], 3)), np.empty((centres.shape[0], 3)))
-    p = (1.0, float(fg["kappa"]), float(fg["bjerrum_length"]), float(r_cut_sites), sites, charges,
-         ptr, centres, radii, abs_q) + scratch
+    r_core = site_core_radius(particle, particle, fg["site_core"])
+    p = (1.0, float(fg["kappa"]), float(fg["bjerrum_length"]), float(r_cut_sites), r_core, sites,
+         charges, ptr, centres, radii, abs_q) + scratch
     fit = params.get("fit", {}) or {}
     r_cut = float(fit.get("r_cut") or PAPER_SYSTEMS[system].get("r_cut", 2.0))
     return rigid_pair_potential(_fg_site_pair, r_cut, p, f"{system.upper()} FG site sum")
@@ -212,7 +214,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     input: dataset (npz with ``energy`` [kT], for eps_max), model (CG json; "cg" only),
     optional start (the CG run's npz, "fg" only: ``fg_start: cg``);
     params: remc (n_replicas, kT_min, kT_max [eps_max], n_cycles, sample_every, box_length
-    [sigma], tune_rounds, tune_sweeps, target_acceptance, fg_start), system, seed;
+    [sigma], tune_rounds, tune_sweeps, target_acceptance, fg_start, retune_rounds: step
+    tunings spread over the first half of the run, 0 = none), system, seed;
     wildcards: model ("fg"/"cg"), n (particles).
     Writes output["npz"] (slot energies per sample, lowest cluster, final state of each
     temperature slot) and output["json"].
@@ -264,9 +267,20 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     if tuned is None:
         tuning.save(0, {"steps_d": steps_d, "steps_r": steps_r},
                     **{key: value for k, st in enumerate(states) for key, value in state_to_arrays(st, f"slot{k}.").items()})
-    result = run_replica_exchange(states, potential, betas, int(cfg["n_cycles"]), steps_d, steps_r,
+    # the steps go on being tuned through the first half (the equilibration, not averaged):
+    # tuned on the start alone they fit unbound particles, and the bound clusters the slots
+    # then reach accepted ~0% of translations (laptop, 2026-12-07)
+    n_cycles, rounds = int(cfg["n_cycles"]), int(cfg.get("retune_rounds", 0))
+    tune_every = max(1, n_cycles // 2 // rounds) if rounds else 0
+    result = run_replica_exchange(states, potential, betas, n_cycles, steps_d, steps_r,
                                   seed + 1, int(cfg["sample_every"]), threads=int(threads),
-                                  checkpoint=checkpoint, checkpoint_seconds=REMC_CHECKPOINT_SECONDS)
+                                  checkpoint=checkpoint, checkpoint_seconds=REMC_CHECKPOINT_SECONDS,
+                                  tune_every=tune_every, tune_until=n_cycles // 2,
+                                  target_acceptance=float(cfg["target_acceptance"]))
+    for k, acc in enumerate(result.acceptance):
+        log.info("replica %d: production steps %.3g sigma, %.3g rad, acceptance %.3f / %.3f", k,
+                 result.max_displacements[k], result.max_rotations[k], acc["translation"],
+                 acc["rotation"])
     u0 = result.energies[:, 0] / (n * eps_max)
     half = u0[u0.size // 2:]
     mean, sem = block_average(half, n_blocks=min(10, max(2, half.size // 2)))[:2] if half.size >= 4 \
@@ -280,6 +294,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
                "mean_energy_per_particle": float(mean), "sem": float(sem),
                "lowest_energy_per_particle": float(result.lowest[0] / (n * eps_max)),
                "swap_acceptance": result.swap_acceptance.tolist(),
+               "production_steps": [result.max_displacements.tolist(), result.max_rotations.tolist()],
+               "production_acceptance": [[a["translation"], a["rotation"]] for a in result.acceptance],
                "kT_over_eps_max": (1.0 / (betas * eps_max)).tolist(),
                "units": "energies per particle in eps_max"}
     meta = provenance(params, seed, **summary)
