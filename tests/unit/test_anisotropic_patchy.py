@@ -226,6 +226,8 @@ def test_entry_functions_write_files_and_plots(tmp_path):
     ("dataset", "n_angels", 5),                 # misspelled key
     ("dataset", "n_samples", 10**9),            # more than the grid holds
     ("fg", "tolerance", -1.0),
+    ("fg", "site_core", "disc"),
+    ("fg", "site_core", -0.01),
     ("fit", "max_degree", 2.5),
 ])
 def test_bad_params_name_the_key(tmp_path, section, key, value):

@@ -105,6 +105,7 @@ __all__ = [
     "PatchyParticle",
     "SiteSumResult",
     "build_patchy_particle",
+    "check_site_core",
     "cutoff_for_tolerance",
     "paper_particle",
     "site_core_radius",
@@ -279,20 +280,28 @@ def paper_particle(name: str) -> PatchyParticle:
     return build_patchy_particle(pattern, aspect_ratio=aspect)
 
 
+def check_site_core(site_core, name: str = "site_core"):
+    """``"element"`` or a float >= 0; anything else raises ValueError naming ``name``."""
+    if site_core == "element":
+        return site_core
+    try:
+        value = float(site_core)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if isinstance(site_core, bool) or not (math.isfinite(value) and value >= 0.0):
+        raise ValueError(f"{name} must be 'element' or a number >= 0, got {site_core!r}")
+    return value
+
+
 def site_core_radius(particle_i: PatchyParticle, particle_j: PatchyParticle | None = None,
                      site_core="element") -> float:
     """r_core [sigma] of the site sum (module docstring): ``"element"`` = 3 pi a / 16 with
     a = sqrt(A_site / pi) for the mean area per site A_site of the two particles, or a
     number >= 0 (0: point sites)."""
-    if isinstance(site_core, str):
-        if site_core != "element":
-            raise ValueError(f"site_core must be 'element' or a number >= 0, got {site_core!r}")
+    if check_site_core(site_core) == "element":
         areas = [particle_i.area_per_site] + ([] if particle_j is None else [particle_j.area_per_site])
         return 3.0 * math.pi / 16.0 * math.sqrt(float(np.mean(areas)) / math.pi)
-    value = float(site_core)
-    if not (math.isfinite(value) and value >= 0.0):
-        raise ValueError(f"site_core must be 'element' or a number >= 0, got {site_core!r}")
-    return value
+    return float(site_core)
 
 
 def site_sum_energy(particle_i: PatchyParticle, particle_j: PatchyParticle, separations,

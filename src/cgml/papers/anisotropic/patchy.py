@@ -92,6 +92,7 @@ from cgml.fg.patchy import (
     PAPER_N_SITES,
     PatchyParticle,
     build_patchy_particle,
+    check_site_core,
     truncated_site_sum,
 )
 from cgml.fitting import fit_linear, r2_score, rmse
@@ -173,15 +174,7 @@ def _section(params: dict, name: str, defaults: dict) -> dict:
         if value is None:
             continue
         if key == "site_core":  # "element" or a length >= 0 (cgml.fg.patchy.site_core_radius)
-            if value != "element":
-                try:
-                    x = float(value)
-                except (TypeError, ValueError):
-                    x = float("nan")
-                if isinstance(value, bool) or not np.isfinite(x) or x < 0:
-                    raise ValueError(f"params['{name}']['site_core'] must be 'element' or a "
-                                     f"number >= 0, got {value!r}")
-                out[key] = x
+            out[key] = check_site_core(value, f"params['{name}']['site_core']")
             continue
         if key in _INT_KEYS:
             if isinstance(value, bool) or int(value) != value or value < 1:
