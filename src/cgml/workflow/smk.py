@@ -6,7 +6,8 @@ import functools
 
 from cgml.entry import rule_seed
 
-__all__ = ["rule_seed", "runtime_minutes", "lammps_runtime_minutes", "code_hash", "config_sections"]
+__all__ = ["rule_seed", "runtime_minutes", "lammps_runtime_minutes", "chained_request",
+           "chained_lammps_request", "code_hash", "config_sections"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -62,7 +63,16 @@ def chained_lammps_request(steps: int, atoms: int, mpi_tasks: int = 1,
     cover :func:`lammps_runtime_minutes` (which already doubles the estimate), plus one
     for a transient failure.
     """
-    total = lammps_runtime_minutes(steps, atoms, mpi_tasks)
+    return chained_request(lammps_runtime_minutes(steps, atoms, mpi_tasks), max_job_minutes)
+
+
+def chained_request(total_minutes: int, max_job_minutes: int | None = None) -> tuple[int, int | None]:
+    """``(runtime [min] per attempt, retries)`` of a job that resumes from its checkpoints
+    and needs ``total_minutes`` in all: the whole request, retries None (the profile's
+    value), when it fits ``max_job_minutes`` (the cluster's wall-time limit) or there is
+    no limit; else attempts of the limit, resubmitted often enough to cover the total,
+    plus one for a transient failure."""
+    total = int(total_minutes)
     if max_job_minutes is None or total <= int(max_job_minutes):
         return total, None
     cap = int(max_job_minutes)

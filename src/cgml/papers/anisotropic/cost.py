@@ -10,11 +10,16 @@ Slower cores need a larger margin: ``--set-resources`` overrides any rule.
 
 Rates (single thread):
 
-* FG replica exchange (IPC site sums, truncated at 1e-4 kT): 145 single-body moves/s at
-  N = 5 (one thread would need ~115 h for the paper's 1.5e6 cycles at N = 5, an estimate) (4 neighbour site sums a move: 580 pair sums/s); a sweep of the M slots of a
-  cycle runs on ``threads`` threads (1.8x measured with 2);
-* CG replica exchange (64-term S-function model): ~2,200 cycles/s of 8 slots at N = 4-5,
-  Python-bound; taken as 16,000 slot sweeps/s;
+* FG replica exchange (IPC site sums, truncated at 1e-4 kT): 350 neighbour pair sums/s,
+  whole laptop jobs with the steps tuned through the equilibration (2026-12-07: 117 / 88
+  single-body moves/s at N = 4 / 5, 3 / 4 pair sums a move, start and compilation
+  included; bound clusters at contact keep more site pairs within the truncation than
+  the 145 moves/s measured on looser clusters before). One thread would need ~190 h for
+  the paper's 1.5e6 cycles at N = 5 (an estimate); a sweep of the M slots of a cycle runs
+  on ``threads`` threads (1.8x measured with 2);
+* CG replica exchange (64-term S-function model), Python-bound: laptop jobs of 100,000
+  cycles of 8 slots ran 12,800 / 10,700 slot sweeps/s at N = 4 / 5 (2026-12-07, start
+  included); taken as 10,000;
 * spherocylinder NPT, N = 896 near rho* = 0.13: hard rods 155.9 sweeps/s, Eq. 17 with the
   exact contact 40.3 sweeps/s (benchmarks/anisotropic_speed.py); Eq. 17 with the fitted
   contact, polynomial screened (``contact_upper_bounds``): 72.0 sweeps/s with the
@@ -37,8 +42,8 @@ from cgml.workflow.smk import runtime_minutes as minutes
 __all__ = ["minutes", "remc_seconds", "sc_eos_sweeps", "sc_eos_seconds", "quasi2d_seconds",
            "superball_dataset_seconds"]
 
-FG_PAIR_SUMS_PER_S = 580.0
-CG_SLOT_SWEEPS_PER_S = 16000.0
+FG_PAIR_SUMS_PER_S = 350.0
+CG_SLOT_SWEEPS_PER_S = 10000.0
 SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 30400.0, "exact": 40.3 * 896}
 QUASI2D_MOVES_PER_S = 430.0 * 110
 SUPERBALL_DRAW_S = 8e-9
