@@ -1441,13 +1441,12 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
     pool = ThreadPoolExecutor(max_workers=min(int(threads), m)) if threads > 1 else None
     box_cap = [0.5 * float(np.min(st.box_lengths)) for st in states]
 
-    def tune_steps():
+    def tune_steps():  # each slot by the acceptance of its moves since its last tuning
         for k in range(m):
-            t = runs[k].tally - marks[k]
-            acc_d = t[0] / t[1] if t[1] else float("nan")
-            acc_r = t[2] / t[3] if t[3] else float("nan")
-            displacements[k] = scaled_step(displacements[k], acc_d, target_acceptance, box_cap[k])
-            rotations[k] = scaled_step(rotations[k], acc_r, target_acceptance, math.pi)
+            acc = _tally_acceptance(runs[k].tally - marks[k])
+            displacements[k] = scaled_step(displacements[k], acc["translation"], target_acceptance,
+                                           box_cap[k])
+            rotations[k] = scaled_step(rotations[k], acc["rotation"], target_acceptance, math.pi)
             marks[k] = runs[k].tally
 
     def advance(n_block, _kseed):  # the slots' streams were seeded above
