@@ -13,8 +13,8 @@ Rates (single thread):
 * FG replica exchange (IPC site sums, truncated at 1e-4 kT): 350 neighbour pair sums/s,
   whole laptop jobs with the steps tuned through the equilibration (2026-12-07: 117 / 88
   single-body moves/s at N = 4 / 5, 3 / 4 pair sums a move, start and compilation
-  included; bound clusters at contact keep more site pairs within the truncation than
-  the 145 moves/s measured on looser clusters before). One thread would need ~190 h for
+  included; 145 moves/s had been measured on 2026-12-06 with the steps tuned on the start
+  only, why the rate fell was not measured). One thread would need ~190 h for
   the paper's 1.5e6 cycles at N = 5 (an estimate); a sweep of the M slots of a cycle runs
   on ``threads`` threads (1.8x measured with 2);
 * CG replica exchange (64-term S-function model), Python-bound: laptop jobs of 100,000
