@@ -14,11 +14,12 @@ Design (jax-md-like)
 ``init_state(positions, box_lengths, potential) -> MCState``, a small record
 (positions, box, cell list, running energy); ``run_nvt`` / ``run_npt`` take a state and
 return an :class:`MCResult` holding the final state and the samples. Input states are
-never modified. All moves of a run happen inside one numba kernel (``_mc_sweeps``) that
-takes the potential's ``delta_energy`` and ``total_energy`` as first-class function
-arguments; it is compiled once per process and per pair of protocol functions (a few
-seconds; every :class:`~cgml.simulate.potentials.PairPotential` shares one), because numba
-cannot cache a function with dispatcher arguments (see :mod:`cgml.simulate.potentials`).
+never modified. All moves of a run happen inside one numba kernel (the template
+:mod:`cgml.simulate._mc_sweep_kernel`) with the potential's ``delta_energy`` and
+``total_energy`` bound into it at compile time, one kernel per pair of protocol functions
+(every :class:`~cgml.simulate.potentials.PairPotential` shares one). It is cached on disk
+(:mod:`cgml.simulate._bind`): the first process compiles it (a few seconds), the next ones
+load it.
 
 Moves
 -----
@@ -53,14 +54,18 @@ during equilibration only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 import numpy as np
 from numba import njit
 
 from cgml.lattices import fcc_lattice, simple_cubic_lattice  # noqa: F401 (re-exported)
 from cgml.neighbors import CellList, build_cell_list
-from cgml.neighbors._kernels import fill_cells, relocate
+from cgml.neighbors._kernels import fill_cells
+from cgml.simulate._bind import bind
+
+if TYPE_CHECKING:  # the template bind() reads: listed here for cgml.source_hash
+    from cgml.simulate import _mc_sweep_kernel  # noqa: F401
 
 __all__ = [
     "MCState",
@@ -221,7 +226,7 @@ class StepSizes:
 # ----------------------------------------------------------------------------------------
 
 
-@njit
+@njit(cache=True)
 def rescaled_cells(positions, new_box, scale, r_cut, origin, periodic, capacity):
     """Positions scaled by ``scale`` (scalar or per axis (3,)) into ``new_box`` and their new
     cell list (volume moves).
@@ -249,7 +254,7 @@ def rescaled_cells(positions, new_box, scale, r_cut, origin, periodic, capacity)
     return new_positions, new_cell_size, new_n_cells, members, counts, cell_of, slot_of
 
 
-@njit
+@njit(cache=True)
 def propose_volume_move(box_lengths, max_log_volume_change, r_cut, axis=-1):
     """A trial ln V move: ``(ok, d_log_volume, scale (3,), new_box, volume, new_volume)``.
 
@@ -274,79 +279,25 @@ def propose_volume_move(box_lengths, max_log_volume_change, r_cut, axis=-1):
     return np.min(new_box) >= 2.0 * r_cut, d_log_volume, scale, new_box, volume, new_volume
 
 
-@njit
+@njit(cache=True)
 def volume_log_acceptance(beta, d_energy, pressure, volume, new_volume, n, d_log_volume):
     """ln of the NPT acceptance of a ln V move: -beta (dU + P dV) + (N + 1) d ln V."""
     return -beta * (d_energy + pressure * (new_volume - volume)) + (n + 1) * d_log_volume
 
 
-@njit
-def _mc_sweeps(delta_energy, total_energy, params, positions, box_lengths, periodic, r_cut,
-               origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy, beta,
-               pressure, max_displacement, max_log_volume_change, do_volume, n_sweeps, seed):
-    """Run ``n_sweeps`` sweeps in place; see the module docstring for the moves.
+_SWEEPS: dict = {}
 
-    Returns ``(positions, box_lengths, cell_size, n_cells, members, counts, cell_of,
-    slot_of, energy, n_accepted_displacement, n_accepted_volume, n_attempted_volume)``
-    (arrays may be new objects after volume moves). ``seed >= 0`` reseeds numba's RNG.
-    """
-    if seed >= 0:
-        np.random.seed(seed)
-    n = positions.shape[0]
-    new_point = np.empty(3)
-    accepted_displacement = 0
-    accepted_volume = 0
-    attempted_volume = 0
-    trials = n + 1 if do_volume else n
-    volume_probability = 1.0 / trials
-    for sweep in range(n_sweeps):
-        for trial in range(trials):
-            if do_volume and np.random.random() < volume_probability:
-                attempted_volume += 1
-                ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
-                    box_lengths, max_log_volume_change, r_cut)
-                if not ok:
-                    continue
-                (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
-                 new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
-                                               members.shape[1])
-                new_energy = total_energy(new_positions, new_box, periodic, origin, new_cell_size,
-                                          new_n_cells, new_members, new_counts, params)
-                if new_energy == np.inf:
-                    continue
-                log_acc = volume_log_acceptance(beta, new_energy - energy, pressure, volume,
-                                                new_volume, n, d_log_volume)
-                if log_acc >= 0.0 or np.random.random() < np.exp(log_acc):
-                    accepted_volume += 1
-                    positions = new_positions
-                    box_lengths = new_box
-                    cell_size = new_cell_size
-                    n_cells = new_n_cells
-                    members = new_members
-                    counts = new_counts
-                    cell_of = new_cell_of
-                    slot_of = new_slot_of
-                    energy = new_energy
-            else:
-                i = np.random.randint(0, n)
-                for d in range(3):
-                    x = positions[i, d] + (2.0 * np.random.random() - 1.0) * max_displacement
-                    if periodic:
-                        x -= box_lengths[d] * np.floor(x / box_lengths[d])
-                        if x >= box_lengths[d]:
-                            x -= box_lengths[d]
-                    new_point[d] = x
-                d_energy = delta_energy(i, new_point, positions, box_lengths, periodic, origin,
-                                        cell_size, n_cells, members, counts, params)
-                if d_energy <= 0.0 or np.random.random() < np.exp(-beta * d_energy):
-                    members = relocate(i, new_point, origin, cell_size, n_cells, periodic,
-                                       members, counts, cell_of, slot_of)
-                    for d in range(3):
-                        positions[i, d] = new_point[d]
-                    energy += d_energy
-                    accepted_displacement += 1
-    return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
-            energy, accepted_displacement, accepted_volume, attempted_volume)
+
+def _sweep_kernel(potential):
+    """The sweep kernel (:mod:`cgml.simulate._mc_sweep_kernel`) with ``potential``'s
+    ``delta_energy`` and ``total_energy`` bound at compile time, cached on disk
+    (:mod:`cgml.simulate._bind`); once per pair of protocol functions and process."""
+    key = (potential.delta_energy, potential.total_energy)
+    if key not in _SWEEPS:
+        _SWEEPS[key] = bind("cgml.simulate._mc_sweep_kernel", {
+            "delta_energy": potential.delta_energy, "total_energy": potential.total_energy,
+        }).mc_sweeps
+    return _SWEEPS[key]
 
 
 # ----------------------------------------------------------------------------------------
@@ -550,13 +501,14 @@ def _run(state: MCState, potential, n_sweeps, max_displacement, seed, sample_eve
     samples = {"sweeps": [], "energies": [], "box_lengths": [], "snapshots": []}
     tally = np.zeros(3, np.int64)  # accepted displacements, accepted / attempted volume moves
 
+    kernel = _sweep_kernel(potential)
+
     def advance(n_block, kseed):
-        out = _mc_sweeps(potential.delta_energy, potential.total_energy, potential.params,
-                         a["positions"], a["box_lengths"], a["periodic"], a["r_cut"], a["origin"],
-                         a["cell_size"], a["n_cells"], a["members"], a["counts"], a["cell_of"],
-                         a["slot_of"], a["energy"], beta, float(pressure),
-                         max_displacement, float(max_log_volume_change), bool(do_volume),
-                         n_block, kseed)
+        out = kernel(potential.params, a["positions"], a["box_lengths"], a["periodic"],
+                     a["r_cut"], a["origin"], a["cell_size"], a["n_cells"], a["members"],
+                     a["counts"], a["cell_of"], a["slot_of"], a["energy"], beta, float(pressure),
+                     max_displacement, float(max_log_volume_change), bool(do_volume), n_block,
+                     kseed)
         (a["positions"], a["box_lengths"], a["cell_size"], a["n_cells"], a["members"], a["counts"],
          a["cell_of"], a["slot_of"], a["energy"]) = out[:9]
         tally[:] += out[9:]

@@ -37,12 +37,11 @@ Details that the drivers rely on (they add to, never change, the protocol above)
   ``total_energy``, and displacement moves do not change it;
 * ``box_lengths`` are ignored when ``periodic`` is False (open boundaries).
 
-The sweep kernel of :mod:`cgml.simulate.mc` takes ``delta_energy`` and
-``total_energy`` as arguments. numba (0.68) cannot cache a jitted function whose
-*argument* is another jitted function (numba issues #2956, #6264: the dispatcher type
-carries a per-process UUID, so every new process misses the cache and writes yet another
-cache file), so the sweep kernel is compiled once per process and per distinct pair of
-protocol functions (a few seconds), while the protocol functions themselves are cached.
+The sweep kernel of :mod:`cgml.simulate.mc` calls ``delta_energy`` and
+``total_energy`` bound into it at compile time (:mod:`cgml.simulate._bind`: numba (0.68)
+cannot cache a jitted function whose *argument* is another jitted function, numba issues
+#2956, #6264), so both must be module-level numba functions for the kernel to be cached
+on disk; others still work, compiled once per process.
 
 Pair potentials
 ---------------

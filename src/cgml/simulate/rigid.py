@@ -97,29 +97,24 @@ import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from numba import njit
 
 from cgml.neighbors import CellList, build_cell_list
-from cgml.neighbors._kernels import (
-    axis_cells,
-    cell_coordinate,
-    neighbors_of_point,
-    relocate,
-    verlet_list,
-)
+from cgml.neighbors._kernels import verlet_list
+from cgml.simulate._bind import bind
 from cgml.simulate.mc import (
     kernel_seed,
     numba_rng_state,
-    propose_volume_move,
-    rescaled_cells,
     run_blocks,
     seeded_numba_rng_state,
     set_numba_rng_state,
-    volume_log_acceptance,
 )
+
+if TYPE_CHECKING:  # the templates bind() reads: listed here for cgml.source_hash
+    from cgml.simulate import _rigid_pair_kernels, _rigid_sweep_kernel  # noqa: F401
 
 __all__ = [
     "RigidPotential",
@@ -239,209 +234,53 @@ class RigidPotential:
 _BUILT: dict = {}
 
 
+def _pair_kernels(pair_energy, hard):
+    """:func:`_build_pair_kernels`, once per process, pair function and ``hard``."""
+    key = (pair_energy, bool(hard))
+    if key not in _BUILT:
+        _BUILT[key] = _build_pair_kernels(pair_energy, bool(hard))
+    return _BUILT[key]
+
+
 def _build_pair_kernels(pair_energy, hard):
-    """numba kernels summing ``pair_energy`` over cell-list neighbours: ``(delta_energy,
-    total_energy, scan_energy, body_energies)``.
-
-    ``hard``: the pair energy is 0 or +inf only, so a body of a valid (overlap-free) state
-    has energy 0 and the energy change of a move is that of the new position alone: the
-    second neighbour scan (the old position) is skipped. Same trajectory, fewer pair calls.
-
-    ``scan_energy(i, point, rotation, j_min, positions, rotations, box_lengths, periodic,
-    r_cut, origin, cell_size, n_cells, members, counts, params, record, buf_j, buf_u) ->
-    (energy, count)``: the energy of body i at ``point`` with ``rotation`` with every body
-    j >= j_min (j != i); with ``record`` it writes each pair inside r_cut to ``buf_j[:count]``
-    (bodies) and ``buf_u[:count]`` (pair energies). It stops at the first +inf.
-    ``body_energies(positions, rotations, ..., params, out, buf_j, buf_u) -> total``: the
-    per-body energies u_i = sum_j u_ij into ``out (n,)`` and the total, summed in the order
-    of ``total_energy`` (the same float). The sweep kernel keeps u_i of a soft potential up
-    to date, so a move costs one neighbour scan (the new position) plus, only when it is
-    accepted, the scan of the old position that updates the neighbours' u_j.
-    """
-
-    @njit
-    def scan_energy(i, point, rotation, j_min, positions, rotations, box_lengths, periodic, r_cut,
-                    origin, cell_size, n_cells, members, counts, params, record, buf_j, buf_u):
-        # the cell-list neighbours of point (body i excluded), summed on the fly through
-        # the allocation-free stencil of the shared cell list: no neighbour buffers
-        nx = n_cells[0]
-        ny = n_cells[1]
-        nz = n_cells[2]
-        ax, mx = axis_cells(cell_coordinate(point[0], origin[0], cell_size[0], nx, periodic), nx, periodic)
-        ay, my = axis_cells(cell_coordinate(point[1], origin[1], cell_size[1], ny, periodic), ny, periodic)
-        az, mz = axis_cells(cell_coordinate(point[2], origin[2], cell_size[2], nz, periodic), nz, periodic)
-        r_cut2 = r_cut * r_cut
-        lx = box_lengths[0]
-        ly = box_lengths[1]
-        lz = box_lengths[2]
-        inv_lx = 1.0 / lx if periodic else 0.0  # open: rint(0) = 0, no image shift
-        inv_ly = 1.0 / ly if periodic else 0.0
-        inv_lz = 1.0 / lz if periodic else 0.0
-        r_ij = np.empty(3)
-        energy = 0.0
-        count = 0
-        for ta in range(mx):
-            a = (ax + ta) % nx
-            for tb in range(my):
-                b = (ay + tb) % ny
-                for tc in range(mz):
-                    c = (az + tc) % nz
-                    cell = (a * ny + b) * nz + c
-                    for s in range(counts[cell]):
-                        j = members[cell, s]
-                        if j == i or j < j_min:
-                            continue
-                        # written out: a helper call here cost 25% of a hard-rod sweep (measured)
-                        dx = point[0] - positions[j, 0]
-                        dx -= lx * np.rint(dx * inv_lx)
-                        dy = point[1] - positions[j, 1]
-                        dy -= ly * np.rint(dy * inv_ly)
-                        dz = point[2] - positions[j, 2]
-                        dz -= lz * np.rint(dz * inv_lz)
-                        if dx * dx + dy * dy + dz * dz < r_cut2:
-                            r_ij[0] = -dx
-                            r_ij[1] = -dy
-                            r_ij[2] = -dz
-                            u = pair_energy(r_ij, rotation, rotations[j], params)
-                            if u == np.inf:
-                                return np.inf, count
-                            energy += u
-                            if record:
-                                buf_j[count] = j
-                                buf_u[count] = u
-                                count += 1
-        return energy, count
-
-    @njit
-    def list_scan(i, point, rotation, j_min, positions, rotations, box_lengths, offsets, index,
-                  r_cut, params, record, buf_j, buf_u):
-        # scan_energy over body i's Verlet-list entries (periodic box) instead of the cells;
-        # the pair body is scan_energy's, written out for the same reason: shared through an
-        # @njit(inline="always") helper returning NaN beyond r_cut, the hard-rod sweeps ran
-        # 306 -> 90 (cells) and 414 -> 276 (list) sweeps/s at rho 0.13 (measured 2026-12-07)
-        r_cut2 = r_cut * r_cut
-        lx = box_lengths[0]
-        ly = box_lengths[1]
-        lz = box_lengths[2]
-        inv_lx = 1.0 / lx
-        inv_ly = 1.0 / ly
-        inv_lz = 1.0 / lz
-        r_ij = np.empty(3)
-        energy = 0.0
-        count = 0
-        for k in range(offsets[i], offsets[i + 1]):
-            j = index[k]
-            if j < j_min:
-                continue
-            dx = point[0] - positions[j, 0]
-            dx -= lx * np.rint(dx * inv_lx)
-            dy = point[1] - positions[j, 1]
-            dy -= ly * np.rint(dy * inv_ly)
-            dz = point[2] - positions[j, 2]
-            dz -= lz * np.rint(dz * inv_lz)
-            if dx * dx + dy * dy + dz * dz < r_cut2:
-                r_ij[0] = -dx
-                r_ij[1] = -dy
-                r_ij[2] = -dz
-                u = pair_energy(r_ij, rotation, rotations[j], params)
-                if u == np.inf:
-                    return np.inf, count
-                energy += u
-                if record:
-                    buf_j[count] = j
-                    buf_u[count] = u
-                    count += 1
-        return energy, count
-
-    @njit
-    def list_body_energies(positions, rotations, box_lengths, offsets, index, r_cut, params, out,
-                           buf_j, buf_u):
-        # body_energies over the Verlet list (periodic box); +inf at the first overlap
-        out[:] = 0.0
-        energy = 0.0
-        for i in range(positions.shape[0]):
-            e, count = list_scan(i, positions[i], rotations[i], i + 1, positions, rotations,
-                                 box_lengths, offsets, index, r_cut, params, True, buf_j, buf_u)
-            if e == np.inf:
-                return np.inf
-            energy += e
-            out[i] += e
-            for k in range(count):
-                out[buf_j[k]] += buf_u[k]
-        return energy
-
-    @njit
-    def delta_energy(i, new_point, new_rotation, positions, rotations, box_lengths, periodic,
-                     r_cut, origin, cell_size, n_cells, members, counts, params):
-        none_j = np.empty(0, np.int64)
-        none_u = np.empty(0)
-        e_new, _ = scan_energy(i, new_point, new_rotation, 0, positions, rotations, box_lengths,
-                               periodic, r_cut, origin, cell_size, n_cells, members, counts,
-                               params, False, none_j, none_u)
-        if e_new == np.inf or hard:
-            return e_new
-        e_old, _ = scan_energy(i, positions[i], rotations[i], 0, positions, rotations,
-                               box_lengths, periodic, r_cut, origin, cell_size, n_cells, members,
-                               counts, params, False, none_j, none_u)
-        return e_new - e_old
-
-    @njit
-    def body_energies(positions, rotations, box_lengths, periodic, r_cut, origin, cell_size,
-                      n_cells, members, counts, params, out, buf_j, buf_u):
-        out[:] = 0.0
-        energy = 0.0
-        for i in range(positions.shape[0]):
-            e, count = scan_energy(i, positions[i], rotations[i], i + 1, positions, rotations,
-                                   box_lengths, periodic, r_cut, origin, cell_size, n_cells,
-                                   members, counts, params, True, buf_j, buf_u)
-            if e == np.inf:
-                return np.inf
-            energy += e
-            out[i] += e
-            for k in range(count):
-                out[buf_j[k]] += buf_u[k]
-        return energy
-
-    @njit
-    def total_energy(positions, rotations, box_lengths, periodic, r_cut, origin, cell_size,
-                     n_cells, members, counts, params):
-        n = positions.shape[0]
-        return body_energies(positions, rotations, box_lengths, periodic, r_cut, origin,
-                             cell_size, n_cells, members, counts, params, np.empty(n),
-                             np.empty(n, np.int64), np.empty(n))
-
-    return delta_energy, total_energy, scan_energy, body_energies, list_scan, list_body_energies
+    """numba kernels summing ``pair_energy`` over neighbours: ``(delta_energy, total_energy,
+    scan_energy, body_energies, list_scan, list_body_energies, cluster_moves)``, the template
+    :mod:`cgml.simulate._rigid_pair_kernels` bound to ``pair_energy`` and ``hard`` (cached on
+    disk, :mod:`cgml.simulate._bind`)."""
+    m = bind("cgml.simulate._rigid_pair_kernels", {"pair_energy": pair_energy}, {"HARD": bool(hard)})
+    return (m.delta_energy, m.total_energy, m.scan_energy, m.body_energies, m.list_scan,
+            m.list_body_energies, m.cluster_moves)
 
 
-@njit
+@njit(cache=True)
 def _no_scan(i, point, rotation, j_min, positions, rotations, box_lengths, periodic, r_cut,
              origin, cell_size, n_cells, members, counts, params, record, buf_j, buf_u):
     """Stand-in ``scan_energy`` of a potential written directly (never called: mode 0)."""
     return 0.0, 0
 
 
-@njit
+@njit(cache=True)
 def _no_body_energies(positions, rotations, box_lengths, periodic, r_cut, origin, cell_size,
                       n_cells, members, counts, params, out, buf_j, buf_u):
     """Stand-in ``body_energies`` of a potential written directly (never called: mode 0)."""
     return 0.0
 
 
-@njit
+@njit(cache=True)
 def _no_list_scan(i, point, rotation, j_min, positions, rotations, box_lengths, offsets, index,
                   r_cut, params, record, buf_j, buf_u):
     """Stand-in ``list_scan`` of a potential written directly (never called: mode 0)."""
     return 0.0, 0
 
 
-@njit
+@njit(cache=True)
 def _no_list_body_energies(positions, rotations, box_lengths, offsets, index, r_cut, params, out,
                            buf_j, buf_u):
     """Stand-in ``list_body_energies`` of a potential written directly (never called)."""
     return 0.0
 
 
-@njit
+@njit(cache=True)
 def _relist(positions, box_lengths, r_list, capacity, x0):
     """The Verlet list of ``positions`` (:func:`cgml.neighbors._kernels.verlet_list`), with
     the build positions copied into ``x0``."""
@@ -449,7 +288,7 @@ def _relist(positions, box_lengths, r_list, capacity, x0):
     return verlet_list(positions, box_lengths, r_list, capacity)
 
 
-@njit
+@njit(cache=True)
 def _min_image_distance(a, b, box_lengths):
     s = 0.0
     for d in range(3):
@@ -458,178 +297,6 @@ def _min_image_distance(a, b, box_lengths):
         s += x * x
     return math.sqrt(s)
 
-
-_CLUSTER_KERNELS: dict = {}
-
-
-def _build_cluster_kernel(pair_energy):
-    """numba kernel of ``n_moves`` cluster translations and rotations (module docstring)."""
-
-    @njit
-    def outside_energy(point, i, rot_i, positions, rotations, box_lengths, r_cut, origin, cell_size,
-                       n_cells, members, counts, params, in_c, bond_energy, index, vectors, distances,
-                       r_ij):
-        """Energy [kT] of body i at ``point`` with orientation ``rot_i`` with the bodies outside
-        the cluster ``in_c``, and whether one of them overlaps it or is bonded to it
-        (u < -bond_energy)."""
-        k = neighbors_of_point(point, i, positions, box_lengths, True, r_cut, origin, cell_size,
-                               n_cells, members, counts, index, vectors, distances)
-        energy = 0.0
-        for t in range(k):
-            j = index[t]
-            if in_c[j]:
-                continue
-            for d in range(3):
-                r_ij[d] = -vectors[t, d]
-            u = pair_energy(r_ij, rot_i, rotations[j], params)
-            if u == np.inf or u < -bond_energy:
-                return energy, True
-            energy += u
-        return energy, False
-
-    @njit
-    def cluster_moves(positions, rotations, box_lengths, r_cut, origin, cell_size, n_cells,
-                      members, counts, cell_of, slot_of, energy, params, beta, max_displacement,
-                      max_rotation, bond_energy, planar, n_moves, seed):
-        if seed >= 0:
-            np.random.seed(seed)
-        n = positions.shape[0]
-        index = np.empty(n, np.int64)
-        vectors = np.empty((n, 3))
-        distances = np.empty(n)
-        in_c = np.zeros(n, np.bool_)
-        stack = np.empty(n, np.int64)
-        cluster = np.empty(n, np.int64)
-        unwrapped = np.empty((n, 3))
-        new_points = np.empty((n, 3))
-        new_rotations = np.empty((n, 3, 3))
-        r_ij = np.empty(3)
-        delta = np.empty(3)
-        centre = np.empty(3)
-        axis = np.empty(3)
-        turn = np.empty((3, 3))
-        identity = np.eye(3)
-        # side the rotated (planar: in-plane) extent of a cluster must stay below
-        side = min(box_lengths[0], box_lengths[1]) if planar else box_lengths.min()
-        # accepted, attempted, summed cluster sizes, accepted / attempted rotations
-        tally = np.zeros(5, np.int64)
-        for move in range(n_moves):
-            tally[1] += 1
-            in_c[:] = False
-            first = np.random.randint(0, n)
-            in_c[first] = True
-            stack[0] = first
-            for d in range(3):
-                unwrapped[first, d] = positions[first, d]
-            top = 1
-            m = 0
-            while top > 0:
-                top -= 1
-                i = stack[top]
-                cluster[m] = i
-                m += 1
-                k = neighbors_of_point(positions[i], i, positions, box_lengths, True, r_cut, origin,
-                                       cell_size, n_cells, members, counts, index, vectors, distances)
-                for t in range(k):
-                    j = index[t]
-                    if in_c[j]:
-                        continue
-                    r_ij[0] = -vectors[t, 0]
-                    r_ij[1] = -vectors[t, 1]
-                    r_ij[2] = -vectors[t, 2]
-                    if pair_energy(r_ij, rotations[i], rotations[j], params) < -bond_energy:
-                        in_c[j] = True
-                        stack[top] = j
-                        top += 1
-                        for d in range(3):  # unwrapped along the bond tree
-                            unwrapped[j, d] = unwrapped[i, d] + r_ij[d]
-            tally[2] += m
-            rotate = max_rotation > 0.0 and np.random.random() < 0.5
-            if rotate:
-                tally[4] += 1
-                random_axis(planar, axis)
-                angle = (2.0 * np.random.random() - 1.0) * max_rotation
-                rotate_about_axis(identity, axis, angle, turn)
-                for d in range(3):
-                    centre[d] = 0.0
-                for a in range(m):
-                    for d in range(3):
-                        centre[d] += unwrapped[cluster[a], d]
-                for d in range(3):
-                    centre[d] /= m
-                extent = 0.0
-                for a in range(m):
-                    i = cluster[a]
-                    e2 = 0.0
-                    for d in range(3):
-                        e2 += (unwrapped[i, d] - centre[d]) ** 2
-                    extent = max(extent, math.sqrt(e2))
-                if 2.0 * extent + r_cut >= side:
-                    continue  # members could meet through a periodic image: not a rigid move
-            else:
-                for d in range(3):
-                    delta[d] = 0.0 if (planar and d == 2) else (2.0 * np.random.random() - 1.0) * max_displacement
-            if m == n:
-                continue  # the whole system: a rigid move changes no energy
-            reject = False
-            d_energy = 0.0
-            for a in range(m):
-                i = cluster[a]
-                if rotate:
-                    for d in range(3):
-                        x = centre[d]
-                        for e in range(3):
-                            x += turn[d, e] * (unwrapped[i, e] - centre[e])
-                        new_points[a, d] = x
-                    if planar:  # exactly in the plane (the centre's z may differ by round-off)
-                        new_points[a, 2] = positions[i, 2]
-                    for r in range(3):
-                        for c in range(3):
-                            new_rotations[a, r, c] = (turn[r, 0] * rotations[i, 0, c] + turn[r, 1] * rotations[i, 1, c]
-                                                      + turn[r, 2] * rotations[i, 2, c])
-                else:
-                    for d in range(3):
-                        new_points[a, d] = positions[i, d] + delta[d]
-                    for r in range(3):
-                        for c in range(3):
-                            new_rotations[a, r, c] = rotations[i, r, c]
-                for d in range(3):
-                    x = new_points[a, d]
-                    x -= box_lengths[d] * math.floor(x / box_lengths[d])
-                    if x >= box_lengths[d]:
-                        x -= box_lengths[d]
-                    new_points[a, d] = x
-                e_new, reject = outside_energy(new_points[a], i, new_rotations[a], positions, rotations,
-                                               box_lengths, r_cut, origin, cell_size, n_cells, members,
-                                               counts, params, in_c, bond_energy, index, vectors,
-                                               distances, r_ij)
-                if reject:
-                    break
-                # a cluster has no bond and no overlap with the rest (a connected component)
-                e_old, _ = outside_energy(positions[i], i, rotations[i], positions, rotations, box_lengths,
-                                          r_cut, origin, cell_size, n_cells, members, counts, params, in_c,
-                                          bond_energy, index, vectors, distances, r_ij)
-                d_energy += e_new - e_old
-            if reject:
-                continue
-            if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
-                for a in range(m):
-                    i = cluster[a]
-                    members = relocate(i, new_points[a], origin, cell_size, n_cells, True, members,
-                                       counts, cell_of, slot_of)
-                    for d in range(3):
-                        positions[i, d] = new_points[a, d]
-                    if rotate:
-                        for r in range(3):
-                            for c in range(3):
-                                rotations[i, r, c] = new_rotations[a, r, c]
-                energy += d_energy
-                tally[0] += 1
-                if rotate:
-                    tally[3] += 1
-        return positions, rotations, members, energy, tally
-
-    return cluster_moves
 
 
 @dataclass(frozen=True)
@@ -666,9 +333,7 @@ def run_cluster_moves(state: RigidState, potential: RigidPotential, n_moves: int
         raise ValueError(f"max_rotation must be an angle in [0, pi] [rad], got {max_rotation}")
     if int(n_moves) < 0:
         raise ValueError(f"n_moves must be >= 0, got {n_moves}")
-    if potential.pair_energy not in _CLUSTER_KERNELS:
-        _CLUSTER_KERNELS[potential.pair_energy] = _build_cluster_kernel(potential.pair_energy)
-    kernel = _CLUSTER_KERNELS[potential.pair_energy]
+    kernel = _pair_kernels(potential.pair_energy, potential.hard)[6]
     c = state.cells
     positions = state.positions.copy()
     rotations = state.rotations.copy()
@@ -698,7 +363,8 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
     ``hard=True`` declares a pure hard-body potential (pair energy 0 or +inf): a move's
     energy change is then computed from the new position only (every accepted state has
     energy 0), and :func:`init_rigid_state` refuses a start whose energy is not 0.
-    The kernels are compiled once per process, pair function and ``hard`` (a few seconds).
+    The kernels are compiled once per pair function and ``hard`` and cached on disk
+    (:mod:`cgml.simulate._bind`; 10-20 s the first time, then loaded).
     """
     r_cut = float(r_cut)
     if not (np.isfinite(r_cut) and r_cut > 0):
@@ -707,242 +373,26 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
         raise ValueError("pair_energy must be a numba @njit function (r_ij, rot_i, rot_j, params)")
     if not isinstance(params, tuple):
         raise ValueError(f"params must be a tuple (numba-typed), got {type(params).__name__}")
-    key = (pair_energy, bool(hard))
-    if key not in _BUILT:
-        _BUILT[key] = _build_pair_kernels(pair_energy, bool(hard))
-    delta, total, scan, bodies, list_scan, list_bodies = _BUILT[key]
+    # arrays copied (writable, C-contiguous): a read-only array (a fitted model's weights) would
+    # type the kernels once more than the private copies replica exchange sweeps with
+    params = _private_params(params)
+    delta, total, scan, bodies, list_scan, list_bodies, _ = _pair_kernels(pair_energy, hard)
     return RigidPotential(name, r_cut, params, delta, total, pair_energy, bool(hard), scan, bodies,
                           list_scan, list_bodies)
 
 
 def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies, list_scan,
                        list_bodies):
-    """The sweep kernel with a potential's numba kernels bound at compile time (closure
-    variables, not arguments: a numba function passed as an argument costs ~5 us of typing
-    per function and call, which a replica-exchange cycle of N = 4 bodies, one sweep per
-    call, would spend many times over its moves). Compiled once per set of kernels and
-    process (:func:`_sweep_kernel`)."""
-
-    @njit(nogil=True)
-    def rigid_sweeps(mode, body_energy, params, positions, rotations, box_lengths, periodic,
-                     r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy,
-                     beta, pressure, max_displacement, max_rotation, max_log_volume_change,
-                     do_volume, rectangular, planar, n_sweeps, seed, shape_reference,
-                     max_shape_log_ratio, skin):
-        """``n_sweeps`` sweeps in place (module docstring). Returns the (possibly new) arrays,
-        the energy and tally (6,) = accepted/attempted translations, rotations, volume moves.
-        A rectangular volume move is refused when max_d ln(L_d / ref_d) - min_d ln(L_d / ref_d)
-        would exceed ``max_shape_log_ratio`` (inf: no bound).
-
-        ``mode`` (:attr:`RigidPotential.mode`): 0 prices a move by ``delta_energy``; 1 (hard)
-        by the new position's scan alone; 2 by the new position's scan minus the body's kept
-        energy ``body_energy[i]`` (n,), which an accepted move updates for the body and its old
-        and new neighbours and an accepted volume move replaces: the old position is scanned
-        only for accepted moves. ``body_energy`` must hold the per-body energies of the state
-        on entry (mode 2; any array otherwise).
-
-        ``skin`` > 0 (modes 1 and 2): scans run over a Verlet list of the pairs within
-        r_cut + skin, built on entry and rebuilt when needed; the decisions are those of
-        the cell scans (the list holds every pair inside r_cut, argued below), so a hard
-        potential's trajectory is the same bit for bit and a soft one's sums differ by
-        the order of their terms. x0 are the positions at the build; a pair outside the
-        list was farther than ``reach`` apart (r_cut + skin at the build, times the
-        smallest axis scale of every accepted volume move since, the positions x0 scaled
-        with the box); ``max_d`` bounds |x_i - x0_i| over bodies (times the largest axis
-        scale of each volume move). While reach - 2 max_d >= r_cut every pair inside r_cut
-        is listed. A translation whose displacement from x0_i would break that rebuilds
-        the list first, or scans the cells when the step itself is longer than half the
-        skin (an accepted one then rebuilds the list); a volume move that would break it
-        for the scaled positions likewise. Rotations keep the centres. A call that has
-        rebuilt (or scanned the cells for a long step) more than 1 + sweeps / 8 times drops
-        the list for its remaining sweeps.
-        """
-        if seed >= 0:
-            np.random.seed(seed)
-        n = positions.shape[0]
-        buf_j = np.empty(n, np.int64)
-        buf_u = np.empty(n)
-        old_j = np.empty(n, np.int64)
-        old_u = np.empty(n)
-        use_list = skin > 0.0 and mode != 0
-        trial_body = np.empty(n if (mode == 2 or use_list) else 0)
-        capacity = members.shape[1]
-        offsets = np.zeros(n + 1, np.int64)
-        index = np.empty(0, np.int64)
-        x0 = np.empty((n if use_list else 0, 3))
-        reach = r_cut + skin
-        max_d = 0.0
-        rebuilds = 0
-        if use_list:
-            offsets, index = _relist(positions, box_lengths, r_cut + skin, capacity, x0)
-        point = np.empty(3)
-        axis = np.empty(3)
-        new_rotation = np.empty((3, 3))
-        tally = np.zeros(6, np.int64)
-        trials = n + 1 if do_volume else n
-        volume_probability = 1.0 / trials
-        for sweep in range(n_sweeps):
-            for trial in range(trials):
-                if do_volume and np.random.random() < volume_probability:
-                    tally[5] += 1
-                    axis_moved = np.random.randint(0, 3) if rectangular else -1
-                    ok, d_log_volume, scale, new_box, volume, new_volume = propose_volume_move(
-                        box_lengths, max_log_volume_change, r_cut, axis_moved)
-                    if not ok:
-                        continue
-                    if rectangular and max_shape_log_ratio < np.inf:
-                        lo, hi = np.inf, -np.inf
-                        for d in range(3):
-                            g = math.log(new_box[d] / shape_reference[d])
-                            lo, hi = min(lo, g), max(hi, g)
-                        if hi - lo > max_shape_log_ratio:
-                            continue
-                    (new_positions, new_cell_size, new_n_cells, new_members, new_counts, new_cell_of,
-                     new_slot_of) = rescaled_cells(positions, new_box, scale, r_cut, origin, periodic,
-                                                   members.shape[1])
-                    listed = False
-                    s_min = 1.0
-                    s_max = 1.0
-                    if use_list:
-                        s_min = min(scale[0], min(scale[1], scale[2]))
-                        s_max = max(scale[0], max(scale[1], scale[2]))
-                        if s_min * reach - 2.0 * s_max * max_d < r_cut:
-                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
-                                                     capacity, x0)
-                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
-                        listed = s_min * reach - 2.0 * s_max * max_d >= r_cut
-                    if listed:
-                        new_energy = list_bodies(new_positions, rotations, new_box, offsets, index,
-                                                 r_cut, params, trial_body, buf_j, buf_u)
-                    elif mode == 2:
-                        new_energy = body_energies(new_positions, rotations, new_box, periodic, r_cut,
-                                                   origin, new_cell_size, new_n_cells, new_members,
-                                                   new_counts, params, trial_body, buf_j, buf_u)
-                    else:
-                        new_energy = total_energy(new_positions, rotations, new_box, periodic, r_cut,
-                                                  origin, new_cell_size, new_n_cells, new_members,
-                                                  new_counts, params)
-                    if new_energy == np.inf:
-                        continue
-                    log_acc = volume_log_acceptance(beta, new_energy - energy, pressure, volume,
-                                                    new_volume, n, d_log_volume)
-                    if log_acc >= 0.0 or np.random.random() < math.exp(log_acc):
-                        tally[4] += 1
-                        positions = new_positions
-                        box_lengths = new_box
-                        cell_size = new_cell_size
-                        n_cells = new_n_cells
-                        members = new_members
-                        counts = new_counts
-                        cell_of = new_cell_of
-                        slot_of = new_slot_of
-                        energy = new_energy
-                        if mode == 2:
-                            body_energy[:] = trial_body
-                        if listed:
-                            for j in range(n):
-                                for d in range(3):
-                                    x0[j, d] *= scale[d]
-                            reach *= s_min
-                            max_d *= s_max
-                        elif use_list:
-                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
-                                                     capacity, x0)
-                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
-                    continue
-                i = np.random.randint(0, n)
-                translate = np.random.random() < 0.5
-                if translate:
-                    tally[1] += 1
-                    for d in range(3):
-                        x = positions[i, d]
-                        if d < 2 or not planar:
-                            x += (2.0 * np.random.random() - 1.0) * max_displacement
-                            x -= box_lengths[d] * math.floor(x / box_lengths[d])
-                            if x >= box_lengths[d]:
-                                x -= box_lengths[d]
-                        point[d] = x
-                    for r in range(3):
-                        for k in range(3):
-                            new_rotation[r, k] = rotations[i, r, k]
-                else:
-                    tally[3] += 1
-                    random_axis(planar, axis)
-                    angle = (2.0 * np.random.random() - 1.0) * max_rotation
-                    rotate_about_axis(rotations[i], axis, angle, new_rotation)
-                    for d in range(3):
-                        point[d] = positions[i, d]
-                count = 0
-                listed = use_list
-                shift = 0.0
-                if use_list and translate:
-                    shift = _min_image_distance(point, x0[i], box_lengths)
-                    if 2.0 * max(max_d, shift) > reach - r_cut:
-                        step = _min_image_distance(point, positions[i], box_lengths)
-                        if 2.0 * step <= skin:  # a list built now holds this trial
-                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
-                                                     capacity, x0)
-                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
-                            shift = step
-                        else:  # a step longer than the skin: the cells
-                            listed = False
-                            rebuilds += 1  # counted as a rebuild for dropping the list
-                if mode == 0:
-                    d_energy = delta_energy(i, point, new_rotation, positions, rotations, box_lengths,
-                                            periodic, r_cut, origin, cell_size, n_cells, members,
-                                            counts, params)
-                else:
-                    if listed:
-                        e_new, count = list_scan(i, point, new_rotation, 0, positions, rotations,
-                                                 box_lengths, offsets, index, r_cut, params,
-                                                 mode == 2, buf_j, buf_u)
-                    else:
-                        e_new, count = scan_energy(i, point, new_rotation, 0, positions, rotations,
-                                                   box_lengths, periodic, r_cut, origin, cell_size,
-                                                   n_cells, members, counts, params, mode == 2,
-                                                   buf_j, buf_u)
-                    d_energy = e_new if (mode == 1 or e_new == np.inf) else e_new - body_energy[i]
-                if d_energy <= 0.0 or np.random.random() < math.exp(-beta * d_energy):
-                    if mode == 2:
-                        # the old position's pair terms off the neighbours, the new ones on
-                        if listed:
-                            _, n_old = list_scan(i, positions[i], rotations[i], 0, positions,
-                                                 rotations, box_lengths, offsets, index, r_cut,
-                                                 params, True, old_j, old_u)
-                        else:
-                            _, n_old = scan_energy(i, positions[i], rotations[i], 0, positions,
-                                                   rotations, box_lengths, periodic, r_cut, origin,
-                                                   cell_size, n_cells, members, counts, params, True,
-                                                   old_j, old_u)
-                        for k in range(n_old):
-                            body_energy[old_j[k]] -= old_u[k]
-                        for k in range(count):
-                            body_energy[buf_j[k]] += buf_u[k]
-                        body_energy[i] = e_new
-                    if translate:
-                        members = relocate(i, point, origin, cell_size, n_cells, periodic, members,
-                                           counts, cell_of, slot_of)
-                        for d in range(3):
-                            positions[i, d] = point[d]
-                        tally[0] += 1
-                        if listed:
-                            max_d = max(max_d, shift)
-                        elif use_list:  # moved farther than the skin allows: list it anew
-                            offsets, index = _relist(positions, box_lengths, r_cut + skin,
-                                                     capacity, x0)
-                            reach, max_d, rebuilds = r_cut + skin, 0.0, rebuilds + 1
-                    else:
-                        for r in range(3):
-                            for k in range(3):
-                                rotations[i, r, k] = new_rotation[r, k]
-                        tally[2] += 1
-                    energy += d_energy
-            if use_list and rebuilds > 1 + (sweep + 1) / 8.0:
-                use_list = False  # steps too long for the skin: the cells are cheaper
-        return (positions, box_lengths, cell_size, n_cells, members, counts, cell_of, slot_of,
-                energy, tally)
-
-    return rigid_sweeps
+    """The sweep kernel (:mod:`cgml.simulate._rigid_sweep_kernel`) with a potential's numba
+    kernels bound at compile time (module globals, not arguments: a numba function passed
+    as an argument costs ~5 us of typing per function and call, which a replica-exchange
+    cycle of N = 4 bodies, one sweep per call, would spend many times over its moves, and
+    cannot be cached). Cached on disk (:mod:`cgml.simulate._bind`); built once per set of
+    kernels and process (:func:`_sweep_kernel`)."""
+    return bind("cgml.simulate._rigid_sweep_kernel",
+                {"delta_energy": delta_energy, "total_energy": total_energy,
+                 "scan_energy": scan_energy, "body_energies": body_energies,
+                 "list_scan": list_scan, "list_bodies": list_bodies}).rigid_sweeps
 
 
 # ----------------------------------------------------------------------------------------

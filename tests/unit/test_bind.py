@@ -1,0 +1,165 @@
+"""Kernels bound to numba functions and cached on disk (cgml.simulate._bind)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from numba import njit
+
+from cgml.simulate import _bind
+
+TEMPLATE = '''\
+"""a test template: twice the bound function, plus OFFSET"""
+from numba import njit
+
+# <bind>
+def f(x):  # placeholder
+    return x
+OFFSET = 0.0
+CACHE = False
+# </bind>
+
+
+@njit(cache=CACHE)
+def twice(x):
+    return 2.0 * f(x) + OFFSET
+'''
+
+CALLEE = '''\
+from numba import njit
+
+
+@njit(cache=True)
+def f(x):
+    return x + {shift}
+'''
+
+
+@pytest.fixture
+def modules(tmp_path, monkeypatch):
+    """A template and a callee module importable from tmp_path, kernels in tmp_path/k."""
+    (tmp_path / "bind_tpl.py").write_text(TEMPLATE)
+    (tmp_path / "bind_callee.py").write_text(CALLEE.format(shift=1.0))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CGML_KERNEL_DIR", str(tmp_path / "k"))
+    yield tmp_path
+    for name in [m for m in sys.modules if m.startswith(("bind_callee", _bind.PREFIX + "bind_tpl"))]:
+        del sys.modules[name]
+
+
+def test_bound_kernel_computes_with_the_bound_function_and_constants(modules):
+    import bind_callee
+
+    m = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 0.5})
+    assert m.CACHE is True
+    assert m.twice(2.0) == 2.0 * 3.0 + 0.5
+    assert m.__file__.startswith(str(modules / "k"))
+    # the same binding in the same process is the same module; another constant, another
+    assert _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 0.5}) is m
+    assert _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 1.5}).twice(2.0) == 7.5
+
+
+def test_a_new_process_loads_the_kernel_from_disk(modules):
+    script = textwrap.dedent("""
+        import json, sys
+        sys.path.insert(0, sys.argv[1])
+        import bind_callee
+        from cgml.simulate import _bind
+        m = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 0.0})
+        value = m.twice(3.0)
+        stats = m.twice.stats
+        print(json.dumps([value, m.__name__, sum(stats.cache_hits.values()),
+                          sum(stats.cache_misses.values())]))
+    """)
+    env = {**os.environ, "CGML_KERNEL_DIR": str(modules / "k")}
+    runs = [json.loads(subprocess.run([sys.executable, "-c", script, str(modules)], env=env,
+                                      check=True, capture_output=True, text=True).stdout)
+            for _ in range(2)]
+    assert runs[0][0] == runs[1][0] == 8.0
+    assert runs[0][1] == runs[1][1]  # one file for one binding
+    assert runs[0][2:] == [0, 1], "the first process compiles"
+    assert runs[1][2:] == [1, 0], "the second loads the compiled kernel"
+
+
+def test_an_edited_callee_gives_a_new_kernel_not_a_stale_one(modules):
+    import bind_callee
+
+    first = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 0.0})
+    assert first.twice(1.0) == 4.0
+    (modules / "bind_callee.py").write_text(CALLEE.format(shift=10.0))
+    importlib.invalidate_caches()
+    bind_callee = importlib.reload(bind_callee)
+    second = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 0.0})
+    assert second.__name__ != first.__name__
+    assert second.twice(1.0) == 22.0
+
+
+def test_a_function_defined_in_a_function_binds_uncached(modules):
+    shift = 3.0
+
+    @njit
+    def f(x):
+        return x - shift
+
+    m = _bind.bind("bind_tpl", {"f": f}, {"OFFSET": 0.0})
+    assert m.CACHE is False
+    assert m.twice(5.0) == 4.0
+    assert _bind.bind("bind_tpl", {"f": f}, {"OFFSET": 0.0}) is m
+    assert not (modules / "k").exists() or not list((modules / "k").glob("*.py"))
+
+
+def test_bad_bindings_are_refused_with_the_name(modules, tmp_path):
+    import bind_callee
+
+    with pytest.raises(TypeError, match="OFFSET"):
+        _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": np.float64(1.0)})
+    with pytest.raises(TypeError, match="not a numba function"):
+        _bind.bind("bind_tpl", {"f": lambda x: x}, {"OFFSET": 0.0})
+    with pytest.raises(ValueError, match=r"binds \['OFFSET', 'f'\]; got \['f'\]"):
+        _bind.bind("bind_tpl", {"f": bind_callee.f})
+    (tmp_path / "bind_tpl_broken.py").write_text("x = 1\n")  # no bind block
+    with pytest.raises(ValueError, match="bind_tpl_broken.py"):
+        _bind.bind("bind_tpl_broken", {"f": bind_callee.f})
+    with pytest.raises(ValueError, match="no template module"):
+        _bind.bind("bind_tpl_absent", {"f": bind_callee.f})
+
+
+def test_a_torn_kernel_file_is_rewritten(modules):
+    import bind_callee
+
+    name = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 2.0}).__name__
+    path = modules / "k" / f"{name}.py"
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    del sys.modules[name]
+    again = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 2.0})
+    assert path.read_text() == text
+    assert again.twice(0.0) == 2.0 * 1.0 + 2.0
+
+
+def test_every_template_is_in_the_source_hash_of_its_caller():
+    """Snakemake reruns a rule when ``cgml.source_hash`` of its modules changes; a template
+    read by bind() must be in the static import closure of the module that binds it."""
+    import re
+    from pathlib import Path
+
+    import cgml
+    from cgml import _import_closure
+
+    root = Path(cgml.__file__).resolve().parent
+    calls = 0
+    for path in root.rglob("*.py"):
+        for template in re.findall(r'bind\(\s*"(cgml\.[\w.]+)"', path.read_text()):
+            caller = ".".join(["cgml", *path.relative_to(root).with_suffix("").parts])
+            closure = _import_closure(root, [caller])
+            assert root.joinpath(*template.split(".")[1:]).with_suffix(".py") in closure, (
+                f"{caller} binds {template} but does not list it for source_hash")
+            calls += 1
+    assert calls >= 3
