@@ -163,3 +163,21 @@ def test_every_template_is_in_the_source_hash_of_its_caller():
                 f"{caller} binds {template} but does not list it for source_hash")
             calls += 1
     assert calls >= 3
+
+
+def test_kernels_unused_for_a_week_are_pruned_when_a_new_one_is_written(modules):
+    import bind_callee
+
+    old = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 1.0})
+    assert old.twice(0.0) == 3.0  # compiled: numba's cache files exist
+    kept = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 2.0})
+    k = modules / "k"
+    week_ago = __import__("time").time() - 8 * 86400
+    for name in (old.__name__, kept.__name__):
+        os.utime(k / f"{name}.py", (week_ago, week_ago))
+    os.utime(k / f"{old.__name__}.used", (week_ago, week_ago))
+    assert list((k / "__pycache__").glob(f"{old.__name__}.*"))
+    _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 3.0})  # a new file: prunes
+    assert not (k / f"{old.__name__}.py").exists()
+    assert not list((k / "__pycache__").glob(f"{old.__name__}.*"))
+    assert (k / f"{kept.__name__}.py").exists(), "used within the week (its marker): kept"

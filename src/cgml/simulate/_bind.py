@@ -22,8 +22,10 @@ in ``__main__``) gives an uncached module: the template executed with the object
 globals and ``CACHE = False``, compiled once per process, as before.
 
 Files go to ``$CGML_KERNEL_DIR`` if set, else ``__pycache__/kernels`` of this package if
-writable, else ``<tmp>/cgml-kernels-<uid>``. Files of other code versions older than a
-week are removed when a new one is written.
+writable, else ``<tmp>/cgml-kernels-<uid>``. Each use touches a ``<name>.used`` marker;
+when a new kernel file is written, those not used for a week are removed with their
+numba cache files (a process that has used one for longer and then compiles it for new
+argument types would fail to save it: keep such runs on their own ``$CGML_KERNEL_DIR``).
 """
 
 from __future__ import annotations
@@ -144,6 +146,10 @@ def bind(template: str, functions: dict, constants: dict | None = None) -> types
     if name in sys.modules:
         return sys.modules[name]
     target = _write(kernel_dir(), name, source)
+    try:
+        target.with_suffix(".used").touch()
+    except OSError:
+        pass
     spec = importlib.util.spec_from_file_location(name, target)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -178,13 +184,16 @@ def _write(directory: Path, name: str, source: str) -> Path:
 
 
 def _prune(directory: Path, keep: str) -> None:
-    """Remove bound kernels (and their numba cache files) older than a week."""
+    """Remove bound kernels (with their numba cache files) not used for a week."""
     cutoff = time.time() - _PRUNE_AGE_S
     for path in directory.glob(f"{PREFIX}*.py"):
         try:
-            if path.stem != keep and path.stat().st_mtime < cutoff:
+            used = path.with_suffix(".used")
+            last = (used if used.exists() else path).stat().st_mtime
+            if path.stem != keep and last < cutoff:
                 for cached in (directory / "__pycache__").glob(f"{path.stem}.*"):
                     cached.unlink(missing_ok=True)
                 path.unlink(missing_ok=True)
+                used.unlink(missing_ok=True)
         except OSError:
             pass

@@ -19,8 +19,9 @@ CACHE = False
 
 
 @njit(cache=CACHE)
-def mc_sweeps(params, positions, box_lengths, periodic, r_cut, origin, cell_size, n_cells, members, counts, cell_of, slot_of, energy, beta,
-               pressure, max_displacement, max_log_volume_change, do_volume, n_sweeps, seed):
+def mc_sweeps(params, positions, box_lengths, periodic, r_cut, origin, cell_size, n_cells,
+              members, counts, cell_of, slot_of, energy, beta, pressure, max_displacement,
+              max_log_volume_change, do_volume, n_sweeps, seed):
     """Run ``n_sweeps`` sweeps in place; see the module docstring for the moves.
 
     Returns ``(positions, box_lengths, cell_size, n_cells, members, counts, cell_of,
