@@ -88,6 +88,30 @@ def test_a_new_process_loads_the_kernel_from_disk(modules):
     assert runs[1][2:] == [1, 0], "the second loads the compiled kernel"
 
 
+def test_processes_binding_the_same_new_kernel_at_once_all_succeed(modules):
+    """Two Snakemake jobs of one code version start together: both write and compile the
+    same kernel; neither fails, and a third process loads it."""
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        import bind_callee
+        from cgml.simulate import _bind
+        m = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 0.25})
+        print(m.twice(1.0), sum(m.twice.stats.cache_hits.values()))
+    """)
+    env = {**os.environ, "CGML_KERNEL_DIR": str(modules / "k")}
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(modules)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-2000:] for _, err in outs]
+    assert all(out.split()[0] == "4.25" for out, _ in outs)
+    later = subprocess.run([sys.executable, "-c", script, str(modules)], env=env, check=True,
+                           capture_output=True, text=True).stdout.split()
+    assert later == ["4.25", "1"]
+    assert len(list((modules / "k").glob("*.py"))) == 1
+
+
 def test_an_edited_callee_gives_a_new_kernel_not_a_stale_one(modules):
     import bind_callee
 
