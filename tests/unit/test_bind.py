@@ -205,3 +205,16 @@ def test_kernels_unused_for_a_week_are_pruned_when_a_new_one_is_written(modules)
     assert not (k / f"{old.__name__}.py").exists()
     assert not list((k / "__pycache__").glob(f"{old.__name__}.*"))
     assert (k / f"{kept.__name__}.py").exists(), "used within the week (its marker): kept"
+
+
+def test_a_file_system_without_hard_links_still_gets_the_kernel(modules, monkeypatch):
+    import bind_callee
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    m = _bind.bind("bind_tpl", {"f": bind_callee.f}, {"OFFSET": 5.0})
+    assert m.CACHE is True and m.twice(1.0) == 9.0
+    assert [p.name for p in (modules / "k").iterdir() if p.name.startswith(".")] == [], \
+        "no temporary file left"

@@ -204,7 +204,7 @@ class RigidPotential:
     pair function it was built from (None for potentials written directly);
     delta_energy, total_energy : numba functions; hard : pair energies are 0 or +inf only
     (see :func:`rigid_pair_potential`); scan_energy, body_energies : the per-body kernels
-    of a pair potential (:func:`_build_pair_kernels`), None for potentials written directly
+    of a pair potential (:func:`_pair_kernels`), None for potentials written directly
     (their moves then cost ``delta_energy``, two neighbour scans); list_scan,
     list_body_energies : the same over a Verlet list (sweep kernel, ``skin`` > 0).
     """
@@ -235,21 +235,17 @@ _BUILT: dict = {}
 
 
 def _pair_kernels(pair_energy, hard):
-    """:func:`_build_pair_kernels`, once per process, pair function and ``hard``."""
-    key = (pair_energy, bool(hard))
-    if key not in _BUILT:
-        _BUILT[key] = _build_pair_kernels(pair_energy, bool(hard))
-    return _BUILT[key]
-
-
-def _build_pair_kernels(pair_energy, hard):
     """numba kernels summing ``pair_energy`` over neighbours: ``(delta_energy, total_energy,
     scan_energy, body_energies, list_scan, list_body_energies, cluster_moves)``, the template
     :mod:`cgml.simulate._rigid_pair_kernels` bound to ``pair_energy`` and ``hard`` (cached on
-    disk, :mod:`cgml.simulate._bind`)."""
-    m = bind("cgml.simulate._rigid_pair_kernels", {"pair_energy": pair_energy}, {"HARD": bool(hard)})
-    return (m.delta_energy, m.total_energy, m.scan_energy, m.body_energies, m.list_scan,
-            m.list_body_energies, m.cluster_moves)
+    disk, :mod:`cgml.simulate._bind`); once per process, pair function and ``hard``."""
+    key = (pair_energy, bool(hard))
+    if key not in _BUILT:
+        m = bind("cgml.simulate._rigid_pair_kernels", {"pair_energy": pair_energy},
+                 {"HARD": bool(hard)})
+        _BUILT[key] = (m.delta_energy, m.total_energy, m.scan_energy, m.body_energies,
+                       m.list_scan, m.list_body_energies, m.cluster_moves)
+    return _BUILT[key]
 
 
 @njit(cache=True)
@@ -381,20 +377,6 @@ def rigid_pair_potential(pair_energy, r_cut: float, params: tuple, name: str = "
                           list_scan, list_bodies)
 
 
-def _make_rigid_sweeps(delta_energy, total_energy, scan_energy, body_energies, list_scan,
-                       list_bodies):
-    """The sweep kernel (:mod:`cgml.simulate._rigid_sweep_kernel`) with a potential's numba
-    kernels bound at compile time (module globals, not arguments: a numba function passed
-    as an argument costs ~5 us of typing per function and call, which a replica-exchange
-    cycle of N = 4 bodies, one sweep per call, would spend many times over its moves, and
-    cannot be cached). Cached on disk (:mod:`cgml.simulate._bind`); built once per set of
-    kernels and process (:func:`_sweep_kernel`)."""
-    return bind("cgml.simulate._rigid_sweep_kernel",
-                {"delta_energy": delta_energy, "total_energy": total_energy,
-                 "scan_energy": scan_energy, "body_energies": body_energies,
-                 "list_scan": list_scan, "list_bodies": list_bodies}).rigid_sweeps
-
-
 # ----------------------------------------------------------------------------------------
 # layer 3: public API
 # ----------------------------------------------------------------------------------------
@@ -519,8 +501,12 @@ _SWEEPS: dict = {}
 
 
 def _sweep_kernel(potential: RigidPotential):
-    """The sweep kernel of ``potential``'s numba kernels (:func:`_make_rigid_sweeps`), built
-    once per set of kernels and process."""
+    """The sweep kernel (:mod:`cgml.simulate._rigid_sweep_kernel`) with ``potential``'s numba
+    kernels bound at compile time (module globals, not arguments: a numba function passed
+    as an argument costs ~5 us of typing per function and call, which a replica-exchange
+    cycle of N = 4 bodies, one sweep per call, would spend many times over its moves, and
+    cannot be cached). Cached on disk (:mod:`cgml.simulate._bind`); once per set of kernels
+    and process."""
     scan = _no_scan if potential.scan_energy is None else potential.scan_energy
     bodies = _no_body_energies if potential.body_energies is None else potential.body_energies
     lscan = _no_list_scan if potential.list_scan is None else potential.list_scan
@@ -528,7 +514,9 @@ def _sweep_kernel(potential: RigidPotential):
                else potential.list_body_energies)
     key = (potential.delta_energy, potential.total_energy, scan, bodies, lscan, lbodies)
     if key not in _SWEEPS:
-        _SWEEPS[key] = _make_rigid_sweeps(*key)
+        names = ("delta_energy", "total_energy", "scan_energy", "body_energies", "list_scan",
+                 "list_bodies")
+        _SWEEPS[key] = bind("cgml.simulate._rigid_sweep_kernel", dict(zip(names, key))).rigid_sweeps
     return _SWEEPS[key]
 
 
