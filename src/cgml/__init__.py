@@ -38,7 +38,7 @@ def source_hash(*modules: str) -> str:
     if modules:
         paths = sorted(_import_closure(root, modules))
     else:
-        paths = sorted(root.rglob("*.py"))
+        paths = _source_files(root)
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.relative_to(root).as_posix().encode())
@@ -46,12 +46,18 @@ def source_hash(*modules: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def _source_files(directory) -> list:
+    """The package's own ``.py`` files under ``directory``: not those in ``__pycache__``,
+    where :mod:`cgml.simulate._bind` writes the kernels it generates at run time."""
+    return sorted(p for p in directory.rglob("*.py") if "__pycache__" not in p.relative_to(directory).parts)
+
+
 def _module_files(root, name: str) -> list:
     """Files of module ``name`` (``cgml.x.y``): its .py, or every .py of a package."""
     parts = name.split(".")[1:]
     base = root.joinpath(*parts)
     if base.is_dir():
-        return sorted(base.rglob("*.py"))
+        return _source_files(base)
     if base.with_suffix(".py").is_file():
         return [base.with_suffix(".py")]
     return []

@@ -516,6 +516,24 @@ def test_a_checkpoint_of_other_parameters_is_not_resumed(tmp_path):
     assert old.load() is None and not old.path.exists()
 
 
+def test_a_checkpoint_of_other_code_is_not_resumed(tmp_path, monkeypatch):
+    """An engine fixed between the killed job and its rerun: the rerun starts afresh."""
+    import cgml
+    from cgml.io.checkpoint import StageCheckpoint
+
+    asked = []
+    real = cgml.source_hash
+    monkeypatch.setattr(cgml, "source_hash", lambda *m: asked.append(m) or real(*m))
+    target = tmp_path / "eos.csv"
+    old = StageCheckpoint(target, {"pressures": [1, 2]}, code="cgml.simulate.mc")
+    assert asked == [("cgml.simulate.mc",)]
+    old.save(0, {"rows": [1]}, x=np.arange(3))
+    assert StageCheckpoint(target, {"pressures": [1, 2]}, code="cgml.simulate.mc").load()[0] == 0
+    monkeypatch.setattr(cgml, "source_hash", lambda *m: "edited" + real(*m))
+    assert StageCheckpoint(target, {"pressures": [1, 2]}, code="cgml.simulate.mc").load() is None
+    assert not old.path.exists(), "a checkpoint of other code is deleted"
+
+
 @pytest.mark.parametrize("retune_every", [0, 10])
 def test_a_killed_quasi2d_job_resumes_after_its_last_saved_chunk_with_the_same_result(
         tmp_path, monkeypatch, interrupt_at_call, retune_every):

@@ -442,6 +442,35 @@ def test_np_cluster_confine_killed_resumes_the_wall_and_the_samples(tmp_path, re
         assert diff < 1e-4, (b_path.name, diff)
 
 
+def test_a_job_killed_while_publishing_its_samples_finishes_on_rerun(tmp_path, repo_root, lmp, confine_straight,
+                                                                       monkeypatch):
+    """Killed after LAMMPS finished, with one sample published and the others not: the
+    rerun still finds every sample in its work directory and publishes them all."""
+    import cgml.fg.lammps as lammps_module
+
+    copy = lammps_module._copy_atomic
+    published = []
+
+    def dies_after_one_sample(source, target):
+        sample = Path(target).name.startswith("sample_")
+        if sample and published:
+            raise _Killed("killed while publishing")
+        copy(source, target)
+        if sample:
+            published.append(Path(target).name)
+
+    killed = tmp_path / "killed"
+    monkeypatch.setattr(lammps_module, "_copy_atomic", dies_after_one_sample)
+    with pytest.raises(_Killed):
+        _np_confine(repo_root, lmp, killed)
+    assert [p.name for p in killed.glob("sample_*.data")] == [confine_straight[0].name]
+    monkeypatch.setattr(lammps_module, "_copy_atomic", copy)
+    samples = _np_confine(repo_root, lmp, killed)
+    assert not list(killed.glob(".chain-*")), "the work directory goes once everything is out"
+    for a_path, b_path in zip(confine_straight, samples):
+        assert np.array_equal(_data_atoms(a_path), _data_atoms(b_path)), b_path.name
+
+
 def test_chained_request_covers_the_run_in_capped_attempts():
     from cgml.workflow.smk import chained_lammps_request, lammps_runtime_minutes
 

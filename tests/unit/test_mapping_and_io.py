@@ -9,7 +9,7 @@ from scipy.signal import lfilter
 
 from cgml.analysis.stats import block_average
 from cgml.fg.lammps import read_ave_time_vector
-from cgml.io import atomic_path, provenance, read_npz, write_csv, write_npz
+from cgml.io import atomic_path, provenance, read_npz, write_csv, write_json, write_npz
 from cgml.mapping import map_frames
 from cgml.workflow import rule_seed
 
@@ -50,6 +50,22 @@ def test_block_average_of_white_noise():
 def test_block_average_rejects_short_series():
     with pytest.raises(ValueError):
         block_average(np.ones(1))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_an_atomic_write_gets_the_permissions_of_a_plain_one(tmp_path, umask):
+    """Not the owner-only 0600 of a temporary file: a group on a shared cluster reads results."""
+    import os
+
+    old = os.umask(umask)
+    try:
+        write_json(tmp_path / "r.json", {"a": 1})
+        with open(tmp_path / "plain.json", "w") as fh:
+            fh.write("{}")
+    finally:
+        os.umask(old)
+    mode = (tmp_path / "r.json").stat().st_mode & 0o777
+    assert mode == (tmp_path / "plain.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_atomic_path_leaves_nothing_on_failure(tmp_path):
@@ -113,6 +129,10 @@ def test_source_hash_follows_the_import_closure(tmp_path):
     assert closure == {"__init__.py", "d.py", "sub/__init__.py", "sub/b.py", "c.py"}
     roots = {p.relative_to(pkg).as_posix() for p in cgml._import_closure(pkg, ["cgml.sub"])}
     assert "sub/unused.py" in roots  # a package named as a root brings all its modules
+    (pkg / "sub" / "__pycache__" / "kernels").mkdir(parents=True)  # generated at run time
+    (pkg / "sub" / "__pycache__" / "kernels" / "k.py").write_text("z = 4\n")
+    assert {p.relative_to(pkg).as_posix() for p in cgml._import_closure(pkg, ["cgml.sub"])} == roots
+    assert not any("__pycache__" in p.parts for p in cgml._source_files(pkg))
     with pytest.raises(ValueError, match="cgml.nothing"):
         cgml._import_closure(pkg, ["cgml.nothing"])
     with pytest.raises(ValueError, match="numpy"):
@@ -170,3 +190,22 @@ def test_config_sections_drop_analysis_keys_at_any_depth():
     out = config_sections(cfg, ["md", "pair", "clusters"], ["n_blocks"])
     assert out == {"md": {"dt": 20}, "pair": {"steps": 5}, "clusters": {"constrained": {"steps": 7}}}
     assert cfg["pair"]["n_blocks"] == "auto"          # the config itself is untouched
+
+
+def test_a_figure_carries_its_provenance(tmp_path):
+    """Every PNG the workflow draws records the package version, source hash and git revision."""
+    import json
+
+    from PIL import Image
+
+    import cgml
+    from cgml.plotting.style import figure, save_figure
+
+    fig, axes = figure()
+    axes[0, 0].plot([0, 1], [1, 0])
+    save_figure(fig, tmp_path / "f.png", {"params": {"solvents": [0.1, 0.3]}})
+    with Image.open(tmp_path / "f.png") as image:
+        record = json.loads(image.text["cgml-provenance"])
+    assert record["version"] == cgml.__version__ and record["source_hash"] == cgml.source_hash()
+    assert record["git_revision"] and record["params"] == {"solvents": [0.1, 0.3]}
+    assert [p.name for p in tmp_path.iterdir()] == ["f.png"], "no temporary file is left behind"

@@ -584,41 +584,6 @@ def test_replica_exchange_killed_and_resumed_from_its_checkpoint_is_the_uninterr
         assert a.energy == b.energy
 
 
-def test_a_replica_checkpoint_without_kept_energies_resumes_with_recomputed_ones():
-    """Checkpoints written before the per-body energies were kept lack them: the restore
-    recomputes them from the restored replicas instead of failing on the missing key."""
-    from cgml.simulate.rigid import _restore_remc, _Run, _save_remc
-
-    potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
-    rng = np.random.default_rng(3)
-    grid = np.stack(np.meshgrid(*[np.arange(2)] * 3, indexing="ij"), -1).reshape(-1, 3) * 2.0 + 1.0
-    state = init_rigid_state(grid, random_rotation_matrices(rng, 8), np.full(3, 6.0), potential)
-    runs = [_Run(state, potential) for _ in range(2)]
-    for k, r in enumerate(runs):
-        r.advance(50, 5 + k, 1.0, 0.0, 0.4, 0.6, 0.0, False, False)
-    saved = {}
-
-    class Capture:
-        def save(self, cycle, meta, **arrays):
-            saved.update(cycle=cycle, meta=meta, arrays=arrays)
-
-    streams = [(0, [1, 2]), (0, [3, 4])]
-    swap_rng = np.random.default_rng(0)
-    samples = {"cycles": [10], "energies": [[0.0, 0.0]], "positions": [], "rotations": []}
-    _save_remc(Capture(), 10, runs, streams, swap_rng, np.zeros((2, 1), np.int64), samples,
-               [np.inf, None, None])
-    arrays = {k: v for k, v in saved["arrays"].items() if not k.endswith("_body_energy")}
-    fresh = [_Run(state, potential) for _ in range(2)]
-    cycle = [0]
-    _restore_remc((10, saved["meta"], arrays), fresh, list(streams), np.random.default_rng(1),
-                  np.zeros((2, 1), np.int64), cycle, dict(samples), [np.inf, None, None])
-    assert cycle[0] == 10
-    for old, new in zip(runs, fresh):
-        np.testing.assert_array_equal(new.a["positions"], old.a["positions"])
-        np.testing.assert_allclose(new.a["body_energy"], old.a["body_energy"], rtol=0, atol=1e-10)
-        assert not np.allclose(new.a["body_energy"], _Run(state, potential).a["body_energy"])
-
-
 def test_verlet_list_holds_every_pair_within_reach_nearest_first():
     """The shared Verlet-list builder against a brute-force minimum-image search, also with a
     list radius above half a box length (one cell on that axis) and a cell capacity that has

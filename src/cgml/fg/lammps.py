@@ -273,10 +273,9 @@ def run_lammps_job(*, templates: dict, variables: dict, out_dir, products: dict,
             run_lammps(tmp / "in.lammps", tmp, tmp / "log.lammps", executable=executable, launcher=launcher)
         finally:
             if (tmp / "log.lammps").exists():
-                Path(lammps_log).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(tmp / "log.lammps", lammps_log)
+                _copy_atomic(tmp / "log.lammps", lammps_log)
         for name in keep:
-            shutil.copyfile(tmp / name, out_dir / name)
+            _copy_atomic(tmp / name, out_dir / name)
         for name, final in products.items():
             if not (tmp / name).exists():
                 raise LammpsRunError(f"LAMMPS finished but did not write {name}")
@@ -417,6 +416,15 @@ def ave_time_header(path) -> str:
     return "".join(lines)
 
 
+def _copy_atomic(source, target) -> None:
+    """Copy ``source`` to ``target`` whole or not at all (a temporary file beside the
+    target, renamed over it)."""
+    from cgml.io.atomic import atomic_path
+
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+
+
 def _write_json_atomic(path: Path, data) -> None:
     import json
 
@@ -452,7 +460,7 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
     the result is checked against the series' ``steps`` and for rows cut short, then
     published whole. The logs of all attempts
     are concatenated into ``lammps_log``. ``products`` are other files the run writes
-    in its work directory (any attempt), moved to their final paths after the series.
+    in its work directory (any attempt), copied to their final paths after the series.
     ``templates``, ``prepare``, ``files`` and ``keep`` are as in :func:`run_lammps_job`;
     ``resume_input`` is the key of the resume script in ``templates``.
     """
@@ -534,8 +542,9 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
             watch(proc)
 
     def publish_log():
-        Path(lammps_log).parent.mkdir(parents=True, exist_ok=True)
-        with open(lammps_log, "w") as fh:
+        from cgml.io.atomic import atomic_path
+
+        with atomic_path(lammps_log) as tmp, open(tmp, "w") as fh:
             for r in records:
                 path = workdir / r["log"]
                 if path.exists():
@@ -556,13 +565,14 @@ def run_chained_lammps_job(*, templates: dict, resume_input: str, variables: dic
         for s in series:
             merged_paths[s.name], counts[s.name] = _merge_series(s, records, workdir, out_dir)
         for name in keep:
-            shutil.copyfile(workdir / name, out_dir / name)
+            _copy_atomic(workdir / name, out_dir / name)
         for s in series:
             Path(s.output).parent.mkdir(parents=True, exist_ok=True)
             shutil.move(merged_paths.pop(s.name), s.output)
+        # copied, not moved: a job killed while publishing finds every product still in
+        # its work directory when it resumes (the directory goes once all are out)
         for name, final in (products or {}).items():
-            Path(final).parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(workdir / name, final)
+            _copy_atomic(workdir / name, final)
     finally:
         for path in merged_paths.values():
             Path(path).unlink(missing_ok=True)

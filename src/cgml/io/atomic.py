@@ -1,9 +1,12 @@
 """Atomic file writes: a result appears whole or not at all.
 
-Each writer creates a temporary file next to the target, writes and flushes it,
-then renames it over the target (``os.replace`` is atomic on POSIX within one
-file system). An exception while writing removes the temporary file and leaves
-any earlier target untouched.
+Each writer creates a temporary file next to the target, writes it, flushes it to
+disk (``fsync``) and renames it over the target (``os.replace`` is atomic on POSIX
+within one file system), then flushes the directory entry. An exception while
+writing removes the temporary file and leaves any earlier target untouched. The
+result gets the permissions a plain ``open(target, "w")`` would give (0666 less the
+umask), not the owner-only ones of a temporary file, so a group on a shared cluster
+can read it.
 """
 
 from __future__ import annotations
@@ -35,10 +38,42 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        _fsync(tmp_path)
         os.replace(tmp_path, target)
+        _fsync(target.parent)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows (``os.umask``
+    can only be read by setting it, which races with other threads creating files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's data (or a directory's entries) to disk; a no-op where the platform
+    cannot open a directory."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _jsonable(value: Any) -> Any:
@@ -87,8 +122,8 @@ def write_csv(target: str | os.PathLike, frame, meta: Mapping[str, Any] | None =
     CSV itself stays plain (columns exactly as documented).
     """
     target = Path(target)
+    if meta is not None:  # first: the CSV, the declared output, appears last
+        write_json(target.with_name(target.name + ".meta.json"), meta)
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, index=False, float_format="%.10g")
-    if meta is not None:
-        write_json(target.with_name(target.name + ".meta.json"), meta)
     return target

@@ -9,9 +9,10 @@ same as an uninterrupted run's, because nothing else carries over between stages
 The checkpoint is a hidden file next to the job's first output,
 ``.<output name>.checkpoint.npz``, written atomically; Snakemake does not know it, so it
 survives the failed job. It holds a key, the hash of everything the job's result
-depends on (its params, wildcards and the contents of its input files): a checkpoint
-with another key (a changed config, seed or model) is deleted and the job starts
-from the beginning. The job deletes its checkpoint once its outputs are written.
+depends on (its params, wildcards, the contents of its input files and the package code
+the job runs): a checkpoint with another key (a changed config, seed, model or code) is
+deleted and the job starts from the beginning. A bug fixed in the engine therefore never
+meets stages the buggy engine computed. The job deletes its checkpoint once its outputs are written.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def _paths(files) -> Iterator:
             yield from _paths(item)
 
 
-def _key(identity: Any, files: Iterable) -> str:
+def _key(identity: Any, files: Iterable, code: str) -> str:
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode())
+    digest.update(b"\0code:" + code.encode())
     for path in _paths(files):
         digest.update(b"\0" + Path(path).read_bytes())
     return digest.hexdigest()
@@ -55,13 +57,21 @@ class StageCheckpoint:
     ``target``   the job's output the checkpoint sits next to;
     ``identity`` JSON-able description of the job (params, wildcards);
     ``files``    input files whose contents the result depends on (nested lists, e.g. an
-                 empty Snakemake input, are flattened).
+                 empty Snakemake input, are flattened);
+    ``code``     module names (``cgml.x.y``) whose import closure runs the job, usually the
+                 caller's ``__name__``: :func:`cgml.source_hash` of them enters the key.
+                 Empty: the whole package.
     """
 
-    def __init__(self, target: str | os.PathLike, identity: Any, files: Iterable = ()):
+    def __init__(self, target: str | os.PathLike, identity: Any, files: Iterable = (),
+                 code: Iterable[str] = ()):
+        import cgml
+
+        if isinstance(code, str):
+            code = (code,)
         target = Path(target)
         self.path = target.with_name(f".{target.name}.checkpoint.npz")
-        self.key = _key(identity, files)
+        self.key = _key(identity, files, cgml.source_hash(*code))
 
     def load(self) -> tuple[int, dict, dict] | None:
         """``(stage, meta, arrays)`` of the last saved stage, or None to start afresh

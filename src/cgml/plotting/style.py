@@ -25,8 +25,22 @@ def figure(ncols: int = 1, nrows: int = 1, width: float = 3.4, height: float = 2
     return fig, axes
 
 
-def save_figure(fig, path, caption_meta: dict | None = None) -> None:
-    """Save atomically (PNG/PDF by suffix) and close."""
+def save_figure(fig, path, meta: dict | None = None) -> None:
+    """Save atomically (format by suffix) and close.
+
+    A PNG carries the provenance record (:func:`cgml.io.provenance.provenance`: package
+    version, source hash, git revision, time; ``meta`` added) as JSON in its text chunk
+    ``cgml-provenance``; a PDF carries it in its ``Subject``. What the figure shows is
+    in its input files, which carry their own records.
+    """
+    import json
+
+    from cgml.io.provenance import provenance
+
+    record = json.dumps(provenance(**(meta or {})), sort_keys=True, default=str)
+    suffix = str(path).lower().rsplit(".", 1)[-1]
+    metadata = {"png": {"Software": "cgml", "cgml-provenance": record},
+                "pdf": {"Creator": "cgml", "Subject": record}}.get(suffix)
     with plt.rc_context(RC), atomic_path(path) as tmp:
-        fig.savefig(tmp, metadata={"Software": "cgml"} if str(path).endswith(".png") else None)
+        fig.savefig(tmp, metadata=metadata)
     plt.close(fig)

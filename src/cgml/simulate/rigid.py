@@ -795,12 +795,8 @@ def _restore_remc(saved, runs, streams, swap_rng, swaps, cycle, samples, lowest,
             target[...] = arrays[key]
     for k, r in enumerate(runs):
         for name, value in r.a.items():
-            if f"run{k}_{name}" not in arrays and name == "body_energy":
-                continue  # a checkpoint written before the per-body energies were kept
             stored = arrays[f"run{k}_{name}"]
             r.a[name] = float(stored) if np.ndim(value) == 0 else stored.astype(np.asarray(value).dtype)
-        if f"run{k}_body_energy" not in arrays:
-            r.a["body_energy"] = r.body_energies()
         r.tally[:] = arrays[f"run{k}_tally"]
         streams[k] = (int(meta["stream_index"][k]), [int(x) for x in arrays[f"stream{k}"]])
     swap_rng.bit_generator.state = meta["swap_rng"]

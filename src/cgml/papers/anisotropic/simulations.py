@@ -240,8 +240,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
     # a killed job's rerun continues from its checkpoints: the tuned slots, then the run
     identity = {"params": params, "wildcards": dict(wildcards)}
     files = [input[key] for key in ("dataset", "model", "start") if key in input]
-    checkpoint = StageCheckpoint(output["npz"], identity, files)
-    tuning = StageCheckpoint(f"{output['npz']}.tuning", identity, files)
+    checkpoint = StageCheckpoint(output["npz"], identity, files, code=__name__)
+    tuning = StageCheckpoint(f"{output['npz']}.tuning", identity, files, code=__name__)
     states, steps_d, steps_r = [], [], []
     if (tuned := tuning.load()) is not None:
         _, meta, arrays = tuned
@@ -434,7 +434,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     # a killed job's rerun continues after the last saved chunk (same result): every chunk
     # has its own seeds, so the state, the steps and the samples are all that carry over
     checkpoint = StageCheckpoint(output["npz"], {"params": params, "wildcards": dict(wildcards)},
-                                 files=[input["model"]])
+                                 files=[input["model"]], code=__name__)
     resume, last_save = None, time.monotonic()
     if (saved := checkpoint.load()) is not None:
         _, meta, arrays = saved
@@ -646,7 +646,7 @@ def run_sc_eos(*, input, output, params, wildcards, threads=1):
     d, phi, dv = 0.3, 0.3, 0.01
     # a killed job's rerun continues after the last finished pressure (same result)
     checkpoint = StageCheckpoint(output["csv"], {"params": params, "wildcards": dict(wildcards)},
-                                 files=[input[key] for key in ("model",) if key in input])
+                                 files=[input[key] for key in ("model",) if key in input], code=__name__)
     done = -1
     if (saved := checkpoint.load()) is not None:
         done, meta, arrays = saved

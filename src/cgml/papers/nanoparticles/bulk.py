@@ -156,7 +156,7 @@ def run_eos(*, input, output, params, wildcards, threads=1):
     rows = []
     # a killed job's rerun continues after the last finished pressure (same result)
     checkpoint = StageCheckpoint(output["eos"], {"params": params, "wildcards": dict(wildcards)},
-                                 files=[input["model"]])
+                                 files=[input["model"]], code=__name__)
     done = -1
     if (saved := checkpoint.load()) is not None:
         done, meta, arrays = saved

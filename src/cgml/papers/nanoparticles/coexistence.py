@@ -134,7 +134,7 @@ def run_coexistence(*, input, output, params, wildcards, threads=1):
     lam_cfg = cfg["lambda"]
     stages = _stages(cfg)
     checkpoint = StageCheckpoint(output["table"], {"params": params, "wildcards": dict(wildcards)},
-                                 files=[input["model"]])
+                                 files=[input["model"]], code=__name__)
     rows: list[dict] = []
     done, state, steps, shift = -1, None, None, None
     if (saved := checkpoint.load()) is not None:
