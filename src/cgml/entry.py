@@ -54,8 +54,7 @@ def run_script(smk, function: Callable[..., Any]) -> None:
         function(input=_named(smk.input), output=_named(smk.output), params=params,
                  wildcards=dict(smk.wildcards.items()), threads=smk.threads)
     except Exception as err:
-        log.error("%s: %s", type(err).__name__, err)
-        log.debug(traceback.format_exc())
+        log.error("%s: %s\n%s", type(err).__name__, err, traceback.format_exc())
         for h in handlers:
             h.flush()
         raise

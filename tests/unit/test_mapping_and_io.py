@@ -209,3 +209,21 @@ def test_a_figure_carries_its_provenance(tmp_path):
     assert record["version"] == cgml.__version__ and record["source_hash"] == cgml.source_hash()
     assert record["git_revision"] and record["params"] == {"solvents": [0.1, 0.3]}
     assert [p.name for p in tmp_path.iterdir()] == ["f.png"], "no temporary file is left behind"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "text"])
+def test_an_unreadable_result_file_is_named_in_the_error(tmp_path, damage):
+    """A rule with many inputs must say which one is broken."""
+    from cgml.fitting.sf_model import SymmetryFunctionModel
+
+    path = tmp_path / "run.npz"
+    write_npz(path, {"seed": 1}, x=np.arange(1000.0))
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"", "text": b"hello"}[damage])
+    with pytest.raises(ValueError, match="run.npz: unreadable"):
+        read_npz(path)
+    model = tmp_path / "model.json"
+    model.write_text({"truncated": '{"kind": "symmetry_function_linear", "r_cut"', "empty": "",
+                      "text": '{"kind": "symmetry_function_linear"}'}[damage])
+    with pytest.raises(ValueError, match="model.json: not a symmetry-function model"):
+        SymmetryFunctionModel.load(model)

@@ -95,9 +95,11 @@ def test_fit_linear_weights_ridge_and_intercept():
     assert r2_score(b, b) == 1.0
 
 
-@pytest.mark.parametrize("bad", [dict(weights=-np.ones(5)), dict(ridge=-1.0)])
-def test_fit_linear_rejects_bad_input(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("bad,match", [(dict(weights=-np.ones(5)), "weights"), (dict(ridge=-1.0), "ridge"),
+                                       (dict(weights=np.array([np.nan, 1, 1, 1, 1])), "weights"),
+                                       (dict(weights=np.zeros(5)), "all weights are zero")])
+def test_fit_linear_rejects_bad_input(bad, match):
+    with pytest.raises(ValueError, match=match):
         fit_linear(np.ones((5, 2)), np.ones(5), **bad)
 
 
@@ -221,6 +223,31 @@ def test_inverse_variance_weights_find_the_small_signal_under_noisy_rows():
     np.testing.assert_allclose(fit.coef[list(weighted.selected).index(9)], 0.05, atol=0.005)
     plain = forward_stepwise(X, y, max_features=2, min_gain=0.0)
     assert 9 not in plain.selected
+
+
+def test_selection_refuses_features_that_are_all_zero():
+    """A cutoff below every separation gives zero columns: no silent zero-feature model."""
+    with pytest.raises(ValueError, match="all 3 feature columns are zero"):
+        forward_stepwise(np.zeros((10, 3)), np.arange(10.0))
+
+
+def test_selection_names_a_non_finite_feature_instead_of_dropping_it():
+    """A NaN column used to count as inactive and was silently never selected."""
+    X = np.random.default_rng(0).normal(size=(10, 3))
+    y = X[:, 0].copy()
+    X[3, 0] = np.nan
+    with pytest.raises(ValueError, match="row 3, column 0 'a'"):
+        forward_stepwise(X, y, labels=["a", "b", "c"])
+    with pytest.raises(ValueError, match="row 3"):  # a NaN in a test row too
+        forward_stepwise(X, y, train=np.arange(10) != 3, test=np.arange(10) == 3)
+    y[5] = np.inf
+    with pytest.raises(ValueError, match="target holds NaN or inf"):
+        forward_stepwise(np.nan_to_num(X), y)
+    # rows in neither set may hold anything
+    X[3, 0] = 0.0
+    X[7, 1], y[5] = np.nan, 1.0
+    keep = np.arange(10) != 7
+    assert forward_stepwise(X, y, train=keep).selected[0] == 0
 
 
 @pytest.mark.parametrize("bad", [np.full(10, -1.0), np.full(9, 1.0), np.full(10, np.nan)])

@@ -168,3 +168,6 @@ def test_validation():
         superball_overlap_volume([[1.0, 0, 0]], I3, I3, 1.0, 2.5, 0, np.random.default_rng())
     with pytest.raises(ValueError, match="3 rotation matrices"):
         superball_overlap(np.zeros((3, 3)) + 1.0, np.stack([I3, I3]), I3, 1.0, 3.5)
+    for bad in (0, -1, 2.5):  # 0 used to return the bracket's midpoint, 1.2009, as a contact
+        with pytest.raises(ValueError, match="max_iter"):
+            superball_contact_distance([[1.0, 0, 0]], I3, I3, 1.0, 3.5, max_iter=bad)

@@ -418,6 +418,10 @@ def test_results_are_read_only_and_inputs_untouched():
     (dict(box_lengths=(4.0, 4.0)), "box_lengths"),
     (dict(box_lengths=(4.0, 4.0, 4.0)), "half the box"),
     (dict(radial=[1.0, 2.0]), "RadialSet"),
+    (dict(box_lengths=(4.0, np.nan, 4.0)), "box_lengths"),
+    (dict(box_lengths=(4.0, np.inf, 4.0)), "box_lengths"),
+    (dict(r_cut=np.inf), "r_cut"),
+    (dict(positions=np.array([[0.0, 0, 0], [0.0, 0, 0]])), "particles 0 and 1 sit at the same position"),
 ])
 def test_compute_rejects_bad_input(kwargs, match):
     args = dict(positions=np.zeros((2, 3)) + [[0, 0, 0], [1, 0, 0]], r_cut=2.5,
@@ -425,6 +429,30 @@ def test_compute_rejects_bad_input(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         compute_symmetry_functions(**args)
+
+
+@pytest.mark.parametrize("box", [(4.0, np.nan, 4.0), (4.0, np.inf, 4.0), (4.0, 4.0)])
+def test_neighbour_machinery_rejects_a_box_that_is_not_three_finite_lengths(box):
+    """Before the check a NaN box reached the numba kernels as a garbage cell count (a crash)."""
+    from cgml.analysis import RDF
+    from cgml.neighbors import build_neighbor_list
+
+    positions = np.random.default_rng(0).random((5, 3))
+    with pytest.raises(ValueError, match="box_lengths"):
+        build_neighbor_list(positions, 1.0, box)
+    with pytest.raises(ValueError, match="box_lengths"):
+        RDF(1.0, 10).compute(positions, box)
+
+
+def test_open_boundaries_with_a_far_flung_particle_use_a_bounded_grid():
+    """Two particles 1e5 apart with r_cut = 1: a dense grid would need 1e15 cells."""
+    from cgml.neighbors import build_cell_list, build_neighbor_list
+
+    positions = np.array([[0.0, 0, 0], [0.5, 0, 0], [1e5, 1e5, 1e5]])
+    cells = build_cell_list(positions, 1.0, None)
+    assert np.prod(cells.n_cells) <= 64
+    nl = build_neighbor_list(positions, 1.0, None)
+    assert nl.distances.size == 2 and np.allclose(nl.distances, 0.5)
 
 
 def test_parameter_sets_reject_bad_values():

@@ -53,6 +53,15 @@ BAD_CONFIGS = {
                               "nanoparticles.selection.weighting"),
     "weighting without its floor": ({"nanoparticles": {"selection": {"weighting": "inverse_variance"}}},
                                     "nanoparticles.selection"),
+    "descriptor cutoff inside every training pair": (
+        {"nanoparticles": {"descriptors": {"r_cut_sigma": 1.3}, "pair": {"r_max_sigma": 1.7}}},
+        "nanoparticles.descriptors.r_cut_sigma"),
+    "integer written as a float": ({"nanoparticles": {"pair": {"n_separations": 6.0}}},
+                                   "nanoparticles.pair.n_separations"),
+    "integer written as a float in a list": ({"anisotropic": {"remc": {"n_particles": [4, 10.0]}}},
+                                             "anisotropic.remc.n_particles"),
+    "sampling interval beyond the run": ({"nanoparticles": {"eos": {"sample_every": 40000}}},
+                                         "nanoparticles.eos.sample_every"),
     "chi^2 stop without inverse-variance weights": (
         {"nanoparticles": {"selection": {"weighting": "none", "min_delta_chi2": 8.0}}},
         "nanoparticles.selection",

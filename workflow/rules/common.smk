@@ -9,7 +9,7 @@ from cgml.workflow.smk import (
     rule_seed,
 )
 
-check_config(config)
+check_config(config, schema_path="workflow/schemas/config.schema.yaml")
 
 SCALE = config["scale"]
 RESULTS = f"results/{SCALE}"

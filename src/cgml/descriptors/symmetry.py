@@ -318,6 +318,11 @@ def compute_symmetry_functions(positions, r_cut: float, radial: RadialSet | None
             raise ValueError(f"full_gradients for n={n} and k={params.n_features} needs "
                              f"{nbytes / 1024**2:.0f} MiB; use force_features instead")
     nl = build_neighbor_list(positions, r_cut, box_lengths)
+    if nl.distances.size and nl.distances.min() == 0.0:
+        pair = int(np.argmin(nl.distances))
+        centre = int(np.searchsorted(nl.offsets, pair, side="right") - 1)
+        raise ValueError(f"particles {centre} and {int(nl.index[pair])} sit at the same position: "
+                         "symmetry-function gradients are undefined there")
     csr = (nl.offsets, nl.index, nl.vectors, nl.distances)
     psi = grad = None
     if full_gradients:

@@ -60,8 +60,10 @@ def fit_linear(design, target, weights=None, ridge: float = 0.0, intercept: bool
     if ridge < 0:
         raise ValueError(f"ridge must be >= 0, got {ridge}")
     w = np.ones(len(b)) if weights is None else np.asarray(weights, dtype=np.float64)
-    if w.shape != b.shape or np.any(w < 0):
-        raise ValueError("weights must be non-negative with the shape of target")
+    if w.shape != b.shape or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("weights must be finite, non-negative and of the shape of target")
+    if not w.sum() > 0:
+        raise ValueError("all weights are zero: nothing to fit")
     sw = np.sqrt(w)
     if intercept:
         wsum = w.sum()

@@ -74,7 +74,15 @@ class SymmetryFunctionModel:
 
     @classmethod
     def load(cls, path) -> "SymmetryFunctionModel":
-        data = json.loads(Path(path).read_text())
+        try:
+            return cls._from_dict(json.loads(Path(path).read_text()), path)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            if str(err).startswith(f"{path}:"):
+                raise
+            raise ValueError(f"{path}: not a symmetry-function model ({type(err).__name__}: {err})") from err
+
+    @classmethod
+    def _from_dict(cls, data, path) -> "SymmetryFunctionModel":
         if data.get("kind") != "symmetry_function_linear":
             raise ValueError(f"{path}: not a symmetry-function model (kind={data.get('kind')!r})")
         rad = data["radial"]

@@ -151,6 +151,8 @@ def superball_contact_distance(unit_separations, rotations_i, rotations_j, sigma
     r, rot_i, rot_j, a, p = _pairs(unit_separations, rotations_i, rotations_j, sigma, exponent,
                                    unit=True)
     tol = _length("tol", tol, allow_zero=False)
+    if int(max_iter) != max_iter or max_iter < 1:
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
     ratio = 3.0 ** (0.5 - 1.0 / p)
     lo = 2.0 * a * min(1.0, ratio) * (1.0 - 1e-12)
     hi = 2.0 * a * max(1.0, ratio) * (1.0 + 1e-12)

@@ -108,10 +108,16 @@ def write_npz(target: str | os.PathLike, meta: Mapping[str, Any], **arrays: np.n
 
 
 def read_npz(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Read a file written by :func:`write_npz`: ``(arrays, meta)``."""
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files if k != "meta"}
-        meta = json.loads(str(data["meta"])) if "meta" in data.files else {}
+    """Read a file written by :func:`write_npz`: ``(arrays, meta)``. A file that cannot be
+    read (truncated, corrupt, not an ``.npz``) raises ValueError naming it."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files if k != "meta"}
+            meta = json.loads(str(data["meta"])) if "meta" in data.files else {}
+    except FileNotFoundError:
+        raise
+    except Exception as err:  # zipfile.BadZipFile, EOFError, a bad CRC, broken JSON, ...
+        raise ValueError(f"{path}: unreadable .npz ({type(err).__name__}: {err})") from err
     return arrays, meta
 
 

@@ -92,9 +92,11 @@ def build_cell_list(positions, r_cut: float, box_lengths=None, capacity: int | N
     capacity : slots per cell; grown automatically when None
     """
     positions = _as_positions(positions)
-    if not r_cut > 0:
-        raise ValueError(f"r_cut must be positive, got {r_cut}")
+    if not (np.isfinite(r_cut) and r_cut > 0):
+        raise ValueError(f"r_cut must be positive and finite, got {r_cut}")
     size_min = float(min_cell_size if min_cell_size is not None else r_cut)
+    if not (np.isfinite(size_min) and size_min > 0):
+        raise ValueError(f"min_cell_size must be positive and finite, got {min_cell_size}")
     if box_lengths is None:
         periodic = False
         box = np.zeros(3)
@@ -103,14 +105,18 @@ def build_cell_list(positions, r_cut: float, box_lengths=None, capacity: int | N
         else:
             lo, hi = np.zeros(3), np.zeros(3)
         extent = np.maximum(hi - lo, size_min)
-        n_cells = np.maximum(1, np.floor(extent / size_min)).astype(np.int64)
+        # a few far-flung particles must not ask for a grid of mostly empty cells: at most
+        # ~8 cells per particle, by larger cells (still >= r_cut, so no pair is missed)
+        limit = max(64, 8 * len(positions))
+        scale = max(1.0, float(np.prod(extent / size_min)) / limit) ** (1.0 / 3.0)
+        n_cells = np.maximum(1, np.floor(extent / (size_min * scale))).astype(np.int64)
         cell_size = extent / n_cells
         origin = lo.copy()
     else:
         periodic = True
-        box = np.asarray(box_lengths, dtype=np.float64).reshape(3)
-        if np.any(box <= 0):
-            raise ValueError(f"box_lengths must be positive, got {box}")
+        box = np.asarray(box_lengths, dtype=np.float64)
+        if box.shape != (3,) or not np.all(np.isfinite(box)) or np.any(box <= 0):
+            raise ValueError(f"box_lengths must be 3 positive finite lengths, got {box_lengths!r}")
         if np.any(r_cut > box / 2 + 1e-12):
             raise ValueError(f"r_cut={r_cut} exceeds half the box {box}: minimum image is ambiguous")
         n_cells = np.maximum(1, np.floor(box / size_min)).astype(np.int64)

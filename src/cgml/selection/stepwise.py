@@ -98,6 +98,16 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
     if max_features < 1:
         raise ValueError(f"max_features must be >= 1, got {max_features}")
 
+    used = train | test
+    if train.shape != (n,) or test.shape != (n,):
+        raise ValueError(f"train and test must be boolean masks of the {n} rows")
+    bad = ~np.isfinite(X) & used[:, None]
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(f"features hold NaN or inf ({int(bad.sum())} entries; first at row {row}, "
+                         f"column {col} '{labels[col]}')")
+    if not np.all(np.isfinite(y[used])):
+        raise ValueError(f"target holds NaN or inf (first at row {int(np.flatnonzero(~np.isfinite(y) & used)[0])})")
     if min_delta_chi2 is not None and weights is None:
         raise ValueError("min_delta_chi2 needs weights (inverse variances of the targets)")
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
@@ -120,6 +130,10 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
         r = yt * sw
     norms0 = np.sum(Xw * Xw, axis=0)
     active = norms0 > 0
+    if not active.any():
+        raise ValueError(f"all {m} feature columns are {'constant' if intercept else 'zero'} on the "
+                         f"training rows: nothing to select (a descriptor cutoff shorter than every "
+                         f"separation in the data?)")
     selected: list[int] = []
     rows = []
     r2_prev = 0.0

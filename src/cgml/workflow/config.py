@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from cgml.lattices import rod_close_packing_density
@@ -18,12 +20,63 @@ def _get(config: dict, dotted: str):
     return node
 
 
-def check_config(config: dict) -> None:
-    """Raise :class:`ConfigError` naming the key if related values disagree."""
+def check_integers(config: dict, schema_path) -> None:
+    """Raise :class:`ConfigError` naming the key where the schema asks for an integer and
+    the config gives a float (JSON Schema's ``integer`` admits ``6.0``, which then fails
+    deep inside a rule, as a ``range`` bound or a step count, naming no key)."""
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    base = jsonschema.validators.validator_for(schema)
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    strict = jsonschema.validators.extend(base, type_checker=checker)
+    for error in strict(schema).iter_errors(config):
+        leaves = [error, *(e for e in (error.context or []))]
+        for leaf in leaves:
+            if isinstance(leaf.instance, float) and leaf.validator == "type" and "integer" in str(leaf.validator_value):
+                key = ".".join(str(k) for k in leaf.absolute_path)
+                raise ConfigError(f"config key {key} ({leaf.instance!r}) must be an integer: write "
+                                  f"{int(leaf.instance) if leaf.instance.is_integer() else 'a whole number'}"
+                                  f" without the decimal point ({schema_path})")
+
+
+def _check_sampling(config: dict) -> None:
+    """Sampling intervals that leave fewer than 2 samples in a run (the job would fail at
+    its end, in an average over one sample, naming no key)."""
+    np_cfg = config.get("nanoparticles")
+    checks = []
+    if np_cfg is not None:
+        constrained = np_cfg["clusters"]["constrained"]
+        checks += [("nanoparticles.clusters.constrained.force_every", constrained["force_every"],
+                    "nanoparticles.clusters.constrained.production_steps", constrained["production_steps"])]
+        eos = np_cfg["eos"]
+        checks += [("nanoparticles.eos.sample_every", eos["sample_every"],
+                    "nanoparticles.eos.production_sweeps", eos["production_sweeps"])]
+    an = config.get("anisotropic")
+    if an is not None:
+        remc = an["remc"]
+        for run_key in ("n_cycles", "n_cycles_fg"):
+            checks.append(("anisotropic.remc.sample_every", remc["sample_every"],
+                           f"anisotropic.remc.{run_key}", remc[run_key]))
+    for key, every, run_key, length in checks:
+        if isinstance(every, (int, float)) and length // every < 2:
+            raise ConfigError(f"config key {key} ({every}) leaves {length // every} samples in "
+                              f"{run_key}={length}: at least 2 are needed")
+
+
+def check_config(config: dict, schema_path=None) -> None:
+    """Raise :class:`ConfigError` naming the key if related values disagree (and, given
+    the schema, where it asks for an integer and the config gives a float)."""
+    if schema_path is not None:
+        check_integers(config, schema_path)
     check_anisotropic(config)
+    _check_sampling(config)
     pairs = [
         ("nanoparticles.pair.r_min_sigma", "nanoparticles.pair.r_max_sigma"),
         ("nanoparticles.pmf.r_eval_min_sigma", "nanoparticles.pmf.r_eval_max_sigma"),
+        ("nanoparticles.colloid_polymer.pair.r_min_sigma", "nanoparticles.colloid_polymer.pair.r_max_sigma"),
     ]
     if "nanoparticles" in config:
         for lo_key, hi_key in pairs:
@@ -36,6 +89,11 @@ def check_config(config: dict) -> None:
             raise ConfigError(
                 f"config key nanoparticles.pair.r_max_sigma ({np_cfg['pair']['r_max_sigma']}) lies far beyond "
                 f"the descriptor cutoff nanoparticles.descriptors.r_cut_sigma ({r_cut}): the model cannot see it")
+        if not np_cfg["pair"]["r_min_sigma"] < r_cut:
+            raise ConfigError(
+                f"config key nanoparticles.descriptors.r_cut_sigma ({r_cut}) must exceed the smallest "
+                f"training separation nanoparticles.pair.r_min_sigma ({np_cfg['pair']['r_min_sigma']}): "
+                f"no pair would be inside the cutoff")
         hard, r_min = np_cfg["eos"]["hard_core_sigma"], np_cfg["pair"]["r_min_sigma"]
         if hard < r_min:
             raise ConfigError(
