@@ -89,6 +89,21 @@ def test_an_analysis_key_reruns_the_analysis_but_no_lammps_job(toy_run):
         assert fg_rule not in out, out[-4000:]
 
 
+def test_engine_sizing_and_another_rules_keys_rerun_no_upstream_job(toy_run):
+    """The MPI task count and the wall-time cap only size requests; a coexistence key is
+    read by the coexistence rule alone: neither may rerun a LAMMPS run or a fit."""
+    override = toy_run / "config" / "other_cluster.yaml"
+    override.write_text("engines:\n  lammps: {mpi_tasks: 4, max_job_minutes: 600}\n"
+                        "nanoparticles:\n  coexistence: {production_sweeps: 2000}\n")
+    proc = snakemake(toy_run, str(override.relative_to(toy_run)), "-n")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    assert "np_coexistence" in out, out[-4000:]
+    for upstream in ("np_pair_fg", "np_cluster_confine", "np_cluster_fg", "np_fg_bulk", "np_pair_map",
+                     "np_pair_features", "np_pair_fit", "np_cluster_map", "np_cluster_fit", "np_fg_gr"):
+        assert upstream not in out, (upstream, out[-4000:])
+
+
 def test_scorecard_contract(toy_run):
     card = pd.read_csv(toy_run / "results/toy/scorecard.csv")
     assert list(card.columns) == COLUMNS

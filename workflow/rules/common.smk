@@ -20,6 +20,9 @@ BENCH = f"{RESULTS}/benchmarks"
 # to that code reruns the rule and no other.
 CODE = code_hash("scripts/gather_scorecard.py")
 LAMMPS = config["engines"]["lammps"]
+# what a LAMMPS job runs with (its params); mpi_tasks and max_job_minutes only size the
+# request, so changing them (e.g. for another cluster) does not rerun finished runs
+LAMMPS_RUN = {key: LAMMPS[key] for key in ("executable", "launcher")}
 PAPER_TARGETS = {}
 
 

@@ -98,7 +98,7 @@ rule np_pair_fg:
         tasks=LAMMPS["mpi_tasks"],
     params:
         np=NP_FG_PARAMS,
-        lammps=LAMMPS,
+        lammps=LAMMPS_RUN,
         seed=lambda w: seed_for("np_pair_fg", w.solvent, w.index),
         code=code_hash("scripts/nanoparticles/pair_fg.py"),
     script:
@@ -128,7 +128,7 @@ rule np_pair_map:
         runtime=60,
         mem_mb=4000,
     params:
-        np=NP,
+        np=config_sections(NP, ["temperature_K", "sigma_c_nm", "pair"]),
         code=code_hash("scripts/nanoparticles/pair_map.py"),
     script:
         "../../scripts/nanoparticles/pair_map.py"
@@ -150,7 +150,7 @@ rule np_pair_features:
         runtime=30,
         mem_mb=4000,
     params:
-        np=NP,
+        np=config_sections(NP, ["descriptors"]),
         code=code_hash("scripts/nanoparticles/pair_features.py"),
     script:
         "../../scripts/nanoparticles/pair_features.py"
@@ -173,7 +173,7 @@ rule np_pair_fit:
         runtime=30,
         mem_mb=4000,
     params:
-        np=NP,
+        np=config_sections(NP, ["selection", "descriptors"]),
         seed=lambda w: seed_for("np_pair_fit", w.solvent),
         code=code_hash("scripts/nanoparticles/pair_fit.py"),
     script:
@@ -197,7 +197,7 @@ rule np_pair_pmf:
         runtime=10,
         mem_mb=2000,
     params:
-        np=NP,
+        np=config_sections(NP, ["pmf"]),
         seed=lambda w: seed_for("np_pair_pmf", w.solvent),
         code=code_hash("scripts/nanoparticles/pair_pmf.py"),
     script:
@@ -400,7 +400,7 @@ rule np_cluster_confine:
         tasks=LAMMPS["mpi_tasks"],
     params:
         np=config_sections(NP, NP_FG_SECTIONS + ["clusters"], NP_ANALYSIS_KEYS),
-        lammps=LAMMPS,
+        lammps=LAMMPS_RUN,
         seed=lambda w: seed_for("np_cluster_confine", w.solvent, w.wall),
         code=code_hash("scripts/nanoparticles/cluster_confine.py"),
     script:
@@ -437,7 +437,7 @@ rule np_cluster_fg:
         tasks=LAMMPS["mpi_tasks"],
     params:
         np=config_sections(NP, NP_FG_SECTIONS + ["clusters"], NP_ANALYSIS_KEYS),
-        lammps=LAMMPS,
+        lammps=LAMMPS_RUN,
         seed=lambda w: seed_for("np_cluster_fg", w.solvent, w.wall, w.sample),
         code=code_hash("scripts/nanoparticles/cluster_fg.py"),
     script:
@@ -469,7 +469,7 @@ rule np_cluster_map:
         runtime=60,
         mem_mb=8000,
     params:
-        np=NP,
+        np=config_sections(NP, ["temperature_K", "sigma_c_nm", "clusters"]),
         code=code_hash("scripts/nanoparticles/cluster_map.py"),
     script:
         "../../scripts/nanoparticles/cluster_map.py"
@@ -491,7 +491,7 @@ rule np_cluster_features:
         runtime=30,
         mem_mb=8000,
     params:
-        np=NP,
+        np=config_sections(NP, ["descriptors"]),
         code=code_hash("scripts/nanoparticles/cluster_features.py"),
     script:
         "../../scripts/nanoparticles/cluster_features.py"
@@ -514,7 +514,7 @@ rule np_cluster_fit:
         runtime=60,
         mem_mb=8000,
     params:
-        np=NP,
+        np=config_sections(NP, ["cluster_selection", "descriptors"]),
         seed=lambda w: seed_for("np_cluster_fit", w.solvent),
         code=code_hash("scripts/nanoparticles/cluster_fit.py"),
     script:
@@ -807,7 +807,7 @@ rule np_fg_bulk:
         np=config_sections(
             NP, NP_FG_SECTIONS + ["gr"], NP_ANALYSIS_KEYS + ["restart_every"]
         ),
-        lammps=LAMMPS,
+        lammps=LAMMPS_RUN,
         seed=lambda w: seed_for("np_fg_bulk", w.density),
         code=code_hash("scripts/nanoparticles/fg_bulk.py"),
     script:
@@ -831,7 +831,7 @@ rule np_fg_gr:
         runtime=30,
         mem_mb=4000,
     params:
-        np=NP,
+        np=config_sections(NP, ["temperature_K", "sigma_c_nm", "gr"]),
         code=code_hash("scripts/nanoparticles/fg_gr.py"),
     script:
         "../../scripts/nanoparticles/fg_gr.py"

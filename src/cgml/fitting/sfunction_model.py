@@ -130,9 +130,12 @@ class SFunctionPairModel:
         except KeyError as err:
             raise ValueError(f"S-function model lacks key {err}") from None
 
-    def save(self, path) -> Path:
-        """Write the model as JSON (atomically)."""
-        return write_json(path, self.to_dict())
+    def save(self, path, provenance: dict | None = None) -> Path:
+        """Write the model as JSON (atomically), with the provenance record if given."""
+        data = self.to_dict()
+        if provenance is not None:
+            data["provenance"] = provenance
+        return write_json(path, data)
 
     @classmethod
     def load(cls, path) -> "SFunctionPairModel":

@@ -7,7 +7,7 @@ revision and the random seed.
 """
 
 from cgml.io.atomic import atomic_path, write_csv, write_json, write_npz, read_npz
-from cgml.io.provenance import provenance, git_revision
+from cgml.io.provenance import job_provenance, provenance, git_revision
 
 __all__ = [
     "atomic_path",
@@ -15,6 +15,7 @@ __all__ = [
     "write_json",
     "write_npz",
     "read_npz",
+    "job_provenance",
     "provenance",
     "git_revision",
 ]

@@ -44,3 +44,15 @@ def provenance(params: Mapping[str, Any] | None = None, seed: int | None = None,
     }
     record.update(extra)
     return record
+
+
+def job_provenance(params: Mapping[str, Any], wildcards: Mapping[str, Any] | None = None,
+                   **extra: Any) -> dict:
+    """The provenance record of a rule's output: every param the rule passed (the config
+    sections its function reads; ``params['seed']`` as the seed), its wildcards, and
+    ``extra`` (values the job derived, e.g. the input files it read)."""
+    params = dict(params)
+    if wildcards is not None:
+        params["wildcards"] = dict(wildcards)
+    seed = params.get("seed")
+    return provenance(params, seed=None if seed is None else int(seed), **extra)

@@ -485,7 +485,7 @@ def run_patchy_fit(*, input, output, params, wildcards, threads=1):
              metrics["rmse_train"], metrics["rmse_test"])
     record = provenance({"system": system, "fit": fit, "mu": mu, "r_cut": r_cut,
                          "max_features": max_features, "dataset": str(input["dataset"])}, seed=seed)
-    model.save(output["model"])
+    model.save(output["model"], provenance=record)
     write_csv(output["trace"], selection.trace, record)
     write_json(output["metrics"], dict(metrics, provenance=record))
     parity = pd.DataFrame({"energy_fg_kT": data["energy"], "energy_cg_kT": pred,

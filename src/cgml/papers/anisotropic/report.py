@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from cgml.io import provenance, write_csv
+from cgml.io import job_provenance, provenance, write_csv
 from cgml.papers.anisotropic.claims import claims_for
 from cgml.papers.anisotropic.simulations import phase_boundaries
 from cgml.papers.scorecard import scorecard
@@ -109,4 +109,4 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
                   provenance({"scale": params["scale"], "phases": params["phases"],
                               "units": "rho* = rho sigma^3; nan: no state of that phase"}))
     card = scorecard(claims_for(params["scale"]), values, params["scale"])
-    write_csv(output["scorecard"], card)
+    write_csv(output["scorecard"], card, job_provenance(params, wildcards))

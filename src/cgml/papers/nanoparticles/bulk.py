@@ -22,7 +22,7 @@ import pandas as pd
 from cgml.analysis import RDF, compute_bond_order, count_crystalline_bonds
 from cgml.analysis.stats import block_average
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, write_csv, write_npz
+from cgml.io import job_provenance, provenance, write_csv, write_npz
 from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arrays
 from cgml.mapping import map_lammps_dump
 from cgml.papers.nanoparticles.fine_grained import bulk_start
@@ -185,7 +185,7 @@ def run_eos(*, input, output, params, wildcards, threads=1):
                      "acceptance_displacement": result.acceptance_displacement,
                      "acceptance_volume": result.acceptance_volume, "n_particles": len(state.positions)})
         checkpoint.save(k, {"rows": rows, "steps": [dmax, dlnv]}, **state_to_arrays(state))
-    write_csv(output["eos"], pd.DataFrame(rows), provenance({"eos": eos, **dict(wildcards)}, seed=seed))
+    write_csv(output["eos"], pd.DataFrame(rows), job_provenance(params, wildcards))
     checkpoint.clear()
 
 
@@ -210,8 +210,7 @@ def run_mc_gr(*, input, output, params, wildcards, threads=1):
         rdf.compute(frame, box)
     q6, solid = crystallinity(result.state.positions, box)
     frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
-    meta = provenance({"gr": gr, "density": density, "Q6": q6, "solid_fraction": solid, **dict(wildcards)},
-                      seed=seed)
+    meta = job_provenance(params, wildcards, Q6=q6, solid_fraction=solid)
     write_npz(output["snapshot"], meta, positions=result.state.positions[None],
               box_lengths=np.asarray(box, dtype=float)[None])
     write_csv(output["gr"], frame, meta)
@@ -229,9 +228,9 @@ def run_fg_gr(*, input, output, params, wildcards, threads=1):
         rdf.compute(np.mod(units.length_to_reduced(pos), units.length_to_reduced(b)), units.length_to_reduced(b))
     q6, solid = crystallinity(np.mod(units.length_to_reduced(frames.positions[-1]), box), box)
     frame = pd.DataFrame({"R_sigma": rdf.bin_centers, "g": rdf.g_r})
-    write_csv(output["gr"], frame, provenance({"density": wildcards["density"], "n_frames": len(frames.time),
-                                               "Q6": q6, "solid_fraction": solid}))
-    write_npz(output["centres"], provenance({"density": wildcards["density"], "Q6": q6, "solid_fraction": solid}),
+    meta = job_provenance(params, wildcards, n_frames=len(frames.time), Q6=q6, solid_fraction=solid)
+    write_csv(output["gr"], frame, meta)
+    write_npz(output["centres"], meta,
               positions=units.length_to_reduced(frames.positions), box_lengths=units.length_to_reduced(frames.box_lengths))
 
 

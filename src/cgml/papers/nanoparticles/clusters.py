@@ -26,7 +26,7 @@ import pandas as pd
 
 from cgml.descriptors import AngularSet, RadialSet, compute_symmetry_functions
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, read_npz, write_csv, write_npz
+from cgml.io import job_provenance, provenance, read_npz, write_csv, write_npz
 from cgml.papers.nanoparticles.fine_grained import random_unit_vector
 from cgml.papers.nanoparticles.pipeline import fit_force_model, map_constrained_run
 from cgml.papers.nanoparticles.units import ReducedUnits
@@ -45,8 +45,8 @@ def run_cluster_map(*, input, output, params, wildcards, threads=1):
     runs = [map_constrained_run(d, f, units, n_blocks) for d, f in zip(dumps, forces)]
     arrays = {key: np.asarray([r[key] for r in runs]) for key in runs[0] if key != "whole_series"}
     arrays["wall"] = np.asarray([int(Path(d).parent.parent.name[1:]) for d in dumps])
-    write_npz(output["meanforces"], provenance({"solvent": wildcards["solvent"], "dumps": dumps,
-                                               "units": "sigma_c, kT/sigma_c"}), **arrays)
+    write_npz(output["meanforces"], job_provenance(params, wildcards, dumps=dumps, units="sigma_c, kT/sigma_c"),
+              **arrays)
 
 
 # --------------------------------------------------------------------------- features / fit
@@ -73,7 +73,7 @@ def run_cluster_features(*, input, output, params, wildcards, threads=1):
                                    cutoff=desc["cutoff"], force_features=True).force_features
         for pos in arrays["positions"]])
     labels = np.asarray(radial.labels() + angular.labels())
-    write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
+    write_npz(output["features"], job_provenance(params, wildcards), force_features=feats,
               forces=arrays["forces"], forces_sem=arrays["forces_sem"], labels=labels,
               n_radial=np.asarray(len(radial.mu)),
               min_pair_distance=np.asarray(min(min_pair_distance(p) for p in arrays["positions"])))
@@ -102,8 +102,7 @@ def run_cluster_fit(*, input, output, params, wildcards, threads=1):
         angular=AngularSet(angular.mu_a[ang_sel], angular.lam[ang_sel], angular.xi[ang_sel]) if len(ang_sel) else None,
         weights=np.asarray([weights[j] for j in order]),
         units={"length": "sigma_c", "energy": "kT", "force": "kT/sigma_c"}, metrics=metrics)
-    meta = provenance({"selection": np_cfg["cluster_selection"], "descriptors": desc,
-                       "solvent": wildcards["solvent"]}, seed=seed)
+    meta = job_provenance(params, wildcards)
     write_csv(output["trace"], trace, meta)
     model.save(output["model"], meta)
 
@@ -192,7 +191,7 @@ def run_cluster_eval(*, input, output, params, wildcards, threads=1):
                          "min_pair_sigma": min_pair_distance(pos)})
     triplets = pd.DataFrame(rows)
     triplets["in_ml12_data"] = triplets["min_pair_sigma"] >= r_lo
-    meta = provenance({"solvent": wildcards["solvent"]}, seed=int(params["seed"]))
+    meta = job_provenance(params, wildcards)
     write_csv(output["parity"], parity, meta)
     write_csv(output["energies"], energies, meta)
     write_csv(output["two_body"], two_body, meta)

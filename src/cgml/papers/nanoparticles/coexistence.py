@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, write_csv
+from cgml.io import job_provenance, provenance, write_csv
 from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arrays
 from cgml.lattices import fcc_lattice
 from cgml.papers.nanoparticles.bulk import crystallinity, expansion_start_density, mc_hard_core, mc_potential
@@ -190,7 +190,7 @@ def run_coexistence(*, input, output, params, wildcards, threads=1):
         checkpoint.save(k, {"rows": rows, "steps": steps, "shift": shift}, **arrays)
 
     summary = _summarise(rows, pair, hard_core, cfg, n, shift, seed)
-    meta = provenance({"coexistence": cfg, "hard_core_sigma": hard_core, **dict(wildcards)}, seed=seed)
+    meta = job_provenance(params, wildcards, hard_core_sigma=hard_core)
     # which isotherm points enter the coexistence (the figure reads this, not the rule again)
     used = {id(r) for kind in ("fluid", "solid") for r in _phase_ok(rows, kind)}
     table = pd.DataFrame([{**r, "in_phase": r["kind"] not in ("fluid", "solid") or id(r) in used} for r in rows])

@@ -21,7 +21,7 @@ from cgml.fg.forcefield import NanoparticleForceField
 from cgml.fg.lammps import ChainedSeries, output_steps, run_chained_lammps_job
 from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
 from cgml.fg.topology import write_lammps_data
-from cgml.io import provenance, write_json
+from cgml.io import job_provenance, provenance, write_json
 from cgml.lattices import fcc_lattice, random_packing
 from cgml.papers.nanoparticles.units import ReducedUnits
 
@@ -115,9 +115,8 @@ def run_pair_fg(*, input, output, params, wildcards, threads=1):
                     prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology,
                                                           title=f"two NPs R={separation:.4f} sigma_c s={solvent}"),
                     keep=("system.data", "in.lammps", "forcefield.in"))
-    write_json(out_dir / "run.json", provenance(
-        {"separation_sigma": separation, "solvent": solvent, "index": index, "centers_A": centers,
-         **{k: np_cfg[k] for k in ("model", "forcefield", "md", "pair")}}, seed=seed))
+    write_json(out_dir / "run.json", job_provenance(params, wildcards, separation_sigma=separation,
+                                                    centers_A=centers))
 
 
 def md_variables(np_cfg: dict, solvent: float, seed: int, run_cfg: dict, data_file: str = "system.data") -> dict:
@@ -246,9 +245,8 @@ def run_cluster_confine(*, input, output, params, wildcards, threads=1):
                   lammps_log=output["lammps_log"], restart_every=md["restart_every"],
                   prepare=lambda tmp: write_lammps_data(tmp / "system.data", topology, title="confined cluster"),
                   keep=("in.lammps", "forcefield.in"), products=samples)
-    write_json(out_dir / "run.json", provenance(
-        {"solvent": solvent, "wall": wall, "radius_sigma": radius_sigma, "start_radius_sigma": start_sigma,
-         "clusters": cl}, seed=seed))
+    write_json(out_dir / "run.json", job_provenance(params, wildcards, radius_sigma=radius_sigma,
+                                                    start_radius_sigma=start_sigma))
 
 
 # --------------------------------------------------------------------------- cluster_fg
@@ -261,6 +259,7 @@ def run_cluster_fg(*, input, output, params, wildcards, threads=1):
     variables = md_variables(np_cfg, solvent, seed, np_cfg["clusters"]["constrained"])
     run_constrained(np_cfg, solvent, variables, input, output, params["lammps"],
                     prepare=lambda tmp: shutil.copyfile(input["data"], tmp / "system.data"), keep=("in.lammps",))
+    write_json(Path(output["dump"]).parent / "run.json", job_provenance(params, wildcards, data=str(input["data"])))
 
 
 
@@ -307,3 +306,5 @@ def run_fg_bulk(*, input, output, params, wildcards, threads=1):
                                                    output_steps(equilibration, equilibration + production, every))])
     log.info("FG bulk rho=%s: %d frames from %d LAMMPS attempt(s), this one from step %d", density,
              report.frames["cores.dump"], report.attempts, report.started_from)
+    write_json(Path(output["dump"]).parent / "run.json",
+               job_provenance(params, wildcards, attempts=report.attempts, frames=report.frames["cores.dump"]))

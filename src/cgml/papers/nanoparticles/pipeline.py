@@ -25,7 +25,7 @@ from cgml.analysis.stats import mean_and_sem
 from cgml.descriptors import RadialSet, compute_symmetry_functions
 from cgml.fitting import fit_linear, r2_score, rmse
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, read_npz, write_csv, write_npz
+from cgml.io import job_provenance, read_npz, write_csv, write_npz
 from cgml.mapping import map_lammps_dump
 from cgml.papers.nanoparticles.fine_grained import random_unit_vector
 from cgml.papers.nanoparticles.units import ReducedUnits
@@ -101,9 +101,8 @@ def run_pair_map(*, input, output, params, wildcards, threads=1):
     z = arrays["z_core_vs_whole"]
     log.info("core vs whole-NP estimator: |z| mean %.2f, max %.2f over %d components",
              np.abs(z).mean(), np.abs(z).max(), z.size)
-    write_npz(output["meanforces"], provenance({"solvent": wildcards["solvent"], "n_blocks": n_blocks,
-                                               "dumps": dumps, "units": "sigma_c, kT/sigma_c",
-                                               "target": "whole-NP force sum (see map_pair_run)"}),
+    write_npz(output["meanforces"], job_provenance(params, wildcards, dumps=dumps, units="sigma_c, kT/sigma_c",
+                                                   target="whole-NP force sum (see map_pair_run)"),
               **arrays)
 
 
@@ -124,7 +123,7 @@ def run_pair_features(*, input, output, params, wildcards, threads=1):
                                          force_features=True)
         feats.append(res.force_features)
     feats = np.asarray(feats)  # (n_conf, 2, 3, k)
-    write_npz(output["features"], provenance({"descriptors": desc}), force_features=feats,
+    write_npz(output["features"], job_provenance(params, wildcards), force_features=feats,
               forces=arrays["forces"], forces_sem=arrays["forces_sem"], separation=arrays["separation"],
               mu=pool.mu, r_s=pool.r_s,
               labels=np.asarray(pool.labels()))
@@ -218,8 +217,7 @@ def run_pair_fit(*, input, output, params, wildcards, threads=1):
         r_cut=desc["r_cut_sigma"], cutoff=desc["cutoff"],
         radial=RadialSet(arrays["mu"][sel], arrays["r_s"][sel]), angular=None, weights=fit.coef,
         units={"length": "sigma_c", "energy": "kT", "force": "kT/sigma_c"}, metrics=metrics)
-    meta = provenance({"selection": np_cfg["selection"], "descriptors": desc, "solvent": wildcards["solvent"]},
-                      seed=seed)
+    meta = job_provenance(params, wildcards)
     write_csv(output["trace"], trace, meta)
     model.save(output["model"], meta)
 
@@ -277,5 +275,5 @@ def run_pair_pmf(*, input, output, params, wildcards, threads=1):
                        "mean_force_err_kT_sigma": arrays["projected_force_sem"]}).sort_values("R_sigma")
     ml = pd.DataFrame({"source": "ML2", "R_sigma": r_eval, "phi_kT": phi_ml, "phi_err_kT": 0.0,
                        "mean_force_kT_sigma": np.nan, "mean_force_err_kT_sigma": np.nan})
-    meta = provenance({"pmf": pmf_cfg, "solvent": wildcards["solvent"]}, seed=int(params["seed"]))
+    meta = job_provenance(params, wildcards)
     write_csv(output["pmf"], pd.concat([fg, ml], ignore_index=True), meta)

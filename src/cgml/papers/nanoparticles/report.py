@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import provenance, write_csv
+from cgml.io import job_provenance, provenance, write_csv
 from cgml.papers.nanoparticles.claims import claims_for
 from cgml.papers.nanoparticles.clusters import ml12_window_start
 from cgml.papers.scorecard import scorecard
@@ -47,7 +47,7 @@ def run_table(*, input, output, params, wildcards, threads=1):
                      "r2_train": m["r2_train"], "rmse_train_kT_sigma": m["rmse_train"],
                      "r2_test": m["r2_test"], "rmse_test_kT_sigma": m["rmse_test"],
                      "paper_n_sf": paper[0], "paper_r2": paper[1], "paper_rmse_kT_sigma": paper[2]})
-    write_csv(output["table"], pd.DataFrame(rows), provenance({"solvents": params["solvents"]}))
+    write_csv(output["table"], pd.DataFrame(rows), job_provenance(params, wildcards))
 
 
 def pmf_minimum(frame: pd.DataFrame, source: str) -> tuple[float, float]:
@@ -146,4 +146,4 @@ def run_scorecard(*, input, output, params, wildcards, threads=1):
     claims = claims_for(scale, solvents, params["densities"], params.get("coexistence_solvents", [])) + \
         colloid_polymer_claims(scale, params["cp_etaps"])
     card = scorecard(claims, values, scale)
-    write_csv(output["scorecard"], card, provenance({"scale": scale}))
+    write_csv(output["scorecard"], card, job_provenance(params, wildcards))
