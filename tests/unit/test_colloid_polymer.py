@@ -230,6 +230,26 @@ def test_ideal_polymers_fill_empty_space_at_the_fugacity():
     assert abs(mean2 - 2.0 * expected) <= 4.0 * sem2 + 0.5
 
 
+def test_polymer_numbers_follow_the_poisson_distribution_of_the_reservoir():
+    """Ideal polymers at z_p (V - V_excl) = 1.5: P(N_p = k) is Poisson, term by term. The
+    insertion and deletion acceptances z V / (N + 1) and N / (z V) are tested here at small
+    N, where an N for N + 1 moves <N_p> to 1.80 or 1.21 (measured), not only in the mean
+    of a large box."""
+    from scipy.stats import poisson
+
+    m = PseudoAOModel(0.45, 0.5)
+    cc, cp = m.colloid_potential(), m.cross_potential()
+    state = init_semigrand_state(np.array([[2.5, 2.5, 2.5]]), np.full(3, 5.0), cc, cp)
+    expected = 1.5
+    z = expected / (125.0 - _excluded_volume(m))
+    res = run_semigrand(state, cc, cp, z, 200_000, 0.0, 0.5, 7, 1, polymer_moves_per_sweep=4,
+                        exchange_fraction=1.0)
+    n_p = res.n_polymers[1000:]
+    assert abs(n_p.mean() - expected) < 0.05, n_p.mean()
+    histogram = np.bincount(n_p, minlength=5)[:5] / n_p.size
+    np.testing.assert_allclose(histogram, poisson.pmf(np.arange(5), expected), atol=0.01)
+
+
 def test_semigrand_running_energy_and_state():
     m = PseudoAOModel(0.2, 2.0)
     pos, box = initial_colloids(32, 0.2)

@@ -397,3 +397,23 @@ def test_run_validates_arguments():
     open_state = init_state(state.positions, None, potential)
     with pytest.raises(ValueError, match="periodic"):
         run_npt(open_state, potential, 1.0, 10, 0.1, 0.01, seed=1, sample_every=5)
+
+
+@pytest.mark.parametrize("beta", [0.5, 2.0])
+def test_two_particles_sample_the_boltzmann_distribution_at_any_beta(beta):
+    """Two LJ particles in a periodic box of 6: the fraction of samples with r < 1.5 is
+    int_0^1.5 exp(-beta u) 4 pi r^2 dr / (int_0^r_c exp(-beta u) 4 pi r^2 dr + V - 4 pi r_c^3 / 3).
+    The engine tests at beta = 1 cannot see a Metropolis step that drops beta."""
+    from scipy.integrate import quad
+
+    potential = lennard_jones(r_cut=2.5)
+    weight = lambda r: np.exp(-beta * potential.pair_energy(np.array([r]))[0]) * 4 * np.pi * r * r
+    inside = quad(weight, 0.8, 1.5, limit=200)[0]
+    within_cut = quad(weight, 0.8, 2.5, limit=200)[0]
+    expected = inside / (within_cut + 216.0 - 4.0 / 3.0 * np.pi * 2.5**3)
+    state = init_state(np.array([[1.0, 1.0, 1.0], [3.0, 4.0, 4.0]]), np.full(3, 6.0), potential)
+    result = run_nvt(state, potential, 100_000, 3.0, 5, 1, beta=beta, store_snapshots=True)
+    d = result.snapshots[:, 1] - result.snapshots[:, 0]
+    d -= 6.0 * np.rint(d / 6.0)
+    fraction = float(np.mean(np.linalg.norm(d, axis=1) < 1.5))
+    assert fraction == pytest.approx(expected, abs=0.004), (fraction, expected)

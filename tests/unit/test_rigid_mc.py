@@ -63,6 +63,22 @@ def test_rotation_step_is_a_proper_rotation():
     np.testing.assert_allclose(out[:, 0], [math.cos(0.3), math.sin(0.3), 0.0], atol=1e-14)
 
 
+def test_rotation_step_equals_the_rotation_vector_formula():
+    """out = exp(angle [axis]_x) @ R for random axes, angles and starts (scipy's from_rotvec):
+    orthonormality alone is enforced by the Gram-Schmidt step and cannot see a wrong sign
+    in the Rodrigues matrix."""
+    from scipy.spatial.transform import Rotation
+
+    rng = np.random.default_rng(4)
+    out = np.empty((3, 3))
+    for rot in random_rotation_matrices(rng, 100):
+        axis = rng.normal(size=3)
+        axis /= np.linalg.norm(axis)
+        angle = rng.uniform(-math.pi, math.pi)
+        rotate_about_axis(rot, axis, angle, out)
+        np.testing.assert_allclose(out, Rotation.from_rotvec(angle * axis).as_matrix() @ rot, atol=1e-12)
+
+
 def _two_bodies(rng, potential, box=3.0):
     return init_rigid_state(rng.uniform(0, box, (2, 3)), random_rotation_matrices(rng, 2),
                             np.full(3, box), potential)

@@ -59,6 +59,20 @@ def test_selection_stops_when_the_gain_is_negligible_and_skips_duplicates():
     assert not ({5, X.shape[1] - 1} <= set(result.selected))
 
 
+def test_selection_never_picks_a_column_dependent_on_the_picked_ones_even_without_a_gain_stop():
+    """min_gain = 0 (as the cross-validated size uses it): a rescaled copy and an exact
+    linear combination of picked columns add nothing and must never be picked (either of
+    two equivalent columns may come first); the selection ends when the 6 independent
+    directions are used up."""
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(80, 6))
+    y = X @ rng.normal(size=6) + rng.normal(0, 0.1, 80)
+    X = np.hstack([X, 1e3 * X[:, [1]], X[:, [0]] + 2.0 * X[:, [2]]])
+    result = forward_stepwise(X, y, max_features=8, min_gain=0.0)
+    assert len(result.selected) == 6
+    assert np.linalg.matrix_rank(X[:, result.selected]) == 6
+
+
 def test_group_split_keeps_configurations_together():
     groups = np.repeat(np.arange(50), 6)
     train, test = split_by_group(groups, 0.2, seed=4)

@@ -267,6 +267,26 @@ def test_many_body_descriptors_invariant_and_periodic():
     assert np.abs(d_open.values).max() > 0
 
 
+def test_many_body_descriptors_are_sums_of_pair_terms_with_each_own_orientation_first():
+    """G_k(I) = sum_J g_k(Omega_I, Omega_J, R_J - R_I) (Eq. 12), checked against the pair
+    terms one by one, with every particle differently oriented: rotation and permutation
+    invariance cannot see Omega_I and Omega_J swapped in the sum."""
+    rng = np.random.default_rng(31)
+    n = 12
+    pos = rng.uniform(0, 3.0, (n, 3))
+    rot = random_rotation_matrices(rng, n)
+    ang = AngularBasis.monomials(range(24), 2)
+    rad = RadialBasis.exponential([2.0])
+    d = compute_sfunction_descriptors(pos, rot, ang, rad, r_cut=1.5)
+    brute = np.zeros_like(d.values)
+    for i in range(n):
+        for j in range(n):
+            if i != j and np.linalg.norm(pos[j] - pos[i]) < 1.5:
+                brute[i] += compute_pair_terms(rot[i], rot[j], [pos[j] - pos[i]], ang, rad, 1.5)[0]
+    assert np.count_nonzero(brute.any(axis=1)) >= n // 2
+    np.testing.assert_allclose(d.values, brute, rtol=1e-12, atol=1e-14)
+
+
 def test_validation_messages():
     with pytest.raises(ValueError, match="orthonormal"):
         compute_s_functions(2 * I3, I3, [[1.0, 0, 0]])
