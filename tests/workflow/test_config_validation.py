@@ -122,3 +122,26 @@ def test_bad_config_stops_a_real_run_before_any_job(workdir, tmp_path):
     assert key in run.output
     assert not (workdir / "results").exists()
     assert "Select jobs to execute" not in run.output
+
+
+@pytest.mark.parametrize("dotted,value", [
+    ("nanoparticles.gr.mc_sample_every", 10**9),
+    ("nanoparticles.coexistence.sample_every", 10**9),
+    ("nanoparticles.clusters.constrained.force_every", 10**9),
+    ("anisotropic.quasi2d.sample_every", 10**9),
+    ("anisotropic.sc_eos.sample_every", 10**9),
+    ("anisotropic.remc.sample_every", 10**9),
+])
+def test_a_sampling_interval_longer_than_its_run_is_named(dotted, value):
+    """Checked before any job: otherwise the job fails at its end, in an average over
+    fewer than two samples, naming no key."""
+    from cgml.workflow import ConfigError, check_config
+
+    config = yaml.safe_load((Path(__file__).parents[2] / "config" / "config.yaml").read_text())
+    node = config
+    *parents, leaf = dotted.split(".")
+    for key in parents:
+        node = node[key]
+    node[leaf] = value
+    with pytest.raises(ConfigError, match=re.escape(dotted)):
+        check_config(config)

@@ -51,11 +51,21 @@ def _check_sampling(config: dict) -> None:
         constrained = np_cfg["clusters"]["constrained"]
         checks += [("nanoparticles.clusters.constrained.force_every", constrained["force_every"],
                     "nanoparticles.clusters.constrained.production_steps", constrained["production_steps"])]
-        eos = np_cfg["eos"]
-        checks += [("nanoparticles.eos.sample_every", eos["sample_every"],
-                    "nanoparticles.eos.production_sweeps", eos["production_sweeps"])]
+        for section, every, length in (("eos", "sample_every", "production_sweeps"),
+                                       ("coexistence", "sample_every", "production_sweeps"),
+                                       ("gr", "mc_sample_every", "mc_production_sweeps")):
+            cfg = np_cfg[section]
+            checks.append((f"nanoparticles.{section}.{every}", cfg[every],
+                           f"nanoparticles.{section}.{length}", cfg[length]))
     an = config.get("anisotropic")
     if an is not None:
+        q2d, sc = an["quasi2d"], an["sc_eos"]
+        checks.append(("anisotropic.quasi2d.sample_every", q2d["sample_every"],
+                       "anisotropic.quasi2d.n_sweeps", q2d["n_sweeps"]))
+        for length in ("production_sweeps", "fg_production_sweeps", "expand_production_sweeps"):
+            if sc.get(length) is not None:
+                checks.append(("anisotropic.sc_eos.sample_every", sc["sample_every"],
+                               f"anisotropic.sc_eos.{length}", sc[length]))
         remc = an["remc"]
         for run_key in ("n_cycles", "n_cycles_fg"):
             checks.append(("anisotropic.remc.sample_every", remc["sample_every"],
