@@ -135,12 +135,20 @@ def test_results_carry_provenance(toy_run):
     model = json.loads((toy_run / "results/toy/nanoparticles/models/ml2_s0.3.json").read_text())
     assert model["provenance"]["seed"] is not None
     run = json.loads(next((toy_run / "results/toy/nanoparticles/fg/pair/s0.3").rglob("run.json")).read_text())
-    assert run["params"]["forcefield"]["epsilon_kcal"] == pytest.approx(0.8365)
+    assert run["params"]["np"]["forcefield"]["epsilon_kcal"] == pytest.approx(0.8365)
+    assert run["seed"] is not None and run["params"]["wildcards"]["solvent"] == "0.3"
     assert arrays["forces"].shape[1:] == (2, 3)
     _, meta = read_npz(toy_run / "results/toy/anisotropic/data/patchy_ipc.npz")
     assert meta["seed"] is not None and meta["params"]["system"] == "ipc"
     remc = json.loads((toy_run / "results/toy/anisotropic/sim/remc_cg_n4.json").read_text())
     assert remc["git_revision"] and remc["source_hash"]
+    # the LAMMPS runs of every kind and the figures carry their records too
+    for kind in ("cluster", "bulk"):
+        assert list((toy_run / f"results/toy/nanoparticles/fg/{kind}").rglob("run.json")), kind
+    from PIL import Image
+
+    with Image.open(toy_run / "results/toy/nanoparticles/figures/fig2_pair_pmf.png") as image:
+        assert json.loads(image.text["cgml-provenance"])["git_revision"]
 
 
 MINI = """papers: [nanoparticles]
