@@ -22,7 +22,7 @@ import pandas as pd
 from cgml.analysis import RDF, compute_bond_order, count_crystalline_bonds
 from cgml.analysis.stats import block_average
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import job_provenance, provenance, write_csv, write_npz
+from cgml.io import job_provenance, write_csv, write_npz
 from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arrays
 from cgml.mapping import map_lammps_dump
 from cgml.papers.nanoparticles.fine_grained import bulk_start

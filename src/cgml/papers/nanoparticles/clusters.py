@@ -26,7 +26,7 @@ import pandas as pd
 
 from cgml.descriptors import AngularSet, RadialSet, compute_symmetry_functions
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import job_provenance, provenance, read_npz, write_csv, write_npz
+from cgml.io import job_provenance, read_npz, write_csv, write_npz
 from cgml.papers.nanoparticles.fine_grained import random_unit_vector
 from cgml.papers.nanoparticles.pipeline import fit_force_model, map_constrained_run
 from cgml.papers.nanoparticles.units import ReducedUnits

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import job_provenance, provenance, write_csv
+from cgml.io import job_provenance, write_csv
 from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arrays
 from cgml.lattices import fcc_lattice
 from cgml.papers.nanoparticles.bulk import crystallinity, expansion_start_density, mc_hard_core, mc_potential

@@ -21,7 +21,7 @@ from cgml.fg.forcefield import NanoparticleForceField
 from cgml.fg.lammps import ChainedSeries, output_steps, run_chained_lammps_job
 from cgml.fg.nanoparticle import NanoparticleSpec, build_nanoparticles
 from cgml.fg.topology import write_lammps_data
-from cgml.io import job_provenance, provenance, write_json
+from cgml.io import job_provenance, write_json
 from cgml.lattices import fcc_lattice, random_packing
 from cgml.papers.nanoparticles.units import ReducedUnits
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from cgml.fitting.sf_model import SymmetryFunctionModel
-from cgml.io import job_provenance, provenance, write_csv
+from cgml.io import job_provenance, write_csv
 from cgml.papers.nanoparticles.claims import claims_for
 from cgml.papers.nanoparticles.clusters import ml12_window_start
 from cgml.papers.scorecard import scorecard
