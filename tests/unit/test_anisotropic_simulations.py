@@ -298,6 +298,30 @@ def test_boundary_table_reads_each_branch_and_both_pooled(tmp_path):
     assert row.loc[("fg", "both")].tolist() == [0.13, 0.118, 0.16]
 
 
+def test_n_s_claims_compare_where_the_gain_stop_ends_the_selection_not_the_cap(tmp_path):
+    """A selection capped at the paper's N_s equals it by construction: the claims take the
+    size at which the R^2-gain stop ends the path (inf when beyond the probe), and a fit
+    the gain stop ended below its cap compares its own N_s."""
+    from cgml.papers.anisotropic.claims import claims_for
+    from cgml.papers.anisotropic.report import model_table
+
+    base = {"r2_train": 0.99, "r2_test": 0.99, "rmse_train": 0.02, "rmse_test": 0.02}
+    metrics = {"jc": dict(base, n_features=92, stop="min_gain", gain_stop_size=92),
+               "ipc": dict(base, n_features=64, stop="max_features", gain_stop_size=None),
+               "superball": dict(base, n_s=30, stop="max_features", gain_stop_size=41),
+               "spherocylinder": dict(base, n_s=64)}  # written before the stop was recorded
+    inputs = {}
+    for name, m in metrics.items():
+        inputs[f"metrics_{name}"] = tmp_path / f"{name}.json"
+        inputs[f"metrics_{name}"].write_text(json.dumps(m))
+    table = model_table(inputs).set_index("model")
+    assert table["n_s"].tolist() == [92, 64, 30, 64]
+    assert table["n_s_gain_stop"].tolist() == [92, np.inf, 41, 64]
+    claims = {c.claim: c for c in claims_for("paper")}
+    assert claims["jc_n_s"].evaluate(92.0, "paper")["status"] == "pass"
+    assert claims["ipc_n_s"].evaluate(np.inf, "paper")["status"] == "fail"
+
+
 def test_fg_rigid_potential_equals_the_site_sum():
     """The REMC FG pair function is the truncated site sum of the data sets (plus a hard core)."""
     from cgml.fg.patchy import truncated_site_sum

@@ -405,6 +405,27 @@ def test_force_model_size_by_cross_validation(rule):
     np.testing.assert_allclose(fit.coef[np.argsort(sel)], [3.0, -1.0], atol=0.05)
 
 
+def test_n_sf_claim_takes_the_selections_own_stop_past_a_cap():
+    """A cap inside the N_SF claim's band would pass without the selection saying so: the
+    claim compares where the selection's own stop ends it past the cap (inf beyond twice
+    the cap), and the model's N_SF when its own stop ended it."""
+    from cgml.papers.nanoparticles.pipeline import fit_force_model
+    from cgml.papers.nanoparticles.report import claimed_n_sf
+
+    rng = np.random.default_rng(5)
+    feats = rng.normal(size=(40, 2, 3, 12))
+    forces = -(feats[..., [1, 4, 6, 10]] @ np.array([3.0, -2.0, 1.5, 1.0])) + rng.normal(0, 0.01, (40, 2, 3))
+    runs = {}
+    for cap in (2, 10):
+        cfg = {"max_features": cap, "min_gain": 1e-4, "test_fraction": 0.2}
+        sel, _, _, runs[cap] = fit_force_model(feats, forces, labels=[f"f{k}" for k in range(12)],
+                                               selection_cfg=cfg, seed=2)
+    assert runs[10]["stop"] == "min_gain" and runs[10]["n_sf"] == 4 and claimed_n_sf(runs[10]) == 4.0
+    assert runs[2]["stop"] == "max_features" and runs[2]["n_sf"] == 2 and runs[2]["n_sf_gain_stop"] == 4
+    assert claimed_n_sf(runs[2]) == 4.0
+    assert claimed_n_sf(dict(runs[2], n_sf_gain_stop=None)) == float("inf")
+
+
 def test_figs_4_5_compare_ml12_only_where_its_data_reach():
     """The comparison window starts at max(1.4, closest pair of the ML12 data), one
     definition for the scorecard and the figures; the figures' y axis follows the values

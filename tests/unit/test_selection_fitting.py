@@ -73,6 +73,41 @@ def test_selection_never_picks_a_column_dependent_on_the_picked_ones_even_withou
     assert np.linalg.matrix_rank(X[:, result.selected]) == 6
 
 
+def test_selection_names_why_it_stopped():
+    X, y, _ = planted(seed=2)
+    assert forward_stepwise(X, y, max_features=3, min_gain=1e-4).stop == "max_features"
+    gain = forward_stepwise(X, y, max_features=60, min_gain=1e-4)
+    assert (gain.stop, gain.gain_stop_size) == ("min_gain", 5)
+    rng = np.random.default_rng(12)
+    Z = rng.normal(size=(80, 4))
+    z = Z @ rng.normal(size=4) + rng.normal(0, 0.1, 80)
+    assert forward_stepwise(Z, z, max_features=8, min_gain=0.0).stop == "pool"
+    dependent = forward_stepwise(np.hstack([Z, Z[:, [0]] - Z[:, [3]]]), z, max_features=8, min_gain=0.0)
+    assert (dependent.stop, dependent.gain_stop_size) == ("independence", 4)
+    weighted = forward_stepwise(X, y + rng.normal(0, 1.0, len(y)), max_features=60, min_gain=0.0,
+                                weights=np.ones(len(y)), min_delta_chi2=9.0)
+    assert weighted.stop == "min_delta_chi2"
+
+
+@pytest.mark.parametrize("min_gain", [1e-4, 1e-6])
+def test_probe_past_the_cap_finds_the_size_an_uncapped_selection_stops_at(min_gain):
+    """A cap at a paper's N_s would make N_s the paper's by construction: the probe follows
+    the greedy path past the cap without changing the capped picks, and ends where an
+    uncapped run ends."""
+    X, y, _ = planted(seed=3, noise=0.05)
+    uncapped = forward_stepwise(X, y, max_features=120, min_gain=min_gain)
+    assert uncapped.stop == "min_gain" and len(uncapped.selected) > 4
+    capped = forward_stepwise(X, y, max_features=3, min_gain=min_gain, probe_features=120)
+    assert capped.stop == "max_features" and len(capped.trace) == 3
+    np.testing.assert_array_equal(capped.selected, uncapped.selected[:3])
+    assert capped.gain_stop_size == len(uncapped.selected)
+    short = forward_stepwise(X, y, max_features=3, min_gain=min_gain, probe_features=4)
+    assert short.gain_stop_size is None  # the path goes on past the probe: unknown, not 4
+    assert forward_stepwise(X, y, max_features=3, min_gain=min_gain).gain_stop_size is None
+    with pytest.raises(ValueError, match="probe_features"):
+        forward_stepwise(X, y, max_features=3, probe_features=2)
+
+
 def test_group_split_keeps_configurations_together():
     groups = np.repeat(np.arange(50), 6)
     train, test = split_by_group(groups, 0.2, seed=4)

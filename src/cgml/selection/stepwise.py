@@ -24,7 +24,11 @@ reports the plain (unweighted) R^2 and RMSE of the weighted fit, the numbers a p
 table compares; its ``gain`` column is the weighted criterion's.
 
 Selection stops at ``max_features``, when the gain in R^2 falls below ``min_gain``,
-or when no candidate is linearly independent of the selected set. With weights that
+or when no candidate is linearly independent of the selected set; the result names
+which (``stop``). A cap set to a paper's N_s makes N_s equal the paper's by construction,
+so ``probe_features`` lets the greedy path run on past the cap, without fits or trace
+rows, to the size where the gain criterion itself would stop (``gain_stop_size``): the
+first ``max_features`` picks of a greedy path do not depend on how far it runs. With weights that
 are inverse variances of the targets, the weighted gain times the weighted SST is the
 drop of chi^2 the next feature buys; ``min_delta_chi2`` stops the selection when that
 drop is one that noise alone would give (a feature fitting pure noise lowers chi^2 by
@@ -47,10 +51,20 @@ from cgml.fitting import fit_linear, r2_score, rmse
 class SelectionResult:
     """``selected (s,)`` column indices in selection order and the ``trace`` DataFrame
     (columns: step, feature, label, r2_train, gain, delta_chi2 (weighted fits; NaN
-    otherwise), rmse_train, rmse_test, r2_test)."""
+    otherwise), rmse_train, rmse_test, r2_test).
+
+    ``stop``: why the selection ended: ``"max_features"``, ``"min_gain"``,
+    ``"min_delta_chi2"``, ``"independence"`` (no candidate independent of the selected
+    set) or ``"pool"`` (every column selected). ``gain_stop_size``: the number of columns
+    at which the gain criteria (``min_gain``, ``min_delta_chi2``, independence, pool)
+    end the greedy path, i.e. the size without the ``max_features`` cap; None when the
+    path was not followed past the cap (``probe_features``) far enough to reach it.
+    """
 
     selected: np.ndarray
     trace: pd.DataFrame
+    stop: str = "max_features"
+    gain_stop_size: int | None = None
 
 
 def split_by_group(groups, test_fraction: float, seed: int, keep_in_train=()):
@@ -76,13 +90,16 @@ def split_by_group(groups, test_fraction: float, seed: int, keep_in_train=()):
 def forward_stepwise(features, target, *, train=None, test=None, max_features: int = 50,
                      min_gain: float = 1e-5, intercept: bool = False, labels=None,
                      tolerance: float = 1e-10, weights=None,
-                     min_delta_chi2: float | None = None) -> SelectionResult:
+                     min_delta_chi2: float | None = None,
+                     probe_features: int | None = None) -> SelectionResult:
     """Select columns of ``features (n, m)`` that best explain ``target (n,)``.
 
     ``train``/``test`` are boolean row masks (default: all rows train, no test);
     ``weights (n,)`` non-negative row weights (default: all 1); ``min_delta_chi2``
     (needs ``weights``, inverse variances): stop when the next feature lowers the
-    weighted sum of squared residuals by less than this.
+    weighted sum of squared residuals by less than this. ``probe_features``
+    (>= ``max_features``): when the cap ends the selection, follow the greedy path on
+    to at most this many columns to find :attr:`SelectionResult.gain_stop_size`.
     """
     X = np.asarray(features, dtype=np.float64)
     y = np.asarray(target, dtype=np.float64)
@@ -97,6 +114,8 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
         raise ValueError(f"{len(labels)} labels for {m} features")
     if max_features < 1:
         raise ValueError(f"max_features must be >= 1, got {max_features}")
+    if probe_features is not None and probe_features < max_features:
+        raise ValueError(f"probe_features ({probe_features}) must be >= max_features ({max_features})")
 
     used = train | test
     if train.shape != (n,) or test.shape != (n,):
@@ -137,23 +156,41 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
     selected: list[int] = []
     rows = []
     r2_prev = 0.0
-    for step in range(min(max_features, m)):
+
+    def next_pick(step):
+        """(column, gain, squared norm) of the next greedy pick, or (None, reason, None)
+        when the criteria stop."""
+        if step >= m:
+            return None, "pool", None
         norms = np.sum(Xw * Xw, axis=0)
         ok = active & (norms > tolerance * np.maximum(norms0, 1e-300))
         if not np.any(ok):
-            break
+            return None, "independence", None
         proj = Xw.T @ r
         gains = np.where(ok, proj * proj / np.where(ok, norms, 1.0), -np.inf) / sst
         j = int(np.argmax(gains))
         gain = float(gains[j])
         if step > 0 and gain < min_gain:
-            break
+            return None, "min_gain", None
         if step > 0 and min_delta_chi2 is not None and gain * sst < min_delta_chi2:
-            break
-        q = Xw[:, j] / np.sqrt(norms[j])
+            return None, "min_delta_chi2", None
+        return j, gain, float(norms[j])
+
+    def take(j, norm):
+        """Orthogonalise the residual and the candidates against column j (squared norm ``norm``)."""
+        nonlocal r, Xw
+        q = Xw[:, j] / np.sqrt(norm)
         r = r - q * (q @ r)
         Xw -= np.outer(q, q @ Xw)
         active[j] = False
+
+    stop = "max_features"
+    for step in range(max_features):
+        j, gain, norm = next_pick(step)
+        if j is None:
+            stop = gain
+            break
+        take(j, norm)
         selected.append(j)
         fit = fit_linear(Xt[:, selected], yt, weights=None if weights is None else wt, intercept=intercept)
         row = {"step": step + 1, "feature": j, "label": labels[j], "r2_train": fit.r2,
@@ -168,9 +205,25 @@ def forward_stepwise(features, target, *, train=None, test=None, max_features: i
             row["r2_test"] = float("nan")
         r2_prev = fit.r2
         rows.append(row)
+    else:
+        if len(selected) == m:
+            stop = "pool"
+    gain_stop_size = None if stop == "max_features" else len(selected)
+    if stop == "max_features" and probe_features is not None:
+        size = len(selected)
+        while size < probe_features:
+            j, _, norm = next_pick(size)
+            if j is None:
+                gain_stop_size = size
+                break
+            take(j, norm)
+            size += 1
+        else:
+            if next_pick(size)[0] is None:  # the criteria end the path exactly at the probe limit
+                gain_stop_size = size
     trace = pd.DataFrame(rows, columns=["step", "feature", "label", "r2_train", "gain", "delta_chi2",
                                         "rmse_train", "rmse_test", "r2_test"])
-    return SelectionResult(np.asarray(selected, np.int64), trace)
+    return SelectionResult(np.asarray(selected, np.int64), trace, stop, gain_stop_size)
 
 
 def cross_validated_size(features, target, *, groups, train, n_features: int, n_folds: int, seed: int,

@@ -430,7 +430,9 @@ def fit_patchy_model(separations, rotations_i, rotations_j, energy, train, test,
 
     ``separations (m, 3)`` [sigma_perp], ``rotations_* (m, 3, 3)``, ``energy (m,)``
     [k_BT], ``train, test (m,)`` bool. Returns ``(model, selection, predictions (m,))``;
-    ``model.metrics`` holds N_s and the train/test RMSE [k_BT] and R^2.
+    ``model.metrics`` holds N_s and the train/test RMSE [k_BT] and R^2, why the selection
+    stopped (``stop``) and ``gain_stop_size``, the N_s at which the ``min_gain`` stop ends
+    the greedy path with the cap lifted (followed to 2 ``max_features``; None beyond).
     """
     angular, radial = build_candidate_pool(max_degree, mu)
     design = pair_regressors(rotations_i, rotations_j, separations, angular, radial, r_cut,
@@ -438,11 +440,12 @@ def fit_patchy_model(separations, rotations_i, rotations_j, energy, train, test,
     labels = [f"{r}*{a}" for r in radial.labels for a in angular.labels]
     selection = forward_stepwise(design, energy, train=train, test=test,
                                  max_features=max_features, min_gain=min_gain,
-                                 intercept=False, labels=labels)
+                                 intercept=False, labels=labels, probe_features=2 * max_features)
     sel = selection.selected
     fit = fit_linear(design[train][:, sel], energy[train], intercept=False)
     pred = design[:, sel] @ fit.coef
     metrics = {"n_features": int(sel.size), "n_pool": int(design.shape[1]),
+               "stop": selection.stop, "gain_stop_size": selection.gain_stop_size,
                "n_train": int(train.sum()), "n_test": int(test.sum()),
                "rmse_train": rmse(energy[train], pred[train]),
                "rmse_test": rmse(energy[test], pred[test]) if test.any() else float("nan"),

@@ -383,19 +383,23 @@ def superball_pool(basis: str, degree: int, mu, r_cut: float):
 
 def _fit_pool(design, target, labels, *, seed, test_fraction, max_features, min_gain, select=True):
     """Stepwise selection (random 80/20 split of configurations) + least squares;
-    ``select=False``: every column of the pool, no selection (empty trace)."""
+    ``select=False``: every column of the pool, no selection (empty trace). The metrics
+    name why the selection stopped and the N_s where the ``min_gain`` stop would end it
+    without the ``max_features`` cap (``gain_stop_size``, followed to 2 ``max_features``;
+    None beyond)."""
     groups = np.arange(target.size)
     train, test = split_by_group(groups, test_fraction, seed)
     if select:
         sel = forward_stepwise(design, target, train=train, test=test, max_features=max_features,
-                               min_gain=min_gain, intercept=False, labels=list(labels))
-        cols, trace = sel.selected, sel.trace
+                               min_gain=min_gain, intercept=False, labels=list(labels),
+                               probe_features=2 * max_features)
+        cols, trace, stop = sel.selected, sel.trace, {"stop": sel.stop, "gain_stop_size": sel.gain_stop_size}
     else:
-        cols, trace = np.arange(design.shape[1]), pd.DataFrame()
+        cols, trace, stop = np.arange(design.shape[1]), pd.DataFrame(), {"stop": "pool", "gain_stop_size": None}
     fit = fit_linear(design[train][:, cols], target[train])
     pred = design[:, cols] @ fit.coef
     metrics = {
-        "n_s": int(cols.size), "n_pool": int(design.shape[1]),
+        "n_s": int(cols.size), "n_pool": int(design.shape[1]), **stop,
         "n_train": int(train.sum()), "n_test": int(test.sum()),
         "rmse_train": rmse(target[train], pred[train]), "r2_train": r2_score(target[train], pred[train]),
         "rmse_test": rmse(target[test], pred[test]) if test.any() else float("nan"),

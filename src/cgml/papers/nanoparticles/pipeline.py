@@ -159,7 +159,9 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
     ``forces_sem`` (same shape as ``forces``) for ``selection_cfg['weighting']``
     (:func:`force_weights`). Rows of one configuration stay together in the train/test
     split; configurations listed in ``keep_in_train`` are never held out. Metrics (R^2,
-    RMSE) are the plain, unweighted ones the paper's table quotes.
+    RMSE) are the plain, unweighted ones the paper's table quotes; ``stop`` says why the
+    selection ended and ``n_sf_gain_stop`` where its own stop (gain or chi^2) ends it past
+    a ``max_features`` cap (followed to twice the cap; None beyond).
     Returns ``(selected, fit, trace, metrics)``.
     """
     n_conf, n_sites, _, k = features.shape
@@ -172,7 +174,7 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
             "min_delta_chi2": selection_cfg.get("min_delta_chi2")}
     result = forward_stepwise(design, target, train=train, test=test,
                               max_features=selection_cfg["max_features"], labels=list(labels),
-                              weights=weights, **stop)
+                              weights=weights, probe_features=2 * int(selection_cfg["max_features"]), **stop)
     sel = result.selected
     trace = result.trace
     if selection_cfg.get("cv_folds"):
@@ -195,6 +197,7 @@ def fit_force_model(features, forces, *, labels, selection_cfg: dict, seed: int,
         "weighting": selection_cfg.get("weighting", "none"),
         "min_delta_chi2": selection_cfg.get("min_delta_chi2"),
         "cv_folds": selection_cfg.get("cv_folds"), "n_sf_before_cv": int(len(result.selected)),
+        "stop": result.stop, "n_sf_gain_stop": result.gain_stop_size,
     }
     return sel, fit, trace, metrics
 
