@@ -315,6 +315,36 @@ def test_same_seed_same_trajectory_and_sampling_does_not_change_it():
     np.testing.assert_array_equal(state.positions, original)
 
 
+def test_progress_log_reports_each_tenth_with_the_time_left(caplog):
+    """Ten lines for a run sampled every sweep, one per tenth, the time left extrapolated
+    from the pace so far; a coarser sampling logs at the first sample past each tenth, and
+    the trajectory is the same as without the callback."""
+    import logging
+
+    from cgml.simulate import ProgressLog
+
+    ticks = iter(range(0, 1000, 2))  # the clock advances 2 s per reading
+    logger = logging.getLogger("test.progress")
+    progress = ProgressLog(logger, 200, "run", clock=lambda: float(next(ticks)))
+    with caplog.at_level(logging.INFO, logger="test.progress"):
+        for sweep in range(1, 201):
+            progress(sweep)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 10
+    assert lines[0] == "run: sweep 20 / 200 (10%), 2 s, about 18 s left"
+    assert lines[-1] == "run: sweep 200 / 200 (100%), 20 s, about 0 s left"
+    caplog.clear()
+    state, potential = _lj_state()
+    with caplog.at_level(logging.INFO, logger="test.progress"):
+        logged = run_nvt(state, potential, 40, 0.15, seed=11, sample_every=7, beta=0.8,
+                         on_sample=ProgressLog(logger, 40, "lj"))
+    assert [int(r.getMessage().split()[2]) for r in caplog.records] == [7, 14, 21, 28, 35]
+    plain = run_nvt(state, potential, 40, 0.15, seed=11, sample_every=7, beta=0.8)
+    np.testing.assert_array_equal(logged.state.positions, plain.state.positions)
+    with pytest.raises(ValueError, match="fraction"):
+        ProgressLog(logger, 10, "x", fraction=0.0)
+
+
 def test_running_energy_is_the_recomputed_total():
     state, potential = _lj_state()
     seen = []

@@ -53,6 +53,8 @@ during equilibration only.
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol
 
@@ -137,6 +139,32 @@ def as_trigger(sample_every) -> Trigger:
     if callable(sample_every) and hasattr(sample_every, "next_sweep"):
         return sample_every
     raise ValueError(f"sample_every must be a positive int or a trigger, got {sample_every!r}")
+
+
+class ProgressLog:
+    """An ``on_sample`` callback that logs a long run's progress to ``logger`` (INFO): each
+    time the run passes another ``fraction`` of its ``n_sweeps``, the sweep, the wall time
+    since the callback was made and the time left at that pace. It fires at samples only,
+    so it logs no finer than the sampling interval; the engines save and restore the random
+    state around callbacks, so a run with it follows the same trajectory as without.
+    """
+
+    def __init__(self, logger: logging.Logger, n_sweeps: int, label: str, fraction: float = 0.1,
+                 clock: Callable[[], float] = time.monotonic):
+        if not 0.0 < fraction <= 1.0:
+            raise ValueError(f"fraction must lie in (0, 1], got {fraction}")
+        self.logger, self.n_sweeps, self.label = logger, int(n_sweeps), label
+        self.step = max(1, int(round(fraction * self.n_sweeps)))
+        self.clock, self.start, self.next = clock, clock(), self.step
+
+    def __call__(self, sweep: int, state=None) -> None:
+        if sweep < self.next:
+            return
+        elapsed = self.clock() - self.start
+        left = elapsed * (self.n_sweeps - sweep) / sweep if sweep > 0 else float("nan")
+        self.logger.info("%s: sweep %d / %d (%.0f%%), %.0f s, about %.0f s left", self.label, sweep,
+                         self.n_sweeps, 100.0 * sweep / max(1, self.n_sweeps), elapsed, left)
+        self.next = (sweep // self.step + 1) * self.step
 
 
 # ----------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arra
 from cgml.mapping import map_lammps_dump
 from cgml.papers.nanoparticles.fine_grained import bulk_start
 from cgml.papers.nanoparticles.units import ReducedUnits
-from cgml.simulate import adapt_step_sizes, init_state, run_npt, run_nvt
+from cgml.simulate import ProgressLog, adapt_step_sizes, init_state, run_npt, run_nvt
 from cgml.lattices import fcc_lattice
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,8 @@ def run_mc_gr(*, input, output, params, wildcards, threads=1):
                     sample_every=max(1, gr["mc_equilibration_sweeps"])).state
     rdf = RDF(r_max=min(gr["r_max_sigma"], 0.499 * float(np.min(box))), n_bins=gr["n_bins"])
     result = run_nvt(state, potential, gr["mc_production_sweeps"], steps.max_displacement, seed + 2,
-                     sample_every=gr["mc_sample_every"], store_snapshots=True)
+                     sample_every=gr["mc_sample_every"], store_snapshots=True,
+                     on_sample=ProgressLog(log, gr["mc_production_sweeps"], f"g(R) MC at rho = {density:g}"))
     for frame in result.snapshots:
         rdf.compute(frame, box)
     q6, solid = crystallinity(result.state.positions, box)

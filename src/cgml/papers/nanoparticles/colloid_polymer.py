@@ -933,7 +933,7 @@ def run_cp_cg(*, input, output, params, wildcards, threads=1):
     Same N_c, box and starting lattice as the FG run; steps tuned during equilibration
     (:func:`cgml.simulate.adapt_step_sizes`), fixed in production.
     """
-    from cgml.simulate import Periodic, adapt_step_sizes, init_state, run_nvt
+    from cgml.simulate import Periodic, ProgressLog, adapt_step_sizes, init_state, run_nvt
 
     cfg, cg = params["cp"], params["cp"]["cg"]
     seed = int(params["seed"])
@@ -945,8 +945,10 @@ def run_cp_cg(*, input, output, params, wildcards, threads=1):
     rounds = int(cg["adapt_rounds"])
     tuned = adapt_step_sizes(state, potential, float(cg["max_displacement"]), int(seq[0]), n_rounds=rounds,
                              sweeps_per_round=max(1, int(cg["equilibration_sweeps"]) // rounds))
-    res = run_nvt(tuned.state, potential, int(cg["production_sweeps"]), tuned.max_displacement, int(seq[1]),
-                  Periodic(int(cg["sample_every"])), store_snapshots=True)
+    n_sweeps = int(cg["production_sweeps"])
+    res = run_nvt(tuned.state, potential, n_sweeps, tuned.max_displacement, int(seq[1]),
+                  Periodic(int(cg["sample_every"])), ProgressLog(log, n_sweeps, f"CG {wildcards['model']}"),
+                  store_snapshots=True)
     table = _rdf_table(res.snapshots, box, cfg["rdf"], int(cfg["n_blocks"]))
     log.info("CG %s: %d frames, acceptance %.3f, step %.4f", wildcards["model"], len(res.snapshots),
              res.acceptance_displacement, tuned.max_displacement)
