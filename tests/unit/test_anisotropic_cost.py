@@ -29,6 +29,18 @@ def test_paper_scale_requests_fit_a_72_hour_cap_with_the_rules_threads():
     assert cost.superball_dataset_seconds(PAPER["superball"]["dataset"], 1) / 3600 > 36
 
 
+def test_patchy_data_set_request_covers_the_measured_paper_scale_jobs():
+    """1e5 FG energies took 105 s (JC, the slowest) on two threads at paper scale
+    (2026-12-07): the estimate must not fall below that, and the request grows with the
+    data set and shrinks with threads."""
+    data = PAPER["patchy"]["dataset"]
+    assert cost.patchy_dataset_seconds(data, 2) >= 105.0
+    assert cost.minutes(cost.patchy_dataset_seconds(data, 2)) < 60
+    assert cost.patchy_dataset_seconds(dict(data, n_samples=2 * data["n_samples"]), 2) == pytest.approx(
+        2 * cost.patchy_dataset_seconds(data, 2))
+    assert cost.patchy_dataset_seconds(data, 1) > cost.patchy_dataset_seconds(data, 2)
+
+
 def test_requests_grow_with_the_work_and_keep_the_margin():
     remc = dict(PAPER["remc"], n_cycles_fg=1000)
     one, double = (cost.remc_seconds(dict(remc, n_cycles_fg=c), "fg", 5) for c in (1000, 2000))

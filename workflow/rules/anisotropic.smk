@@ -84,7 +84,9 @@ rule an_patchy_dataset:
         "../../envs/analysis.yaml"
     threads: 2
     resources:
-        runtime=24 * 60,
+        runtime=lambda w, threads: an_cost.minutes(
+            an_cost.patchy_dataset_seconds(AN["patchy"]["dataset"], threads)
+        ),
         mem_mb=4000,
     params:
         system=lambda w: w.system,

@@ -32,7 +32,12 @@ Rates (single thread):
 * overlap volumes of depletion zones: 1.19e7 Monte Carlo points/s on one thread, of
   which ~8 ns a point is the serial draw and the rest the count, which runs on threads
   (2.2e7 points/s measured with 2);
-* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2).
+* FG site-sum energies of the surface-patterned data sets (626 x 626 sites, truncated):
+  paper-scale data sets of 1e5 energies took 105 / 103 s (JC / IPC) and 38 / 46 s
+  (EJC / EIPC, most pairs far apart) on two threads (2026-12-07, whole jobs), 480
+  energies/s a thread for the spheres; taken as 400;
+* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2), as
+  the site sums of the data sets do.
 """
 
 from __future__ import annotations
@@ -40,9 +45,10 @@ from __future__ import annotations
 from cgml.workflow.smk import runtime_minutes as minutes
 
 __all__ = ["minutes", "remc_seconds", "sc_eos_sweeps", "sc_eos_seconds", "quasi2d_seconds",
-           "superball_dataset_seconds"]
+           "superball_dataset_seconds", "patchy_dataset_seconds"]
 
 FG_PAIR_SUMS_PER_S = 350.0
+FG_DATASET_ENERGIES_PER_S = 400.0
 CG_SLOT_SWEEPS_PER_S = 10000.0
 SC_MOVES_PER_S = {"fg": 155.9 * 896, "cg": 30400.0, "exact": 40.3 * 896}
 QUASI2D_MOVES_PER_S = 430.0 * 110
@@ -109,3 +115,9 @@ def superball_dataset_seconds(dataset: dict, threads: int = 1) -> float:
     pairs = int(dataset["n_angles"]) ** 4 * int(dataset["n_positions"])
     per_point = SUPERBALL_DRAW_S + SUPERBALL_COUNT_S / max(1, int(threads))
     return pairs * float(dataset["n_mc_samples"]) * per_point
+
+
+def patchy_dataset_seconds(dataset: dict, threads: int = 1) -> float:
+    """A surface-patterned FG data set: ``dataset`` is config ``anisotropic.patchy.dataset``."""
+    speedup = 1.0 + THREAD_EFFICIENCY * (max(1, int(threads)) - 1)
+    return int(dataset["n_samples"]) / (FG_DATASET_ENERGIES_PER_S * speedup)
