@@ -395,7 +395,7 @@ def _fit_pool(design, target, labels, *, seed, test_fraction, max_features, min_
                                probe_features=2 * max_features)
         cols, trace, stop = sel.selected, sel.trace, {"stop": sel.stop, "gain_stop_size": sel.gain_stop_size}
     else:
-        cols, trace, stop = np.arange(design.shape[1]), pd.DataFrame(), {"stop": "pool", "gain_stop_size": None}
+        cols, trace, stop = np.arange(design.shape[1]), pd.DataFrame(), {"stop": "unselected", "gain_stop_size": None}
     fit = fit_linear(design[train][:, cols], target[train])
     pred = design[:, cols] @ fit.coef
     metrics = {
