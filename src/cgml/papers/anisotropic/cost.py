@@ -36,8 +36,10 @@ Rates (single thread):
   paper-scale data sets of 1e5 energies took 105 / 103 s (JC / IPC) and 38 / 46 s
   (EJC / EIPC, most pairs far apart) on two threads (2026-12-07, whole jobs), 480
   energies/s a thread for the spheres; taken as 400;
-* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2), as
-  the site sums of the data sets do.
+* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2); the
+  same efficiency is assumed for the site sums of the data sets (not measured: their
+  one-thread time was not taken, so the 480 a thread above assumes perfect scaling and
+  the 400 taken with 0.8 on top keeps the request above the measured 105 s).
 """
 
 from __future__ import annotations
