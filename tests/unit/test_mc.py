@@ -316,29 +316,44 @@ def test_same_seed_same_trajectory_and_sampling_does_not_change_it():
 
 
 def test_progress_log_reports_each_tenth_with_the_time_left(caplog):
-    """Ten lines for a run sampled every sweep, one per tenth, the time left extrapolated
-    from the pace so far; a coarser sampling logs at the first sample past each tenth, and
-    the trajectory is the same as without the callback."""
+    """One line per tenth for a run sampled every sweep, the time left extrapolated from
+    the pace since the first sample; a resumed run (first sample late in the run) takes
+    its pace from the sweeps it runs itself; a coarser sampling logs at the first sample
+    past each tenth; the trajectory is the same as without the callback."""
     import logging
 
     from cgml.simulate import ProgressLog
 
-    ticks = iter(range(0, 1000, 2))  # the clock advances 2 s per reading
+    def ticking():  # the clock advances 2 s per reading
+        ticks = iter(range(0, 1000, 2))
+        return lambda: float(next(ticks))
+
     logger = logging.getLogger("test.progress")
-    progress = ProgressLog(logger, 200, "run", clock=lambda: float(next(ticks)))
+    progress = ProgressLog(logger, 200, "run", clock=ticking())
     with caplog.at_level(logging.INFO, logger="test.progress"):
         for sweep in range(1, 201):
             progress(sweep)
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 10
-    assert lines[0] == "run: sweep 20 / 200 (10%), 2 s, about 18 s left"
-    assert lines[-1] == "run: sweep 200 / 200 (100%), 20 s, about 0 s left"
+    # creation at 0 s, the first sample (sweep 1) at 2 s, sweep 20 at 4 s: 19 sweeps in 2 s
+    assert lines[0] == "run: sweep 20 / 200 (10%), 4 s, about 19 s left"
+    assert lines[-1] == "run: sweep 200 / 200 (100%), 22 s, about 0 s left"
+    caplog.clear()
+    # resumed at sweep 120: the first sample (125) logs nothing; at 140 15 sweeps took 2 s
+    resumed = ProgressLog(logger, 200, "resumed", clock=ticking())
+    with caplog.at_level(logging.INFO, logger="test.progress"):
+        for sweep in range(125, 201, 5):
+            resumed(sweep)
+    lines = [r.getMessage() for r in caplog.records]
+    assert [int(line.split()[2]) for line in lines] == [140, 160, 180, 200]
+    assert lines[0] == "resumed: sweep 140 / 200 (70%), 4 s, about 8 s left"
     caplog.clear()
     state, potential = _lj_state()
     with caplog.at_level(logging.INFO, logger="test.progress"):
         logged = run_nvt(state, potential, 40, 0.15, seed=11, sample_every=7, beta=0.8,
                          on_sample=ProgressLog(logger, 40, "lj"))
-    assert [int(r.getMessage().split()[2]) for r in caplog.records] == [7, 14, 21, 28, 35]
+    # the first sample (7) lies past the first tenth (4): the pace starts there
+    assert [int(r.getMessage().split()[2]) for r in caplog.records] == [14, 21, 28, 35]
     plain = run_nvt(state, potential, 40, 0.15, seed=11, sample_every=7, beta=0.8)
     np.testing.assert_array_equal(logged.state.positions, plain.state.positions)
     with pytest.raises(ValueError, match="fraction"):

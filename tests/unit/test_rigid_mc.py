@@ -512,18 +512,21 @@ def test_cluster_rotations_keep_body_frame_bonds_and_refuse_wrapping_clusters():
 
 def test_replica_exchange_trajectory_does_not_depend_on_threads():
     """Each slot draws from its own stream: 1 or 3 threads give the same run to the last
-    bit (a shared stream or shared scratch arrays would not)."""
+    bit (a shared stream or shared scratch arrays would not); so does an ``on_sample``
+    callback (the 3-thread run has one), called at every sample."""
     potential = rigid_pair_potential(patchy_hard_pair, 2.5, (1.0, 1.5), "patchy")
     betas = geometric_betas(0.5, 2.0, 3)
-    runs = []
+    runs, seen = [], []
     for threads in (1, 3):
         rng = np.random.default_rng(8)
         grid = np.stack(np.meshgrid(*[np.arange(2)] * 3, indexing="ij"), -1).reshape(-1, 3) * 2.0 + 1.0
         states = [init_rigid_state(grid, random_rotation_matrices(rng, 8), np.full(3, 6.0), potential)
                   for _ in betas]
         runs.append(run_replica_exchange(states, potential, betas, 300, 0.4, 0.6, seed=9,
-                                         sample_every=10, threads=threads))
+                                         sample_every=10, threads=threads,
+                                         on_sample=seen.append if threads == 3 else None))
     one, three = runs
+    assert seen == list(range(10, 301, 10))
     np.testing.assert_array_equal(one.energies, three.energies)
     np.testing.assert_array_equal(one.swap_acceptance, three.swap_acceptance)
     for a, b in zip(one.states, three.states):

@@ -147,6 +147,11 @@ class ProgressLog:
     since the callback was made and the time left at that pace. It fires at samples only,
     so it logs no finer than the sampling interval; the engines save and restore the random
     state around callbacks, so a run with it follows the same trajectory as without.
+
+    The pace counts from the first sample the callback sees, so a run resumed from a
+    checkpoint estimates the time left from the sweeps this attempt runs. That first sample
+    logs nothing when it lies at or past the first ``fraction`` (a resumed run, or a
+    sampling interval that long): the next line comes at the next fraction.
     """
 
     def __init__(self, logger: logging.Logger, n_sweeps: int, label: str, fraction: float = 0.1,
@@ -156,14 +161,20 @@ class ProgressLog:
         self.logger, self.n_sweeps, self.label = logger, int(n_sweeps), label
         self.step = max(1, int(round(fraction * self.n_sweeps)))
         self.clock, self.start, self.next = clock, clock(), self.step
+        self.first: tuple[int, float] | None = None  # (sweep, time) of the first sample seen
 
     def __call__(self, sweep: int, state=None) -> None:
+        if self.first is None:
+            self.first = (int(sweep), self.clock())
+            self.next = max(self.next, (int(sweep) // self.step + 1) * self.step)
+            return
         if sweep < self.next:
             return
-        elapsed = self.clock() - self.start
-        left = elapsed * (self.n_sweeps - sweep) / sweep if sweep > 0 else float("nan")
+        now = self.clock()
+        s0, t0 = self.first
+        left = (now - t0) * (self.n_sweeps - sweep) / max(1, sweep - s0)
         self.logger.info("%s: sweep %d / %d (%.0f%%), %.0f s, about %.0f s left", self.label, sweep,
-                         self.n_sweeps, 100.0 * sweep / max(1, self.n_sweeps), elapsed, left)
+                         self.n_sweeps, 100.0 * sweep / max(1, self.n_sweeps), now - self.start, left)
         self.next = (sweep // self.step + 1) * self.step
 
 

@@ -817,7 +817,8 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
                          threads: int = 1, checkpoint=None,
                          checkpoint_seconds: float = 600.0, tune_every: int = 0,
                          tune_until: int = 0,
-                         target_acceptance: float = 0.3) -> ReplicaExchangeResult:
+                         target_acceptance: float = 0.3,
+                         on_sample: Callable[[int], None] | None = None) -> ReplicaExchangeResult:
     """Parallel tempering of M replicas (module docstring); energies in units of 1/beta.
 
     states : M :class:`RigidState` (slot k starts from ``states[k]``); betas (M,) strictly
@@ -835,6 +836,8 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
     tuned on a start the replicas leave (random clusters that then bind) are far off for
     the states they reach, so tuning goes on through the equilibration; cycles after
     ``tune_until`` run with fixed steps (detailed balance), and only they should be averaged.
+    on_sample : optional ``f(cycle)`` at every sample (e.g. :class:`cgml.simulate.ProgressLog`);
+    the random streams are restored around it, so it does not change the trajectory.
     """
     betas = np.asarray(betas, dtype=np.float64).reshape(-1)
     m = betas.size
@@ -922,6 +925,8 @@ def run_replica_exchange(states, potential: RigidPotential, betas, n_cycles: int
 
     def sample_and_save(c):
         sample(c)
+        if on_sample is not None:
+            on_sample(c)
         if checkpoint is not None and time.monotonic() - last_save[0] >= checkpoint_seconds:
             _save_remc(checkpoint, c, runs, streams, swap_rng, swaps, samples, lowest,
                        (displacements, rotations, marks))

@@ -46,6 +46,7 @@ from cgml.io.checkpoint import StageCheckpoint, state_from_arrays, state_to_arra
 from cgml.lattices import hexagonal_rod_crystal
 from cgml.papers.anisotropic.cost import sc_eos_sweeps
 from cgml.papers.anisotropic.patchy import FG_DEFAULTS, PAPER_SYSTEMS, _section, fg_particle
+from cgml.simulate import ProgressLog
 from cgml.simulate.rigid import (
     RigidState,
     adapt_rigid_steps,
@@ -276,7 +277,8 @@ def run_remc(*, input, output, params, wildcards, threads=1):
                                   seed + 1, int(cfg["sample_every"]), threads=int(threads),
                                   checkpoint=checkpoint, checkpoint_seconds=REMC_CHECKPOINT_SECONDS,
                                   tune_every=tune_every, tune_until=n_cycles // 2,
-                                  target_acceptance=float(cfg["target_acceptance"]))
+                                  target_acceptance=float(cfg["target_acceptance"]),
+                                  on_sample=ProgressLog(log, n_cycles, f"REMC {wildcards['potential']} N={n}"))
     for k, acc in enumerate(result.acceptance):
         log.info("replica %d: production steps %.3g sigma, %.3g rad, acceptance %.3f / %.3f", k,
                  result.max_displacements[k], result.max_rotations[k], acc["translation"],
@@ -436,6 +438,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
     checkpoint = StageCheckpoint(output["npz"], {"params": params, "wildcards": dict(wildcards)},
                                  files=[input["model"]], code=__name__)
     resume, last_save = None, time.monotonic()
+    progress = ProgressLog(log, int(cfg["n_sweeps"]), f"quasi-2D {start}")
     if (saved := checkpoint.load()) is not None:
         _, meta, arrays = saved
         resume, d, phi, done, eta_now = tuple(meta["chunk"]), meta["d"], meta["phi"], meta["done"], meta["eta"]
@@ -480,6 +483,7 @@ def run_quasi2d(*, input, output, params, wildcards, threads=1):
                     cluster_acc.append((stats.translation_acceptance, stats.rotation_acceptance))
                     cluster_size.append(stats.mean_size)
             done += chunk
+            progress(done)
             sweeps.append(done)
             energies.append(state.energy)
             snap_pos.append(state.positions.copy())
