@@ -3,7 +3,7 @@
 #   bash scripts/replicate.sh toy       # minutes, every rule and figure (CI)
 #   bash scripts/replicate.sh laptop    # a 2-core workstation
 #   bash scripts/replicate.sh paper     # local cores; on a cluster use the slurm profile
-# Extra arguments go to snakemake (e.g. --cores 4, -n).
+# Extra arguments go to snakemake (e.g. --cores 4, -n, or targets).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCALE="${1:-toy}"
@@ -15,8 +15,9 @@ case "$SCALE" in
 esac
 source "$ROOT/scripts/setup_env.sh"
 cd "$ROOT"
-snakemake --profile workflow/profiles/default "${CONFIG[@]}" "$@"
-snakemake --profile workflow/profiles/default "${CONFIG[@]}" "$@" --report "results/$SCALE/report.html"
+# the config file last: --configfile takes several values and would swallow a target after it
+snakemake --profile workflow/profiles/default "$@" "${CONFIG[@]}"
+snakemake --profile workflow/profiles/default "$@" --report "results/$SCALE/report.html" "${CONFIG[@]}"
 echo "[replicate] scorecard: results/$SCALE/scorecard.csv"
 python - "results/$SCALE/scorecard.csv" <<'PY'
 import sys
