@@ -36,10 +36,10 @@ Rates (single thread):
   paper-scale data sets of 1e5 energies took 105 / 103 s (JC / IPC) and 38 / 46 s
   (EJC / EIPC, most pairs far apart) on two threads (2026-12-07, whole jobs), 480
   energies/s a thread for the spheres; taken as 400;
-* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2); the
-  same efficiency is assumed for the site sums of the data sets (not measured: their
-  one-thread time was not taken, so the 480 a thread above assumes perfect scaling and
-  the 400 taken with 0.8 on top keeps the request above the measured 105 s).
+* threads: the REMC slots scale with an efficiency taken as 0.8 (1.8x measured with 2), and
+  so do the site sums of the data sets, where it errs on the safe side: 1e4 configurations
+  of the paper's JC sampling gave 533-548 energies/s on one thread and 1006-1105 on two
+  (1.9-2.0x; EJC 1632-1800 and 2963-3428), measured 2026-12-07 on the idle machine.
 """
 
 from __future__ import annotations
