@@ -139,6 +139,28 @@ def test_source_hash_follows_the_import_closure(tmp_path):
         cgml.source_hash("numpy")
 
 
+def test_source_hash_sees_code_not_docstrings_or_comments(tmp_path):
+    """A docstring, comment or layout edit keeps a file's digest (no paper-scale rerun for a
+    typo); any change to what runs, a string that is not a docstring included, changes it."""
+    import cgml
+
+    def digest(text, name="m.py"):
+        path = tmp_path / name
+        path.write_text(text)
+        return cgml._file_digest(str(path), path.stat().st_mtime_ns)
+
+    base = digest('"""Module."""\n\ndef f(x):\n    """Twice x."""\n    return 2 * x\n')
+    assert digest('"""Module, reworded."""\n# a comment\ndef f(x):\n    """Two x."""\n\n'
+                  '    return 2*x  # doubled\n', "a.py") == base
+    assert digest("def f(x):\n    return 2 * x\n", "b.py") == base  # no docstrings at all
+    assert digest('"""Module."""\n\ndef f(x):\n    """Twice x."""\n    return 3 * x\n', "c.py") != base
+    assert digest('"""Module."""\n\ndef f(x):\n    "Twice x."\n    "s"\n    return 2 * x\n',
+                  "d.py") != base  # only the first string of a body is its docstring
+    assert digest('def f(x):\n    """only a docstring"""\n', "e.py") == digest("def f(x):\n    pass\n", "g.py")
+    broken = digest("def f(:\n", "h.py")  # does not parse: hashed as bytes
+    assert digest("def f(:\n# x\n", "i.py") != broken
+
+
 def test_paper_code_hash_ignores_other_papers_modules():
     """The nanoparticle rules' hash covers the shared MC driver but not the patchy-particle code."""
     from pathlib import Path
