@@ -27,11 +27,12 @@ Rates (single thread):
   and rho* 0.15 / 0.13 (32,600 / 43,100 moves/s; crystal, process time), and a whole laptop
   expansion branch (N = 672, rho* 0.08-0.15, the other core busy) averaged 45.3 sweeps/s =
   30,400 moves/s, the rate taken (denser states are slower; the paper's ladder reaches
-  rho* ~0.17); the tuning sweeps count too. The hard-rod rate errs on the safe side: the
-  two paper-scale hard-rod branches (20 pressures x 61,000 sweeps of N = 896, one core
-  each, the two at once on the idle 2-core machine, 2026-12-08) took 85.5 / 87.2 min
-  wall, 233-238 sweeps/s averaged over the ladder, against the 130 min estimated here
-  (request 270 min);
+  rho* ~0.17); the tuning sweeps count too. On this machine the hard-rod rate errs on
+  the safe side: the two paper-scale hard-rod branches (20 pressures x 61,000 sweeps of
+  N = 896, one core each, the two at once on the idle 2-core machine, 2026-12-08) took
+  85.5 / 87.2 min wall, 233-238 sweeps/s averaged over the ladder, against the 130 min
+  estimated here (request 270 min; a slower machine measured 118.6 sweeps/s in the
+  benchmark, where 155.9 was measured first);
 * quasi-2D superballs, N = 110: 430-630 sweeps/s (the lower rate is used);
 * overlap volumes of depletion zones: 1.19e7 Monte Carlo points/s on one thread, of
   which ~8 ns a point is the serial draw and the rest the count, which runs on threads
